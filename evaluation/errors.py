@@ -1,0 +1,131 @@
+"""Exceptions of the evaluation workbench.
+
+Every error the package raises on purpose derives from :class:`EvaluationError`, so a caller
+can catch one class. Problems with input data carry where they were found (file, row, column)
+and what was expected, and print as ``FILE:ROW:COLUMN: what is wrong; expected ...`` -- the form
+that editors and terminals turn into a link, and that an analyst can act on without reading code.
+
+Row numbers are the line numbers of the file as an analyst sees it in a text editor or
+spreadsheet: the header is line 1, the first data row line 2.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+
+class EvaluationError(Exception):
+    """Base class of every error raised on purpose by the workbench."""
+
+
+@dataclass(frozen=True)
+class DataProblem:
+    """One problem found in an input file.
+
+    Attributes
+    ----------
+    file : str
+        Path of the file, relative to the data folder where possible.
+    row : int or None
+        Line number in the file (header is line 1); ``None`` when the problem concerns the
+        whole file or a column.
+    column : str or None
+        Column (or YAML key path / XML element) where the problem is; ``None`` for the file.
+    message : str
+        What is wrong.
+    expected : str
+        What was expected instead.
+    """
+
+    file: str
+    row: int | None
+    column: str | None
+    message: str
+    expected: str = ""
+
+    def __str__(self) -> str:
+        location = ":".join(
+            [self.file, "" if self.row is None else str(self.row), self.column or ""]
+        )
+        text = f"{location}: {self.message}"
+        if self.expected:
+            text += f"; expected {self.expected}"
+        return text
+
+
+class DataContractError(EvaluationError):
+    """Input data break the data contract (see ``data/README.md``).
+
+    Carries every problem found, not just the first, so an analyst can fix a file in one go.
+
+    Parameters
+    ----------
+    problems : list of DataProblem
+        The problems, in the order they were found.
+    """
+
+    def __init__(self, problems: list[DataProblem] | DataProblem):
+        if isinstance(problems, DataProblem):
+            problems = [problems]
+        self.problems: list[DataProblem] = list(problems)
+        super().__init__(str(self))
+
+    @classmethod
+    def single(
+        cls,
+        file: str | Path,
+        row: int | None,
+        column: str | None,
+        message: str,
+        expected: str = "",
+    ) -> "DataContractError":
+        """Build an error holding one problem."""
+        return cls([DataProblem(str(file), row, column, message, expected)])
+
+    @property
+    def file(self) -> str:
+        """File of the first problem."""
+        return self.problems[0].file
+
+    @property
+    def row(self) -> int | None:
+        """Row of the first problem."""
+        return self.problems[0].row
+
+    @property
+    def column(self) -> str | None:
+        """Column of the first problem."""
+        return self.problems[0].column
+
+    def __str__(self) -> str:
+        return "\n".join(str(p) for p in self.problems)
+
+
+class InsufficientDataError(EvaluationError):
+    """Too little data for the requested statistic (for example fewer than two observations)."""
+
+
+class RenderError(EvaluationError):
+    """One or more reports failed to render.
+
+    Attributes
+    ----------
+    failures : list of tuple
+        ``(report, executed_notebook_path, message)`` for each failed report.
+    """
+
+    def __init__(self, failures: list[tuple[str, str, str]]):
+        self.failures = failures
+        lines = [f"{len(failures)} report(s) failed:"]
+        lines += [f"  {name}: {msg} (executed notebook: {path})" for name, path, msg in failures]
+        super().__init__("\n".join(lines))
+
+
+__all__ = [
+    "DataContractError",
+    "DataProblem",
+    "EvaluationError",
+    "InsufficientDataError",
+    "RenderError",
+]

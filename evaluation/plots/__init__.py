@@ -1,0 +1,1 @@
+"""Charts for the reports. Every chart returns a :class:`~evaluation.plots.base.ReportFigure`."""

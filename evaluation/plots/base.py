@@ -1,0 +1,118 @@
+"""The one path every figure takes into a report: alt text, caption and its data table.
+
+A chart function in this sub-package returns a :class:`ReportFigure`. In a notebook, displaying it
+shows an accessible ``<figure>``: the image embedded as a PNG data URI (no request to another
+host), a meaningful ``alt`` text, a ``<figcaption>``, and the data behind the chart as an HTML
+table with header cells, so that no reader depends on colour or on seeing the image.
+
+Palettes live here and only here. They are colour-blind safe: the diverging palette is
+ColorBrewer's RdBu (Brewer, Harrower and The Pennsylvania State University, colorbrewer2.org),
+blue for agreement; the qualitative palette is Okabe and Ito (2008), "Color Universal Design".
+"""
+
+from __future__ import annotations
+
+import base64
+import html
+import io
+from dataclasses import dataclass, field
+
+import pandas as pd
+
+# ColorBrewer RdBu, 5 classes (negative -> positive). Blue is agreement.
+DIVERGING_5 = ("#ca0020", "#f4a582", "#f7f7f7", "#92c5de", "#0571b0")
+NEUTRAL_GREY = "#bdbdbd"
+EDGE_COLOUR = "#333333"
+# Okabe–Ito qualitative palette (colour-blind safe), black removed.
+QUALITATIVE = ("#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#F0E442")
+# Sequential (ColorBrewer Blues, 5 classes) for heatmaps of counts.
+SEQUENTIAL_5 = ("#eff3ff", "#bdd7e7", "#6baed6", "#3182bd", "#08519c")
+# Goal status: colour plus a text label and a symbol, so colour never carries meaning alone.
+STATUS_STYLE = {
+    "achieved": {"colour": "#1a7f37", "symbol": "✔"},
+    "on_track": {"colour": "#0072B2", "symbol": "▲"},
+    "at_risk": {"colour": "#b35900", "symbol": "●"},
+    "off_track": {"colour": "#b00020", "symbol": "▼"},
+    "no_data": {"colour": "#6e6e6e", "symbol": "○"},
+}
+
+
+def new_figure(width: float = 7.5, height: float = 4.0):
+    """Return a fresh ``(figure, axes)`` pair with the report's style, not using pyplot state.
+
+    Figures are made with the object-oriented API (``matplotlib.figure.Figure``) so that no
+    global pyplot state leaks between charts or between notebooks in one kernel.
+    """
+    from matplotlib.figure import Figure
+
+    fig = Figure(figsize=(width, height), dpi=110, layout="constrained")
+    ax = fig.add_subplot()
+    ax.spines[["top", "right"]].set_visible(False)
+    return fig, ax
+
+
+def figure_to_png_base64(fig) -> str:
+    """Render a matplotlib figure to a base64-encoded PNG."""
+    buffer = io.BytesIO()
+    fig.savefig(buffer, format="png", metadata={"Software": None})
+    return base64.b64encode(buffer.getvalue()).decode("ascii")
+
+
+@dataclass(frozen=True)
+class ReportFigure:
+    """A chart ready for a report.
+
+    Attributes
+    ----------
+    png_base64 : str
+        The image, PNG, base64-encoded.
+    alt_text : str
+        What the chart shows, in words, for a reader who cannot see it (WCAG 1.1.1).
+    caption : str
+        The caption shown under the image.
+    data : pandas.DataFrame
+        The numbers behind the chart, already formatted for the reader (column names are the
+        table's headers).
+    table_caption : str
+        Caption of the data table.
+    """
+
+    png_base64: str
+    alt_text: str
+    caption: str
+    data: pd.DataFrame = field(repr=False)
+    table_caption: str = ""
+
+    def to_html(self) -> str:
+        """Return the figure and its data table as accessible HTML."""
+        from evaluation.tables import frame_to_html
+
+        table = frame_to_html(self.data, caption=self.table_caption or self.caption)
+        return (
+            '<figure class="report-figure">'
+            f'<img src="data:image/png;base64,{self.png_base64}" '
+            f'alt="{html.escape(self.alt_text, quote=True)}" />'
+            f"<figcaption>{html.escape(self.caption)}</figcaption>"
+            "</figure>"
+            f'<details class="figure-data" open><summary>{html.escape(self.table_caption or self.caption)}'
+            f"</summary>{table}</details>"
+        )
+
+    def _repr_html_(self) -> str:
+        return self.to_html()
+
+
+def make_report_figure(
+    fig, *, alt_text: str, caption: str, data: pd.DataFrame, table_caption: str = ""
+) -> ReportFigure:
+    """Turn a matplotlib figure into a :class:`ReportFigure`; the only way figures reach reports.
+
+    Raises
+    ------
+    ValueError
+        If ``alt_text`` is empty: every figure needs meaningful alternative text.
+    """
+    if not alt_text or not alt_text.strip():
+        raise ValueError("every report figure needs a meaningful alt_text")
+    png = figure_to_png_base64(fig)
+    return ReportFigure(png, alt_text.strip(), caption, data, table_caption)

@@ -1,0 +1,96 @@
+"""Accessible HTML tables for the reports.
+
+Every table in a report goes through :func:`frame_to_html`: a ``<table>`` with a ``<caption>``,
+``<th scope="col">`` column headers and, for row labels, ``<th scope="row">`` cells, and every
+value escaped, so a string from the data (an agency name, a quote) can never become markup.
+Values are expected to be formatted for the reader already (see :mod:`evaluation.i18n`).
+"""
+
+from __future__ import annotations
+
+import html
+
+import pandas as pd
+
+
+def _cell(value: object) -> str:
+    if value is None or (isinstance(value, float) and value != value):
+        return "–"
+    try:
+        if pd.isna(value):
+            return "–"
+    except (TypeError, ValueError):
+        pass
+    return html.escape(str(value))
+
+
+def frame_to_html(
+    frame: pd.DataFrame,
+    *,
+    caption: str = "",
+    row_header: bool = True,
+    numeric_columns: tuple[str, ...] | None = None,
+    css_class: str = "report-table",
+) -> str:
+    """Render a DataFrame as an accessible HTML table.
+
+    Parameters
+    ----------
+    frame : pandas.DataFrame
+        The table as it should be read: column names are headers, values are display strings
+        (numbers already formatted). The index is ignored; the first column becomes the row
+        header when ``row_header`` is true.
+    caption : str
+        Caption (``<caption>``), which names the table for screen readers.
+    row_header : bool
+        Mark the first column's cells as row headers (``<th scope="row">``).
+    numeric_columns : tuple of str, optional
+        Columns to right-align. By default, columns whose name is not the first column and whose
+        values look numeric are right-aligned.
+    css_class : str
+        Class of the ``<table>`` element.
+
+    Returns
+    -------
+    str
+        The HTML.
+    """
+    columns = list(frame.columns)
+    if numeric_columns is None:
+        numeric_columns = tuple(
+            c for c in columns[1:]
+            if frame[c].astype(str).str.replace(r"[\s\u00a0%,.\u2212+–-]", "", regex=True)
+            .str.fullmatch(r"\d*").all()
+        )
+    parts = [f'<table class="{css_class}">']
+    if caption:
+        parts.append(f"<caption>{html.escape(caption)}</caption>")
+    parts.append("<thead><tr>")
+    for column in columns:
+        align = ' class="num"' if column in numeric_columns else ""
+        parts.append(f'<th scope="col"{align}>{html.escape(str(column))}</th>')
+    parts.append("</tr></thead><tbody>")
+    for row in frame.itertuples(index=False):
+        parts.append("<tr>")
+        for position, (column, value) in enumerate(zip(columns, row)):
+            align = ' class="num"' if column in numeric_columns else ""
+            if position == 0 and row_header:
+                parts.append(f'<th scope="row"{align}>{_cell(value)}</th>')
+            else:
+                parts.append(f"<td{align}>{_cell(value)}</td>")
+        parts.append("</tr>")
+    parts.append("</tbody></table>")
+    return "".join(parts)
+
+
+class HtmlBlock:
+    """Raw HTML that a notebook displays as-is (used for report sections built by the package)."""
+
+    def __init__(self, markup: str):
+        self.markup = markup
+
+    def _repr_html_(self) -> str:
+        return self.markup
+
+    def __str__(self) -> str:
+        return self.markup
