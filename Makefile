@@ -1,0 +1,36 @@
+# The project's front door. On a fresh machine (Python 3.11+ and make):
+#   make reports   set up .venv, register the kernel, render every report from the demo data
+#   make test      set up .venv, register the kernel, run the test suite
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+KERNEL := statens-hus-eval
+STAMP := $(VENV)/.installed
+
+.PHONY: reports test setup kernel validate bench lint clean browser-deps
+
+setup: $(STAMP) kernel
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+
+$(STAMP): $(BIN)/python pyproject.toml
+	$(BIN)/python -m pip install --quiet -e ".[test]"
+	touch $(STAMP)
+
+# A uniquely named kernel in this environment (a spec called python3 may point elsewhere).
+kernel: $(STAMP)
+	$(BIN)/python -m ipykernel install --sys-prefix --name $(KERNEL) --display-name "Statens hus evaluering" > /dev/null
+
+reports: setup
+	$(BIN)/python -m evaluation render --data-dir data/demo --out reports
+
+validate: setup
+	$(BIN)/python -m evaluation validate --data-dir data/demo
+
+test: setup
+	$(BIN)/python -m pytest
+
+clean:
+	rm -rf reports .pytest_cache

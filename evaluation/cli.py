@@ -1,0 +1,148 @@
+"""The command line: ``python -m evaluation {validate,render,demo-data}``.
+
+Every command takes ``--data-dir`` (default: the bundled demo data). Exit codes: 0 success,
+1 invalid data or a failed report, 2 wrong usage. Heavy libraries are imported inside the
+commands, so ``--help`` answers at once.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+
+def _default_data_dir() -> Path:
+    from evaluation.contract import DEMO_DATA_DIR
+
+    return DEMO_DATA_DIR
+
+
+def _print_problems(problems, stream=sys.stderr) -> None:
+    for problem in problems:
+        print(problem, file=stream)
+    print(f"{len(problems)} problem(s) found; nothing was rendered.", file=stream)
+
+
+def cmd_validate(args: argparse.Namespace) -> int:
+    """Check a data folder and print every problem, or a one-screen summary."""
+    from evaluation.contract import load_data, validate
+
+    problems = validate(args.data_dir)
+    if problems:
+        _print_problems(problems)
+        return 1
+    data = load_data(args.data_dir)
+    programme = data.programme
+    print(f"{args.data_dir}: valid")
+    print(f"  pilots:      {', '.join(programme.pilot_ids)}")
+    print(f"  phases:      {', '.join(f'{p} (cut-off {c})' for p, c in programme.cutoffs.items())}")
+    waves = data.responses.groupby("wave").size()
+    print("  waves:       " + ", ".join(f"{w} ({programme.wave_role(w)}: {n} respondents)" for w, n in waves.items()))
+    print(f"  respondents: {len(data.responses)} responses, {data.responses['agency'].nunique()} agencies")
+    rounds = data.interviews.groupby("round").size()
+    print("  interviews:  " + ", ".join(f"{r}: {n}" for r, n in rounds.items())
+          + f"; {len(data.segments)} coded segments")
+    print(f"  indicators:  {len(programme.indicators)} with {len(data.observations)} observations; "
+          f"{len(data.milestones)} milestones; {len(data.assessments)} assessments")
+    print(f"  anonymity threshold: {programme.anonymity_threshold}")
+    return 0
+
+
+def cmd_render(args: argparse.Namespace) -> int:
+    """Validate, then render the reports asked for and the index."""
+    from evaluation.contract import load_data, validate
+    from evaluation.render import data_version, plan_reports, render_reports
+
+    problems = validate(args.data_dir)
+    if problems:
+        _print_problems(problems)
+        return 1
+    data = load_data(args.data_dir)
+    programme = data.programme
+    phases = programme.phases if args.phase == "all" else [args.phase]
+    pilots = programme.pilot_ids if args.pilot == "all" else [args.pilot]
+    for phase in phases:
+        if phase not in programme.cutoffs:
+            print(f"unknown phase {phase!r}; expected one of {', '.join(programme.phases)} or all", file=sys.stderr)
+            return 2
+    for pilot in pilots:
+        if pilot not in programme.pilot_ids:
+            print(f"unknown pilot {pilot!r}; expected one of {', '.join(programme.pilot_ids)} or all", file=sys.stderr)
+            return 2
+    jobs = plan_reports(programme, phases=phases, pilots=pilots, lang=args.lang,
+                        synthesis=args.pilot == "all")
+    out = Path(args.out)
+    print(f"Rendering {len(jobs)} report(s) from {args.data_dir} into {out}/")
+    summary = render_reports(jobs, data_dir=Path(args.data_dir), out=out,
+                             data_version_id=data_version(Path(args.data_dir), data.input_files))
+    failures = summary.failures
+    print(f"{len(summary.reports) - len(failures)} rendered, {len(failures)} failed.")
+    for failure in failures:
+        print(f"FAILED {failure.job.name}: {failure.error}\n  executed notebook with the error: "
+              f"{failure.notebook_path}", file=sys.stderr)
+    print(f"Index: {summary.index_path.resolve()}")
+    return 1 if failures else 0
+
+
+def cmd_demo_data(args: argparse.Namespace) -> int:
+    """Write the synthetic demo data."""
+    from evaluation.demo import write_demo_data
+
+    out = write_demo_data(args.out, seed=args.seed)
+    print(f"Demo data written to {out}")
+    return 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The argument parser (exposed for tests and documentation)."""
+    parser = argparse.ArgumentParser(
+        prog="python -m evaluation",
+        description="Statens hus evaluation workbench: validate data and render the evaluation reports.")
+    commands = parser.add_subparsers(dest="command", required=True)
+
+    def data_dir(sub):
+        sub.add_argument("--data-dir", type=Path, default=None,
+                         help="data folder following data/README.md (default: the bundled demo data)")
+
+    validate = commands.add_parser("validate", help="check a data folder against the data contract")
+    data_dir(validate)
+    validate.set_defaults(func=cmd_validate)
+
+    render = commands.add_parser("render", help="validate, then render reports and the index")
+    data_dir(render)
+    render.add_argument("--out", default="reports", help="output folder (default: reports)")
+    render.add_argument("--phase", default="all", help="midterm, final or all (default: all)")
+    render.add_argument("--pilot", default="all", help="a pilot id or all (default: all)")
+    render.add_argument("--lang", default="nb", choices=["nb", "en"], help="report language (default: nb)")
+    render.set_defaults(func=cmd_render)
+
+    demo = commands.add_parser("demo-data", help="write the synthetic demo data")
+    demo.add_argument("--out", type=Path, required=True, help="folder to write")
+    demo.add_argument("--seed", type=int, default=None, help="random seed (default: the committed demo's)")
+    demo.set_defaults(func=cmd_demo_data)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Run the command line; return the exit code."""
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    if getattr(args, "data_dir", "unset") is None:
+        args.data_dir = _default_data_dir()
+    if getattr(args, "seed", "unset") is None:
+        from evaluation.demo import DEFAULT_SEED
+
+        args.seed = DEFAULT_SEED
+    from evaluation.errors import DataContractError, EvaluationError
+
+    try:
+        return args.func(args)
+    except DataContractError as error:
+        _print_problems(error.problems)
+        return 1
+    except EvaluationError as error:
+        print(f"error: {error}", file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        return 130

@@ -1,0 +1,29 @@
+"""Shared fixtures: a writable copy of the demo data, and helpers to break it on purpose."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+REPO = Path(__file__).resolve().parent.parent
+DEMO = REPO / "data" / "demo"
+
+
+@pytest.fixture
+def demo_copy(tmp_path: Path) -> Path:
+    """A fresh, writable copy of the bundled demo data folder."""
+    target = tmp_path / "data"
+    shutil.copytree(DEMO, target)
+    return target
+
+
+def read_lines(path: Path) -> list[str]:
+    """The lines of a text file, without line endings."""
+    return path.read_text(encoding="utf-8").splitlines()
+
+
+def write_lines(path: Path, lines: list[str]) -> None:
+    """Write lines back with Unix line endings."""
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
