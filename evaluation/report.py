@@ -162,47 +162,6 @@ def about_pilot(ctx: ReportContext) -> HtmlBlock:
     return HtmlBlock("".join(parts))
 
 
-def response_rates(data: EvaluationData, *, pilot: str | None = None, by_agency: bool = False) -> pd.DataFrame:
-    """Invited, responded and response rate per wave (and agency), suppressing small offices.
-
-    Parameters
-    ----------
-    data : EvaluationData
-        Loaded data.
-    pilot : str, optional
-        Restrict to one pilot.
-    by_agency : bool
-        One row per agency and wave instead of one per pilot and wave.
-
-    Returns
-    -------
-    DataFrame
-        Columns pilot, [agency,] wave, invited, responded, rate, suppressed. Agency rows with
-        fewer respondents than the anonymity threshold are suppressed (and, so that they cannot
-        be recovered from the pilot's total, the smallest other agency of the same wave), by
-        :func:`evaluation.privacy.suppress_small_cells`.
-
-    Notes
-    -----
-    rate = responded / invited.
-    """
-    from evaluation.privacy import suppress_small_cells
-
-    population = data.population if pilot is None else data.population[data.population["pilot"] == pilot]
-    responses = data.responses if pilot is None else data.responses[data.responses["pilot"] == pilot]
-    keys = ["pilot", "agency", "wave"] if by_agency else ["pilot", "wave"]
-    invited = population.groupby(keys, as_index=False)["invited"].sum()
-    responded = responses.groupby(keys).size().rename("responded").reset_index()
-    table = invited.merge(responded, on=keys, how="left")
-    table["responded"] = table["responded"].fillna(0).astype(int)
-    table["rate"] = table["responded"] / table["invited"]
-    if not by_agency:
-        table["suppressed"] = False
-        return table
-    return suppress_small_cells(table, count_column="responded", value_columns=("invited", "rate"),
-                                threshold=data.anonymity_threshold, within=("pilot", "wave"))
-
-
 def _wave_label(ctx: ReportContext, wave: int) -> str:
     role = ctx.programme.wave_role(wave)
     return f"{wave} ({t('wave.' + role, ctx.lang).lower()})"
@@ -212,34 +171,22 @@ def data_and_method(ctx: ReportContext) -> HtmlBlock:
     """Sources, numbers of respondents and interviews, response rates and the anonymity rule."""
     lang, data = ctx.lang, ctx.data
     parts = [f"<p>{html.escape(t('method.intro', lang, cutoff=format_date(data.cutoff, lang)))}</p>"]
-    rates = response_rates(data, pilot=ctx.pilot)
+    from evaluation.survey import response_rates
+
+    population = data.population if ctx.pilot is None else data.population[data.population["pilot"] == ctx.pilot]
+    responses = data.responses if ctx.pilot is None else data.for_pilot("responses", ctx.pilot)
+    rates = response_rates(population, responses, by=("pilot", "wave"), threshold=ctx.threshold)
     rows = []
-    for row in rates.to_dict("records"):
+    for row in rates.groupby("wave", as_index=False)[["invited", "responded"]].sum().to_dict("records"):
         rows.append({
             t("method.wave", lang): _wave_label(ctx, row["wave"]),
             t("method.invited", lang): format_number(row["invited"], lang),
             t("method.responded", lang): format_number(row["responded"], lang),
-            t("method.rate", lang): format_percent(row["rate"], lang),
+            t("method.rate", lang): format_percent(row["responded"] / row["invited"], lang),
         })
     parts.append(f"<h3 id=\"response-rates\">{html.escape(t('method.response_rates', lang))}</h3>")
     parts.append(frame_to_html(pd.DataFrame(rows), caption=t("method.response_rates_caption", lang,
                                                              pilot=ctx.pilot_name)))
-    by_agency = response_rates(data, pilot=ctx.pilot, by_agency=True)
-    hidden = int(by_agency["suppressed"].sum())
-    agency_names = {(r["pilot"], r["agency"]): pick(r, "name", lang)
-                    for r in ctx.programme.agencies.to_dict("records")}
-    rows = []
-    for row in by_agency.to_dict("records"):
-        rows.append({
-            t("method.agency", lang): agency_names[(row["pilot"], row["agency"])],
-            t("method.wave", lang): str(row["wave"]),
-            t("method.invited", lang): t("suppressed_note", lang, threshold=ctx.threshold)
-            if row["suppressed"] else format_number(row["invited"], lang),
-            t("method.responded", lang): t("suppressed_note", lang, threshold=ctx.threshold)
-            if row["suppressed"] else format_number(row["responded"], lang),
-            t("method.rate", lang): "–" if row["suppressed"] else format_percent(row["rate"], lang),
-        })
-    parts.append(frame_to_html(pd.DataFrame(rows), caption=t("method.by_agency_caption", lang)))
     interviews = data.interviews if ctx.pilot is None else data.interviews[data.interviews["pilot"] == ctx.pilot]
     counts = interviews.groupby(["round", "stakeholder_group"]).size()
     rows = []
@@ -255,7 +202,7 @@ def data_and_method(ctx: ReportContext) -> HtmlBlock:
                                                             t("method.interviews", lang)]),
                                caption=t("method.interviews_caption", lang, total=len(interviews))))
     parts.append(f"<h3 id=\"anonymity\">{html.escape(t('method.anonymity_heading', lang))}</h3>")
-    parts.append(f"<p>{html.escape(t('method.anonymity', lang, threshold=ctx.threshold, hidden=hidden))}</p>")
+    parts.append(f"<p>{html.escape(t('method.anonymity', lang, threshold=ctx.threshold))}</p>")
     return HtmlBlock("".join(parts))
 
 
