@@ -29,8 +29,13 @@ reports: setup
 validate: setup
 	$(BIN)/python -m evaluation validate --data-dir data/demo
 
-test: setup
+test: setup browser-deps
 	$(BIN)/python -m pytest
+
+# Debian's Chromium for the browser and accessibility tests (tests/test_browser.py); Playwright
+# drives it and never downloads a browser of its own. CI runs as root.
+browser-deps:
+	@command -v chromium > /dev/null || (apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y chromium)
 
 clean:
 	rm -rf reports .pytest_cache

@@ -18,10 +18,11 @@ def _default_data_dir() -> Path:
     return DEMO_DATA_DIR
 
 
-def _print_problems(problems, stream=sys.stderr) -> None:
+def _print_problems(problems, stream=None, consequence: str = "") -> None:
+    stream = stream or sys.stderr
     for problem in problems:
         print(problem, file=stream)
-    print(f"{len(problems)} problem(s) found; nothing was rendered.", file=stream)
+    print(f"{len(problems)} problem(s) found{'; ' + consequence if consequence else ''}.", file=stream)
 
 
 def cmd_validate(args: argparse.Namespace) -> int:
@@ -56,7 +57,7 @@ def cmd_render(args: argparse.Namespace) -> int:
 
     problems = validate(args.data_dir)
     if problems:
-        _print_problems(problems)
+        _print_problems(problems, consequence="nothing was rendered")
         return 1
     data = load_data(args.data_dir)
     programme = data.programme
@@ -94,6 +95,42 @@ def cmd_demo_data(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_import_survey(args: argparse.Namespace) -> int:
+    """Import a survey tool's export into a data folder's ``survey/responses.csv``, then validate.
+
+    The items and scales come from the target folder (``--out``): its ``survey/items.csv`` and
+    ``survey/scales.csv`` must exist. The export's wave replaces that wave's rows; other waves
+    are kept. The folder is validated afterwards and every problem printed.
+    """
+    import pandas as pd
+
+    from evaluation.contract import FILES, validate
+    from evaluation.errors import DataContractError
+    from evaluation.importers import import_survey, items_with_scales, write_contract_responses
+
+    out = Path(args.out)
+    for name in ("items", "scales"):
+        if not (out / FILES[name]).exists():
+            raise DataContractError.single(FILES[name], None, None, f"file is missing in {out}",
+                                           "the contract's items and scales in the target folder")
+    items = items_with_scales(pd.read_csv(out / FILES["items"], dtype=str, keep_default_na=False),
+                              pd.read_csv(out / FILES["scales"], dtype=str, keep_default_na=False))
+    result = import_survey(args.source, format=args.format, mapping=args.mapping, wave=args.wave,
+                           items=items, encoding=args.encoding, codebook=args.codebook)
+    for warning in result.warnings:
+        print(f"warning: {warning}", file=sys.stderr)
+    path = write_contract_responses(result, out)
+    print(f"{len(result.responses)} responses of wave {args.wave} written to {path}")
+    problems = validate(out)
+    if problems:
+        for problem in problems:
+            print(problem, file=sys.stderr)
+        print(f"{len(problems)} problem(s) in {out}: fix them before rendering.", file=sys.stderr)
+        return 1
+    print(f"{out}: valid")
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     """The argument parser (exposed for tests and documentation)."""
     parser = argparse.ArgumentParser(
@@ -116,6 +153,17 @@ def build_parser() -> argparse.ArgumentParser:
     render.add_argument("--pilot", default="all", help="a pilot id or all (default: all)")
     render.add_argument("--lang", default="nb", choices=["nb", "en"], help="report language (default: nb)")
     render.set_defaults(func=cmd_render)
+
+    survey_import = commands.add_parser(
+        "import-survey", help="turn a survey tool's export into contract files, then validate")
+    survey_import.add_argument("source", type=Path, help="the export (file, or folder of SurveyXact CSVs)")
+    survey_import.add_argument("--format", required=True, choices=["nettskjema", "surveyxact", "spss", "excel"])
+    survey_import.add_argument("--mapping", required=True, type=Path, help="the mapping YAML (see README, New data)")
+    survey_import.add_argument("--wave", required=True, type=int, help="the survey wave (year)")
+    survey_import.add_argument("--out", required=True, type=Path, help="data folder to write into")
+    survey_import.add_argument("--encoding", default=None, help="text encoding when not UTF-8 (e.g. cp1252)")
+    survey_import.add_argument("--codebook", default=None, type=Path, help="Nettskjema codebook file")
+    survey_import.set_defaults(func=cmd_import_survey)
 
     demo = commands.add_parser("demo-data", help="write the synthetic demo data")
     demo.add_argument("--out", type=Path, required=True, help="folder to write")

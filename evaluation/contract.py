@@ -876,6 +876,10 @@ def _validate_and_convert(data_dir: Path) -> tuple[list[DataProblem], dict | Non
         Column("rationale_nb"), Column("rationale_en", optional=True)],
         ["pilot", "phase", "sub_goal"], "assessment")
     sub_goal_pair_check(assessments, "assessments")
+    try:
+        frames["narratives"] = _read_narratives(data_dir, programme)
+    except DataContractError as error:
+        problems.extend(error.problems)
     if problems:
         return problems, None
     frames["scale_info"] = scale_info
@@ -922,9 +926,14 @@ def _read_narratives(data_dir: Path, programme: Programme) -> tuple[dict, list[P
             continue
         try:
             content = yaml.safe_load(path.read_text(encoding="utf-8-sig")) or {}
-        except (yaml.YAMLError, UnicodeDecodeError) as error:
+        except UnicodeDecodeError as error:
+            log.add(None, None, f"byte {error.start} is not UTF-8", "a UTF-8 text file")
+            continue
+        except yaml.YAMLError as error:
             mark = getattr(error, "problem_mark", None)
-            log.add(mark.line + 1 if mark else None, None, f"cannot be read: {error}", "valid UTF-8 YAML")
+            log.add(mark.line + 1 if mark else None, None,
+                    f"YAML syntax error: {getattr(error, 'problem', None) or 'cannot be parsed'}",
+                    "valid YAML (check indentation, quotes and brackets)")
             continue
         if "nb" not in content:
             log.add(1, "nb", "missing", "a section nb with summary, strengths, weaknesses, recommendations")
@@ -974,7 +983,7 @@ def load_data(data_dir: str | Path = DEMO_DATA_DIR, *, phase: str | None = None)
     if phase is not None and phase not in programme.cutoffs:
         raise DataContractError.single(FILES["programme"], None, "phases", f"unknown phase {phase!r}",
                                        "one of " + ", ".join(programme.cutoffs))
-    narratives, narrative_files = _read_narratives(data_dir, programme)
+    narratives, narrative_files = frames["narratives"]
 
     def to_datetime(frame: pd.DataFrame, *columns: str) -> pd.DataFrame:
         frame = frame.copy()
