@@ -13,6 +13,10 @@ import html
 import pandas as pd
 
 
+WIDE_TABLE_COLUMNS = 6
+"""Tables with more columns than this are wrapped in a focusable horizontal scroll region."""
+
+
 def _cell(value: object) -> str:
     if value is None or (isinstance(value, float) and value != value):
         return "–"
@@ -80,7 +84,12 @@ def frame_to_html(
                 parts.append(f"<td{align}>{_cell(value)}</td>")
         parts.append("</tr>")
     parts.append("</tbody></table>")
-    return "".join(parts)
+    markup = "".join(parts)
+    if len(columns) > WIDE_TABLE_COLUMNS:
+        # A wide table scrolls inside a region that keyboard users can focus (WCAG 2.1.1).
+        label = html.escape(caption or "", quote=True)
+        markup = f'<div class="table-scroll" role="region" tabindex="0" aria-label="{label}">{markup}</div>'
+    return markup
 
 
 class HtmlBlock:
@@ -94,3 +103,22 @@ class HtmlBlock:
 
     def __str__(self) -> str:
         return self.markup
+
+
+def section_heading(text: str, *, key: str, level: int = 3) -> str:
+    """A chapter section heading with a stable anchor id, so the table of contents can link it.
+
+    Parameters
+    ----------
+    text : str
+        The heading as the reader sees it (escaped here).
+    key : str
+        A language-independent name of the section (for example its translation key); the id is
+        ``key`` reduced to ``a-z0-9-``, so links work in both languages.
+    level : int
+        Heading level (3 for sections of a chapter).
+    """
+    import re
+
+    anchor = re.sub(r"[^a-z0-9]+", "-", key.lower()).strip("-")
+    return f'<h{level} id="{anchor}">{html.escape(text)}</h{level}>'

@@ -391,7 +391,7 @@ def test_chapter_shows_milestone_counts_computed_from_the_csv(midterm_data):
     assert (f"var {len(completed)} av {len(rows)} milepæler fullført, "
             f"{len(on_time)} av dem innen fristen") in text
     for heading in ("Indikatorer", "Milepæler", "Status per delmål", "Virkningskjede"):
-        assert f"<h3>{heading}</h3>" in markup
+        assert re.search(rf'<h3 id="[a-z0-9-]+">{re.escape(heading)}</h3>', markup)
     assert "<h2" not in markup
 
 
@@ -436,8 +436,8 @@ def test_final_chapter_adds_change_since_midterm_and_lasting_results(final_data)
     from evaluation.chapters.goals import goals_chapter
 
     markup = str(goals_chapter(final_data, pilot="stad", phase="final", lang="en"))
-    assert "<h3>Change since the midterm evaluation</h3>" in markup
-    assert "<h3>Added value and lasting results</h3>" in markup
+    assert re.search(r'<h3 id="[a-z0-9-]+">Change since the midterm evaluation</h3>', markup)
+    assert re.search(r'<h3 id="[a-z0-9-]+">Added value and lasting results</h3>', markup)
     # stad-d1 judged on_track at midterm and achieved at the end (assessments.csv): improved
     assert re.search(r"stad-d1: [^<]*</th><td>On track ▲</td><td>Achieved ✔</td>"
                      r"<td>Improved</td>", markup)

@@ -594,7 +594,7 @@ def test_survey_chapter_shows_demo_response_counts_and_hides_small_agencies(midt
         assert row[3] not in {str(n) for n in small.values()} or row[1] == "Alle virksomheter"
     for heading in ("Svarprosent", "Utviklingen i indeksene", "Svarfordeling på påstandene",
                     "Indeksenes pålitelighet"):
-        assert f"<h3>{heading}</h3>" in markup
+        assert re.search(rf'<h3 id="[a-z0-9-]+">{re.escape(heading)}</h3>', markup)
     assert "Endring siden midtveisevalueringen" not in markup
     assert markup.count("<figure") == 1 + len(set(midterm_data.items["index"]))
     assert "<h2" not in markup
@@ -606,7 +606,7 @@ def test_survey_chapter_final_adds_change_since_midterm_in_english():
 
     data = load_data(DEMO, phase="final")
     markup = str(survey_chapter(data, pilot="narvik", phase="final", lang="en"))
-    assert "<h3>Change since the midterm evaluation</h3>" in markup
+    assert re.search(r'<h3 id="[a-z0-9-]+">Change since the midterm evaluation</h3>', markup)
     assert "Midterm 2022 → Final 2024" in markup
     assert "fewer than 5 responses" in markup
     with pytest.raises(ValueError):

@@ -21,7 +21,7 @@ from evaluation import goals as _goals
 from evaluation.i18n import check_language, format_date, format_number, format_percent, pick, t
 from evaluation.indicators import current_indicator_status, indicator_tracking, milestone_status
 from evaluation.plots.base import STATUS_STYLE
-from evaluation.tables import HtmlBlock, frame_to_html
+from evaluation.tables import HtmlBlock, frame_to_html, section_heading
 
 LASTING_RESULTS_THEME = "lasting_results"
 """Interview theme whose assessments speak to results that last after the pilot period."""
@@ -198,7 +198,7 @@ def _paragraph(text: str) -> str:
 
 
 def _heading(key: str, lang: str) -> str:
-    return f"<h3>{html.escape(t(key, lang))}</h3>"
+    return section_heading(t(key, lang), key=key)
 
 
 def _sub_goal_label(sub_goals: pd.DataFrame, pilot: str, lang: str) -> dict[str, str]:

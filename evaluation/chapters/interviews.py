@@ -23,7 +23,7 @@ from evaluation import interviews as iv
 from evaluation.errors import InsufficientDataError
 from evaluation.i18n import check_language, format_date, format_number, format_percent, pick, t
 from evaluation.plots.heatmap import label_in_sentence, stakeholder_label, theme_stakeholder_heatmap
-from evaluation.tables import HtmlBlock, frame_to_html
+from evaluation.tables import HtmlBlock, frame_to_html, section_heading
 
 MAIN_THEMES = 5
 """How many of the most frequently raised themes count as the main themes."""
@@ -40,7 +40,7 @@ def _paragraph(text: str) -> str:
 
 
 def _heading(key: str, lang: str) -> str:
-    return f"<h3>{html.escape(t(key, lang))}</h3>"
+    return section_heading(t(key, lang), key=key)
 
 
 def _signed(value, lang: str, decimals: int) -> str:

@@ -19,15 +19,15 @@ import pandas as pd
 from evaluation import survey
 from evaluation.i18n import check_language, format_number, format_percent, pick, t
 from evaluation.plots.likert import index_trend_chart, likert_chart
-from evaluation.tables import HtmlBlock, frame_to_html
+from evaluation.tables import HtmlBlock, frame_to_html, section_heading
 
 
 def _p(text: str) -> str:
     return f"<p>{html.escape(text)}</p>"
 
 
-def _h3(text: str) -> str:
-    return f"<h3>{html.escape(text)}</h3>"
+def _h3(key: str, lang: str) -> str:
+    return section_heading(t(key, lang), key=key)
 
 
 def _note(count: int, threshold: int, lang: str) -> str:
@@ -99,7 +99,7 @@ def _response_section(population, responses, labels: _Labels, pilot_name: str, t
         t("survey.col.responded", lang), t("survey.col.rate", lang),
     ])
     return "".join([
-        _h3(t("survey.h.response", lang)),
+        _h3("survey.h.response", lang),
         _p(t("survey.response.intro", lang)),
         frame_to_html(table, caption=t("survey.response.caption", lang, pilot=pilot_name)),
         _note(hidden, threshold, lang),
@@ -162,7 +162,7 @@ def _trend_section(responses, data, labels: _Labels, comparisons: pd.DataFrame, 
         lang=lang, caption=t("survey.trends.caption", lang, pilot=pilot_name), threshold=threshold,
         table_caption=t("survey.trends.data_caption", lang, pilot=pilot_name),
     )
-    parts = [_h3(t("survey.h.trends", lang)), _p(t("survey.trends.intro", lang)), figure.to_html()]
+    parts = [_h3("survey.h.trends", lang), _p(t("survey.trends.intro", lang)), figure.to_html()]
     hidden = int(summary["suppressed"].sum())
     main = comparisons[comparisons["from_role"] == "baseline"]
     if main.empty:
@@ -187,7 +187,7 @@ def _trend_section(responses, data, labels: _Labels, comparisons: pd.DataFrame, 
 def _change_section(comparisons: pd.DataFrame, labels: _Labels, pilot_name: str, threshold: int,
                     lang: str) -> str:
     rows = comparisons[(comparisons["from_role"] == "midterm") & (comparisons["to_role"] == "final")]
-    parts = [_h3(t("survey.h.change_since_midterm", lang))]
+    parts = [_h3("survey.h.change_since_midterm", lang)]
     if rows.empty:
         parts.append(_p(t("survey.change.none", lang)))
         return "".join(parts)
@@ -206,7 +206,7 @@ def _change_section(comparisons: pd.DataFrame, labels: _Labels, pilot_name: str,
 
 def _items_section(wave_responses, data, labels: _Labels, wave_text: str, pilot_name: str,
                    threshold: int, lang: str) -> str:
-    parts = [_h3(t("survey.h.items", lang)), _p(t("survey.items.intro", lang, wave=wave_text))]
+    parts = [_h3("survey.h.items", lang), _p(t("survey.items.intro", lang, wave=wave_text))]
     hidden = 0
     items = data.items
     for index in dict.fromkeys(items["index"]):
@@ -256,7 +256,7 @@ def _reliability_section(wave_responses, data, labels: _Labels, wave_text: str, 
         t("survey.col.items_raising", lang),
     ])
     return "".join([
-        _h3(t("survey.h.reliability", lang)),
+        _h3("survey.h.reliability", lang),
         _p(t("survey.reliability.intro", lang)),
         frame_to_html(frame, caption=t("survey.reliability.caption", lang, pilot=pilot_name,
                                        wave=wave_text)),
