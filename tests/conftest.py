@@ -27,3 +27,18 @@ def read_lines(path: Path) -> list[str]:
 def write_lines(path: Path, lines: list[str]) -> None:
     """Write lines back with Unix line endings."""
     path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+
+
+@pytest.fixture(scope="session")
+def demo_reports(tmp_path_factory) -> Path:
+    """Every demo report rendered once per test session: all pilots and the synthesis in both
+    phases in bokmål, and Stad's two reports in English. Tests that read rendered HTML share it."""
+    import subprocess
+    import sys
+
+    out = tmp_path_factory.mktemp("demo-reports")
+    for extra in ([], ["--lang", "en", "--pilot", "stad"]):
+        result = subprocess.run([sys.executable, "-m", "evaluation", "render", "--data-dir", str(DEMO),
+                                 "--out", str(out), *extra], capture_output=True, text=True)
+        assert result.returncode == 0, f"render {extra} failed:\n{result.stdout}\n{result.stderr[-4000:]}"
+    return out

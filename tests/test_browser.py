@@ -53,7 +53,8 @@ ALLOWED_SCHEMES = ("file:", "data:")
 
 PHASES = ("midterm", "final")
 PILOT = "stad"
-PAGES = ("index.html", *(f"{phase}/{PILOT}.html" for phase in PHASES))
+PAGES = ("index.html", *(f"{phase}/{PILOT}.html" for phase in PHASES), "final/synthesis.html",
+         f"final/{PILOT}.en.html")
 
 
 def find_chromium() -> str | None:
@@ -165,16 +166,9 @@ def browser(tmp_path_factory):
 
 
 @pytest.fixture(scope="module")
-def reports(browser, tmp_path_factory) -> Path:
-    """Both phases of one pilot rendered from the demo data, and the index listing them."""
-    out = tmp_path_factory.mktemp("browser-reports")
-    for phase in PHASES:
-        result = subprocess.run(
-            [sys.executable, "-m", "evaluation", "render", "--data-dir", str(DEMO), "--out", str(out),
-             "--pilot", PILOT, "--phase", phase],
-            capture_output=True, text=True)
-        assert result.returncode == 0, f"render --phase {phase} failed:\n{result.stdout}\n{result.stderr[-4000:]}"
-    return out
+def reports(browser, demo_reports) -> Path:
+    """The demo reports rendered once for the session (see conftest.demo_reports)."""
+    return demo_reports
 
 
 @pytest.fixture(scope="module")
@@ -250,9 +244,9 @@ def test_page_has_no_serious_or_critical_wcag_21_aa_violation(visits, name):
 
 
 @pytest.mark.parametrize("name", PAGES)
-def test_page_declares_bokmal_and_a_real_title(visits, name):
+def test_page_declares_its_language_and_a_real_title(visits, name):
     visit = visits[name]
-    assert visit.lang == "nb"
+    assert visit.lang == ("en" if name.endswith(".en.html") else "nb")
     assert visit.title.strip() and visit.title != name
 
 
@@ -268,11 +262,13 @@ def test_report_has_a_table_of_contents_with_links(visits, name):
 
 def test_index_links_open_each_rendered_report(visits, reports, browser):
     links = sorted(visits["index.html"].links)
-    assert links == sorted(f"{phase}/{PILOT}.html" for phase in PHASES)
+    rendered = sorted(str(p.relative_to(reports)) for p in reports.rglob("*.html") if p.name != "index.html")
+    assert links == rendered
+    assert len(rendered) == 4 * 2 + 2 + 2  # pilots x phases, two syntheses, Stad in English
     for link in links:
         report = browser.visit(reports / link, axe=False)
         assert report.failed == [] and report.console_errors == []
-        assert report.lang == "nb" and "Stad" in report.title
+        assert report.lang == ("en" if link.endswith(".en.html") else "nb") and report.title.strip()
 
 
 # --------------------------------------------------------------------------------------------
