@@ -62,11 +62,8 @@ def pilots_overview(data, *, lang: str = "nb") -> HtmlBlock:
 
 
 def national_goals_text(data, *, lang: str = "nb") -> HtmlBlock:
-    """The five national goals as a list."""
-    goals = data.programme.national_goals
-    items = "".join(f"<li><strong>{html.escape(r['national_goal'])}</strong> {html.escape(pick(r, 'text', lang))}</li>"
-                    for r in goals.to_dict("records"))
-    return HtmlBlock(_paragraph(t("synthesis.national_goals_intro", lang)) + f"<ul>{items}</ul>")
+    """A paragraph introducing the national goals (the matrix that follows lists them)."""
+    return HtmlBlock(_paragraph(t("synthesis.national_goals_intro", lang)))
 
 
 def index_comparison(data, *, lang: str = "nb"):
@@ -107,7 +104,10 @@ def index_comparison(data, *, lang: str = "nb"):
     handles, names = axes[0].get_legend_handles_labels()
     figure.legend(handles, names, loc="outside lower center", ncols=len(names), frameon=False)
     rows = []
-    for record in summary.sort_values(["index", "pilot", "wave"]).to_dict("records"):
+    order = {index: position for position, index in enumerate(indices)}
+    pilot_order = {pilot: position for position, pilot in enumerate(programme.pilot_ids)}
+    ordered = summary.assign(_i=summary["index"].map(order), _p=summary["pilot"].map(pilot_order))
+    for record in ordered.sort_values(["_i", "_p", "wave"]).to_dict("records"):
         rows.append({
             t("survey_overview.index", lang): labels[record["index"]],
             t("synthesis.pilot", lang): programme.pilot_name(record["pilot"]),
