@@ -37,5 +37,10 @@ test: setup browser-deps
 browser-deps:
 	@command -v chromium > /dev/null || (apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y chromium)
 
+# How fast reports render on this machine: the kernel floor, cold and no-change renders, one
+# changed pilot, and scaling with pilots and respondents (several minutes; --quick is shorter).
+bench: setup
+	$(BIN)/python benchmarks/bench.py
+
 clean:
 	rm -rf reports .pytest_cache

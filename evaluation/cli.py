@@ -13,7 +13,7 @@ from pathlib import Path
 
 
 def _default_data_dir() -> Path:
-    from evaluation.contract import DEMO_DATA_DIR
+    from evaluation import DEMO_DATA_DIR  # no pandas: a no-change rerun stays fast
 
     return DEMO_DATA_DIR
 
@@ -51,34 +51,42 @@ def cmd_validate(args: argparse.Namespace) -> int:
 
 
 def cmd_render(args: argparse.Namespace) -> int:
-    """Validate, then render the reports asked for and the index."""
-    from evaluation.contract import load_data, validate
-    from evaluation.render import data_version, plan_reports, render_reports
+    """Validate, then render the reports asked for that are not up to date, and the index.
 
-    problems = validate(args.data_dir)
-    if problems:
-        _print_problems(problems, consequence="nothing was rendered")
+    Validation is skipped when the data folder and the package are byte-identical to those of
+    the last successful validation recorded in the output folder's manifest; a rerun with
+    nothing changed then renders nothing and never imports pandas.
+    """
+    from evaluation.errors import DataContractError
+    from evaluation.render import check_data, default_workers, plan_reports, render_reports
+
+    out = Path(args.out)
+    try:
+        checked = check_data(args.data_dir, out=out)
+    except DataContractError as error:
+        _print_problems(error.problems, consequence="nothing was rendered")
         return 1
-    data = load_data(args.data_dir)
-    programme = data.programme
-    phases = programme.phases if args.phase == "all" else [args.phase]
-    pilots = programme.pilot_ids if args.pilot == "all" else [args.pilot]
+    phases = checked.phases if args.phase == "all" else [args.phase]
+    pilots = checked.pilots if args.pilot == "all" else [args.pilot]
     for phase in phases:
-        if phase not in programme.cutoffs:
-            print(f"unknown phase {phase!r}; expected one of {', '.join(programme.phases)} or all", file=sys.stderr)
+        if phase not in checked.phases:
+            print(f"unknown phase {phase!r}; expected one of {', '.join(checked.phases)} or all", file=sys.stderr)
             return 2
     for pilot in pilots:
-        if pilot not in programme.pilot_ids:
-            print(f"unknown pilot {pilot!r}; expected one of {', '.join(programme.pilot_ids)} or all", file=sys.stderr)
+        if pilot not in checked.pilots:
+            print(f"unknown pilot {pilot!r}; expected one of {', '.join(checked.pilots)} or all", file=sys.stderr)
             return 2
-    jobs = plan_reports(programme, phases=phases, pilots=pilots, lang=args.lang,
-                        synthesis=args.pilot == "all")
-    out = Path(args.out)
-    print(f"Rendering {len(jobs)} report(s) from {args.data_dir} into {out}/")
-    summary = render_reports(jobs, data_dir=Path(args.data_dir), out=out,
-                             data_version_id=data_version(Path(args.data_dir), data.input_files))
+    jobs = plan_reports(phases=phases, pilots=pilots, lang=args.lang, synthesis=args.pilot == "all")
+    workers = args.jobs or default_workers()
+    print(f"{len(jobs)} report(s) from {args.data_dir} into {out}/ (up to {workers} at a time"
+          f"{', all rendered' if args.force else ''})", flush=True)
+    summary = render_reports(jobs, data_dir=Path(args.data_dir), out=out, inputs=checked.inputs,
+                             validated=checked.validated, workers=workers, force=args.force,
+                             warm=False if args.fresh_kernels else None,
+                             progress=lambda line: print(line, flush=True))
     failures = summary.failures
-    print(f"{len(summary.reports) - len(failures)} rendered, {len(failures)} failed.")
+    print(f"{len(summary.rendered)} rendered, {len(summary.skipped)} up to date, {len(failures)} failed "
+          f"in {summary.seconds:.1f} s.")
     for failure in failures:
         print(f"FAILED {failure.job.name}: {failure.error}\n  executed notebook with the error: "
               f"{failure.notebook_path}", file=sys.stderr)
@@ -131,6 +139,16 @@ def cmd_import_survey(args: argparse.Namespace) -> int:
     return 0
 
 
+def _positive_int(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number") from None
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"{text} is not at least 1")
+    return value
+
+
 def build_parser() -> argparse.ArgumentParser:
     """The argument parser (exposed for tests and documentation)."""
     parser = argparse.ArgumentParser(
@@ -152,6 +170,12 @@ def build_parser() -> argparse.ArgumentParser:
     render.add_argument("--phase", default="all", help="midterm, final or all (default: all)")
     render.add_argument("--pilot", default="all", help="a pilot id or all (default: all)")
     render.add_argument("--lang", default="nb", choices=["nb", "en"], help="report language (default: nb)")
+    render.add_argument("--jobs", "-j", type=_positive_int, default=None, metavar="N",
+                        help="reports rendered at once, in worker processes (default: the number of CPU cores)")
+    render.add_argument("--force", action="store_true",
+                        help="render every report, even those whose inputs have not changed")
+    render.add_argument("--fresh-kernels", action="store_true",
+                        help="start a fresh kernel for every report instead of forking warm ones")
     render.set_defaults(func=cmd_render)
 
     survey_import = commands.add_parser(

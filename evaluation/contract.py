@@ -14,20 +14,19 @@ below, gives both in a few lines; a schema library would need the same code as c
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 import math
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable, Iterable
 
+import numpy as np
 import pandas as pd
 import yaml
 
 from evaluation.errors import DataContractError, DataProblem
 
-DEMO_DATA_DIR = Path(__file__).resolve().parent.parent / "data" / "demo"
-"""The bundled synthetic demo data (the default of every command)."""
+from evaluation import DEMO_DATA_DIR  # noqa: E402  (re-exported: the default of every command)
 
 STAKEHOLDER_GROUPS = (
     "project_management", "steering_group", "agency_management",
@@ -525,50 +524,66 @@ def _check_columns(frame: pd.DataFrame, spec: list[Column], log: _ProblemLog, ct
         values = frame[column.name].astype(str).str.strip()
         allowed = column.allowed(ctx) if callable(column.allowed) else column.allowed
         allowed = None if allowed is None else {str(a) for a in allowed}
-        converted: list = []
-        for position, value in enumerate(values):
-            row = position + 2
-            if value == "":
-                if not column.optional:
-                    log.add(row, column.name, "empty cell", _expected(column.kind))
-                converted.append(None)
-                continue
-            result = value
-            try:
-                if column.kind == "int":
-                    result = int(value)
-                elif column.kind == "float":
-                    result = float(value)
-                    if math.isnan(result) or math.isinf(result):
-                        raise ValueError
-                elif column.kind == "date":
-                    if not re.fullmatch(r"\d{4}-\d{2}-\d{2}", value):
-                        raise ValueError
-                    result = dt.date.fromisoformat(value)
-                elif column.kind == "bool":
-                    if value.lower() not in ("yes", "no"):
-                        raise ValueError
-                    result = value.lower() == "yes"
-                elif column.kind == "id" and not _ID.match(value):
-                    raise ValueError
-                elif column.kind == "opaque_id" and not _OPAQUE_ID.match(value):
-                    raise ValueError
-            except ValueError:
-                what = "not a valid date" if column.kind == "date" else f"{value!r} is not valid"
-                if column.kind == "date" and re.fullmatch(r"\d{4}-\d{2}-\d{2}", value):
-                    what = f"{value!r} is an impossible date"
-                elif column.kind == "date":
-                    what = f"{value!r} is not an ISO date"
-                log.add(row, column.name, what, _expected(column.kind))
-                converted.append(None)
-                continue
-            if allowed is not None and str(value) not in allowed:
-                log.add(row, column.name, f"unknown value {value!r}",
+        empty = values.eq("").to_numpy()
+        valid, converted = _fast_convert(values, column.kind)
+        valid = valid & ~empty
+        result = pd.Series([None] * len(values), index=values.index, dtype=object)
+        result[valid] = converted[valid].astype(object)
+        if not column.optional:
+            for position in np.flatnonzero(empty):
+                log.add(int(position) + 2, column.name, "empty cell", _expected(column.kind))
+        for position in np.flatnonzero(~empty & ~valid):  # rare: explain what is wrong, cell by cell
+            _log_invalid(values.iloc[position], int(position) + 2, column, log)
+        if allowed is not None:
+            unknown = valid & ~values.isin(allowed).to_numpy()
+            for position in np.flatnonzero(unknown):
+                value = values.iloc[position]
+                log.add(int(position) + 2, column.name, f"unknown value {value!r}",
                         column.allowed_text or ("one of " + ", ".join(sorted(allowed)[:12])
                                                 + (" …" if len(allowed) > 12 else "")))
-            converted.append(result)
-        out[column.name] = converted
+        out[column.name] = result
     return out
+
+
+def _fast_convert(values: pd.Series, kind: str) -> tuple[np.ndarray, pd.Series]:
+    """Which non-empty cells of ``values`` are valid for ``kind``, and their converted values.
+
+    Vectorised, so that validating 100 000 responses takes seconds, not minutes; the cells it
+    rejects are explained one by one by :func:`_log_invalid`.
+    """
+    if kind == "int":
+        valid = values.str.fullmatch(r"[+-]?\d+").to_numpy(dtype=bool)
+        converted = pd.Series(0, index=values.index, dtype="int64")
+        converted[valid] = values[valid].astype("int64")
+        return valid, converted
+    if kind == "float":
+        numbers = pd.to_numeric(values.where(values.str.fullmatch(r"[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?")),
+                                errors="coerce")
+        return (numbers.notna() & np.isfinite(numbers)).to_numpy(dtype=bool), numbers
+    if kind == "date":
+        shaped = values.str.fullmatch(r"\d{4}-\d{2}-\d{2}")
+        parsed = pd.to_datetime(values.where(shaped), format="%Y-%m-%d", errors="coerce")
+        valid = parsed.notna().to_numpy(dtype=bool)
+        converted = pd.Series([None] * len(values), index=values.index, dtype=object)
+        converted[valid] = [d.date() for d in parsed[valid]]
+        return valid, converted
+    if kind == "bool":
+        lower = values.str.lower()
+        return lower.isin(("yes", "no")).to_numpy(dtype=bool), lower.eq("yes")
+    if kind in ("id", "opaque_id"):
+        pattern = (_ID if kind == "id" else _OPAQUE_ID).pattern.strip("^$")
+        return values.str.fullmatch(pattern).to_numpy(dtype=bool), values
+    return np.ones(len(values), dtype=bool), values
+
+
+def _log_invalid(value: str, row: int, column: Column, log: _ProblemLog) -> None:
+    """Say why one cell is not valid for its column's kind."""
+    if column.kind == "date":
+        what = (f"{value!r} is an impossible date" if re.fullmatch(r"\d{4}-\d{2}-\d{2}", value)
+                else f"{value!r} is not an ISO date")
+    else:
+        what = f"{value!r} is not valid"
+    log.add(row, column.name, what, _expected(column.kind))
 
 
 def _duplicates(frame: pd.DataFrame, keys: list[str], log: _ProblemLog, what: str) -> None:
@@ -758,31 +773,32 @@ def _validate_and_convert(data_dir: Path) -> tuple[list[DataProblem], dict | Non
                 if item not in responses.columns:
                     continue
                 info = scale_info.get(str(scale_of.get(item)))
-                codes: list = []
-                for position, value in enumerate(responses[item].astype(str).str.strip()):
-                    if value == "":
-                        codes.append(pd.NA)
-                        continue
-                    try:
-                        number = float(value.replace(",", "."))
-                        if number != int(number):
-                            raise ValueError
-                        code = int(number)
-                    except ValueError:
-                        rlog.add(position + 2, item, f"{value!r} is not a response code",
-                                 "a whole-number code of the item's scale, or an empty cell")
-                        codes.append(pd.NA)
-                        continue
-                    if info and code not in info["codes"]:
-                        rlog.add(position + 2, item, f"code {code} is outside the scale",
+                values = responses[item].astype(str)
+                numbers = pd.to_numeric(values.where(values.ne("")), errors="coerce")
+                retry = numbers.isna() & values.ne("")
+                if retry.any():  # rare: spaces or a decimal comma; normalise only those cells
+                    values = values.where(~retry, values[retry].str.strip())
+                    numbers[retry] = pd.to_numeric(values[retry].str.replace(",", ".", regex=False)
+                                                   .where(values[retry].ne("")), errors="coerce")
+                empty = values.eq("").to_numpy()
+                whole = (numbers.notna() & (numbers == np.floor(numbers))).to_numpy(dtype=bool)
+                for position in np.flatnonzero(~empty & ~whole):
+                    rlog.add(int(position) + 2, item, f"{values.iloc[position]!r} is not a response code",
+                             "a whole-number code of the item's scale, or an empty cell")
+                codes = pd.array(numbers.where(whole), dtype="Float64").astype("Int64")
+                if info:
+                    outside = whole & ~numbers.isin(info["codes"]).to_numpy(dtype=bool)
+                    for position in np.flatnonzero(outside):
+                        rlog.add(int(position) + 2, item, f"code {int(numbers.iloc[position])} is outside the scale",
                                  f"one of {', '.join(str(c) for c in sorted(info['codes']))} or empty")
-                    codes.append(code)
-                responses[item] = pd.array(codes, dtype="Int64")
+                responses[item] = codes
         if "response_date" in responses.columns and "wave" in responses.columns:
-            for position, (wave, date) in enumerate(zip(responses["wave"], responses["response_date"])):
-                if isinstance(wave, int) and isinstance(date, dt.date) and date.year != wave:
-                    rlog.add(position + 2, "response_date", f"{date} is not in wave {wave}",
-                             f"a date in {wave}")
+            known = responses["wave"].notna() & responses["response_date"].notna()
+            years = pd.Series([d.year if isinstance(d, dt.date) else None for d in responses["response_date"]],
+                              index=responses.index)
+            for position in np.flatnonzero((known & (years != responses["wave"])).to_numpy(dtype=bool)):
+                wave, date = responses["wave"].iloc[position], responses["response_date"].iloc[position]
+                rlog.add(int(position) + 2, "response_date", f"{date} is not in wave {wave}", f"a date in {wave}")
     population = load("population", [
         Column("pilot", "id", allowed=tuple(pilots)), Column("agency", "id"),
         Column("wave", "int", allowed=tuple(waves), allowed_text="a wave of programme.yaml"),
@@ -801,12 +817,17 @@ def _validate_and_convert(data_dir: Path) -> tuple[list[DataProblem], dict | Non
                          "invited at least as many as responded")
         surveyed = set(zip(population["pilot"], population["agency"], population["wave"]))
         rlog = _ProblemLog(FILES["responses"], problems)
-        for position, row in responses.iterrows():
-            key = (row["pilot"], row["agency"], row["wave"])
-            if None not in key and key not in surveyed and (row["pilot"], row["agency"]) in pilot_agencies:
-                rlog.add(int(position) + 2, "agency",
-                         f"no population row for {row['pilot']}/{row['agency']} in wave {row['wave']}",
-                         "a matching row in survey/population.csv")
+        keys = pd.MultiIndex.from_frame(responses[["pilot", "agency", "wave"]].astype(str))
+        surveyed_keys = pd.MultiIndex.from_tuples([tuple(map(str, k)) for k in surveyed] or [("", "", "")])
+        pairs = pd.MultiIndex.from_frame(responses[["pilot", "agency"]].astype(str))
+        known_pairs = pd.MultiIndex.from_tuples([tuple(map(str, k)) for k in pilot_agencies] or [("", "")])
+        complete = responses[["pilot", "agency", "wave"]].notna().all(axis=1).to_numpy(dtype=bool)
+        orphan = complete & ~keys.isin(surveyed_keys) & pairs.isin(known_pairs)
+        for position in np.flatnonzero(orphan):
+            row = responses.iloc[position]
+            rlog.add(int(position) + 2, "agency",
+                     f"no population row for {row['pilot']}/{row['agency']} in wave {row['wave']}",
+                     "a matching row in survey/population.csv")
         for wave in sorted(set(population["wave"]) - set(responses["wave"]) - {None}):
             plog.add(int(population.index[population["wave"] == wave][0]) + 2, "wave",
                      f"wave {wave} has invited employees but no respondents",
@@ -1051,12 +1072,3 @@ def load_data(data_dir: str | Path = DEMO_DATA_DIR, *, phase: str | None = None)
         assessments=assessments.reset_index(drop=True), narratives=narratives,
         input_files=input_files,
     )
-
-
-def file_digest(path: str | Path) -> str:
-    """SHA-256 of a file's bytes, hex-encoded (for provenance and change detection)."""
-    digest = hashlib.sha256()
-    with open(path, "rb") as handle:
-        for chunk in iter(lambda: handle.read(1 << 16), b""):
-            digest.update(chunk)
-    return digest.hexdigest()

@@ -17,8 +17,9 @@ from pathlib import Path
 
 import pandas as pd
 
-from evaluation.contract import DEMO_DATA_DIR, EvaluationData, file_digest, load_data
+from evaluation.contract import DEMO_DATA_DIR, EvaluationData, load_data
 from evaluation.errors import EvaluationError
+from evaluation.render import file_sha256
 from evaluation.i18n import check_language, format_date, format_number, format_percent, pick, t
 from evaluation.tables import HtmlBlock, frame_to_html
 
@@ -242,7 +243,7 @@ def provenance(ctx: ReportContext) -> HtmlBlock:
             relative = path.relative_to(data.data_dir)
         except ValueError:
             relative = path
-        rows.append({t("provenance.file", lang): str(relative), "SHA-256": file_digest(path)})
+        rows.append({t("provenance.file", lang): str(relative), "SHA-256": file_sha256(path)})
     versions = [{t("provenance.package", lang): "python", t("provenance.version", lang): platform.python_version()}]
     for name in ("statens-hus-evaluation", *PACKAGES_IN_PROVENANCE):
         try:
