@@ -207,32 +207,6 @@ def data_and_method(ctx: ReportContext) -> HtmlBlock:
     return HtmlBlock("".join(parts))
 
 
-def survey_overview(ctx: ReportContext) -> HtmlBlock:
-    """Index means per wave with n (a short overview; the survey chapter has the analyses).
-
-    An index score is the respondent's mean of the index's answered items after reverse-keying,
-    "vet ikke" excluded, when at least half of the items are answered
-    (:func:`evaluation.survey.index_scores`).
-    """
-    from evaluation.survey import index_scores
-
-    lang = ctx.lang
-    responses = ctx.data.for_pilot("responses", ctx.pilot) if ctx.pilot else ctx.data.responses
-    scores = index_scores(responses, ctx.data.items)
-    summary = scores.dropna(subset=["score"]).groupby(["index", "wave"])["score"].agg(["mean", "count"])
-    labels = {r["index"]: pick(r, "label", lang) for r in ctx.programme.survey_indices.to_dict("records")}
-    rows = []
-    for (index, wave), row in summary.iterrows():
-        small = row["count"] < ctx.threshold
-        rows.append({
-            t("survey_overview.index", lang): labels.get(index, index),
-            t("method.wave", lang): _wave_label(ctx, wave),
-            "n": t("suppressed_note", lang, threshold=ctx.threshold) if small else format_number(row["count"], lang),
-            t("survey_overview.mean", lang): "–" if small else format_number(row["mean"], lang, decimals=2),
-        })
-    return HtmlBlock(frame_to_html(pd.DataFrame(rows), caption=t("survey_overview.caption", lang)))
-
-
 def provenance(ctx: ReportContext) -> HtmlBlock:
     """Appendix: each input file with its SHA-256, package versions, parameters, cut-off, run time."""
     lang, data = ctx.lang, ctx.data
