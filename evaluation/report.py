@@ -10,7 +10,6 @@ from __future__ import annotations
 import datetime as dt
 import html
 import platform
-import re
 from dataclasses import dataclass, field
 from importlib import metadata
 from pathlib import Path
@@ -21,7 +20,7 @@ from evaluation.contract import DEMO_DATA_DIR, EvaluationData, load_data
 from evaluation.errors import EvaluationError
 from evaluation.render import file_sha256
 from evaluation.i18n import check_language, format_date, format_number, format_percent, pick, t
-from evaluation.tables import HtmlBlock, frame_to_html
+from evaluation.tables import HtmlBlock, anchor_id, frame_to_html
 
 PACKAGES_IN_PROVENANCE = ("pandas", "numpy", "scipy", "matplotlib", "papermill", "nbconvert", "pyyaml")
 
@@ -107,14 +106,9 @@ def open_report(
     return ReportContext(data=data, pilot=pilot, phase=phase, lang=lang, parameters=parameters)
 
 
-def slug(text: str) -> str:
-    """An anchor id from a heading key: lower case, ``a-z0-9-`` only."""
-    return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")
-
-
 def chapter(ctx: ReportContext, key: str) -> HtmlBlock:
     """The ``<h2>`` heading of a chapter, with an anchor for the table of contents."""
-    return HtmlBlock(f'<h2 id="{slug(key)}">{html.escape(t("chapter." + key, ctx.lang))}</h2>')
+    return HtmlBlock(f'<h2 id="{anchor_id(key)}">{html.escape(t("chapter." + key, ctx.lang))}</h2>')
 
 
 def title_block(ctx: ReportContext) -> HtmlBlock:

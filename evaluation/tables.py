@@ -9,6 +9,7 @@ Values are expected to be formatted for the reader already (see :mod:`evaluation
 from __future__ import annotations
 
 import html
+import re
 
 import pandas as pd
 
@@ -105,6 +106,11 @@ class HtmlBlock:
         return self.markup
 
 
+def anchor_id(key: str) -> str:
+    """An anchor id from a section key: lower case, ``a-z0-9-`` only."""
+    return re.sub(r"[^a-z0-9]+", "-", key.lower()).strip("-")
+
+
 def section_heading(text: str, *, key: str, level: int = 3) -> str:
     """A chapter section heading with a stable anchor id, so the table of contents can link it.
 
@@ -118,7 +124,4 @@ def section_heading(text: str, *, key: str, level: int = 3) -> str:
     level : int
         Heading level (3 for sections of a chapter).
     """
-    import re
-
-    anchor = re.sub(r"[^a-z0-9]+", "-", key.lower()).strip("-")
-    return f'<h{level} id="{anchor}">{html.escape(text)}</h{level}>'
+    return f'<h{level} id="{anchor_id(key)}">{html.escape(text)}</h{level}>'

@@ -454,3 +454,16 @@ def test_national_goals_matrix_has_every_pilot_and_goal(final_data):
     # Stad links no sub-goal to N5 in programme.yaml: a dash in its row
     stad_row = re.search(r'<th scope="row">Stad</th>(.*?)</tr>', markup).group(1)
     assert stad_row.endswith("<td>–</td>")
+
+
+def test_a_shared_goal_attainment_gives_the_same_chapters_as_computing_it_anew():
+    """The report computes goal attainment once and hands it to the summary and goals chapters."""
+    from evaluation.chapters.goals import goal_attainment, goals_chapter
+    from evaluation.chapters.summary import summary_chapter
+    from evaluation.contract import load_data
+
+    data = load_data("data/demo", phase="final")
+    shared = goal_attainment(data, phase="final", pilots=["orkland"])
+    for chapter in (goals_chapter, summary_chapter):
+        alone = chapter(data, pilot="orkland", phase="final", lang="nb").markup
+        assert chapter(data, pilot="orkland", phase="final", lang="nb", attainment=shared).markup == alone

@@ -466,7 +466,8 @@ def _lasting_section(data, final: GoalAttainment, pilot: str, lang: str) -> str:
 # --------------------------------------------------------------------------------------------
 # public
 # --------------------------------------------------------------------------------------------
-def goals_chapter(data, *, pilot: str, phase: str, lang: str = "nb") -> HtmlBlock:
+def goals_chapter(data, *, pilot: str, phase: str, lang: str = "nb",
+                  attainment: GoalAttainment | None = None) -> HtmlBlock:
     """The goal-attainment chapter of a pilot report, as HTML (without the ``<h2>``).
 
     Parameters
@@ -479,6 +480,9 @@ def goals_chapter(data, *, pilot: str, phase: str, lang: str = "nb") -> HtmlBloc
         Phase id; ``final`` adds the change since midterm and the evidence of lasting results.
     lang : {"nb", "en"}
         Report language.
+    attainment : GoalAttainment, optional
+        ``goal_attainment(data, phase=phase, pilots=[pilot])`` when the caller has it already
+        (the summary chapter uses the same result); computed here otherwise.
 
     Returns
     -------
@@ -497,7 +501,7 @@ def goals_chapter(data, *, pilot: str, phase: str, lang: str = "nb") -> HtmlBloc
     if pilot not in programme.pilot_ids:
         raise ValueError(
             f"unknown pilot {pilot!r}; expected one of {', '.join(programme.pilot_ids)}")
-    result = goal_attainment(data, phase=phase, pilots=[pilot])
+    result = attainment if attainment is not None else goal_attainment(data, phase=phase, pilots=[pilot])
     parts = [
         _paragraph(t("goals.intro", lang, cutoff=format_date(result.as_of, lang))),
         _indicator_section(data, result, pilot, lang),

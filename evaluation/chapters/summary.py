@@ -43,12 +43,13 @@ def key_figures(data, *, pilot: str, lang: str = "nb") -> pd.DataFrame:
     return pd.DataFrame(rows, columns=[t("summary.figure", lang), t("summary.value", lang)])
 
 
-def summary_chapter(data, *, pilot: str, phase: str, lang: str = "nb") -> HtmlBlock:
+def summary_chapter(data, *, pilot: str, phase: str, lang: str = "nb", attainment=None) -> HtmlBlock:
     """Key figures, the evaluators' summary, and every sub-goal's computed and judged status.
 
     The computed status follows the documented rule of :func:`evaluation.goals.computed_status`;
     the judged status is the evaluators' own (``assessments.csv``). Where they disagree the
-    table says so; neither is overridden.
+    table says so; neither is overridden. ``attainment`` is the pilot's
+    :func:`evaluation.chapters.goals.goal_attainment` result when the caller has it already.
     """
     from evaluation.chapters.goals import goal_attainment
 
@@ -59,7 +60,9 @@ def summary_chapter(data, *, pilot: str, phase: str, lang: str = "nb") -> HtmlBl
         parts.append(f"<p>{html.escape(str(text))}</p>")
     parts.append(frame_to_html(key_figures(data, pilot=pilot, lang=lang),
                                caption=t("summary.key_figures_caption", lang)))
-    overview = goal_attainment(data, phase=phase, pilots=[pilot]).overview
+    if attainment is None:
+        attainment = goal_attainment(data, phase=phase, pilots=[pilot])
+    overview = attainment.overview
     goals = data.programme.sub_goals.set_index("sub_goal")
     rows = []
     for record in overview.to_dict("records"):
