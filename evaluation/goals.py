@@ -27,7 +27,7 @@ import numpy as np
 import pandas as pd
 
 from evaluation.errors import DataContractError, DataProblem, InsufficientDataError
-from evaluation.indicators import STATUSES
+from evaluation.contract.vocabulary import STATUSES
 
 STATUS_LEVEL = {"off_track": 0, "at_risk": 1, "on_track": 2, "achieved": 3}
 """Ordinal level of each informative status (``no_data`` has none)."""

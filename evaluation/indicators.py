@@ -30,13 +30,9 @@ from typing import Mapping
 import numpy as np
 import pandas as pd
 
+from evaluation.contract.vocabulary import MILESTONE_STATUSES, STATUSES
 from evaluation.errors import DataContractError, DataProblem
 
-STATUSES = ("achieved", "on_track", "at_risk", "off_track", "no_data")
-"""Status ids, best first; ``no_data`` when there is nothing to judge."""
-
-MILESTONE_STATUSES = ("completed_on_time", "completed_late", "overdue", "not_yet_due")
-"""Milestone status ids."""
 
 DEFAULT_THRESHOLDS = {"on_track": 0.9, "at_risk": 0.5}
 """Default thresholds on progress against the expected path (``programme.yaml`` may override)."""

@@ -42,21 +42,9 @@ from collections.abc import Mapping, Sequence
 import numpy as np
 import pandas as pd
 
+from evaluation.contract.vocabulary import ASSESSMENTS, STAKEHOLDER_GROUPS
 from evaluation.errors import DataContractError, DataProblem, InsufficientDataError
 from evaluation.qda import QdaImport, read_qdpx, read_taguette  # re-exported: the importers
-
-STAKEHOLDER_GROUPS = (
-    "project_management",
-    "steering_group",
-    "agency_management",
-    "employees",
-    "municipality",
-    "county",
-)
-"""Stakeholder groups of ``interviews.csv``, in the order reports list them."""
-
-ASSESSMENTS = ("positive", "negative", "mixed", "neutral")
-"""Values of ``segments.csv``'s ``assessment`` column."""
 
 ROUNDS = ("midterm", "final")
 """Interview rounds (phase ids) in time order."""

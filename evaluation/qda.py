@@ -56,6 +56,7 @@ from xml.parsers import expat
 
 import pandas as pd
 
+from evaluation.contract.vocabulary import ASSESSMENTS, ID_PATTERN, STAKEHOLDER_GROUPS
 from evaluation.errors import DataContractError, DataProblem
 
 NAMESPACE = "urn:QDA-XML:project:1.0"
@@ -65,12 +66,6 @@ INTERVIEW_COLUMNS = ("interview_id", "pilot", "date", "stakeholder_group", "info
 SEGMENT_COLUMNS = ("segment_id", "interview_id", "code", "assessment", "quote", "quote_approved")
 CODEBOOK_COLUMNS = ("code", "theme", "label_nb", "label_en", "description")
 
-_STAKEHOLDER_GROUPS = (
-    "project_management", "steering_group", "agency_management", "employees", "municipality",
-    "county",
-)
-_ASSESSMENTS = ("positive", "negative", "mixed", "neutral")
-_ID = re.compile(r"^[a-z0-9_-]+$")
 _TRANSLITERATION = str.maketrans({"æ": "ae", "ø": "o", "å": "a", "Æ": "ae", "Ø": "o", "Å": "a"})
 
 
@@ -132,7 +127,7 @@ def make_id(name: str) -> str:
     'collab_shared_meetings'
     """
     text = str(name).strip()
-    if _ID.match(text):
+    if ID_PATTERN.match(text):
         return text
     text = unicodedata.normalize("NFKD", text.translate(_TRANSLITERATION).lower())
     text = text.encode("ascii", "ignore").decode("ascii")
@@ -154,12 +149,12 @@ def _synonyms(kind: str, values: tuple[str, ...]) -> dict[str, str]:
 
 
 def _stakeholder_group(value: str) -> str | None:
-    return _synonyms("stakeholder", _STAKEHOLDER_GROUPS).get(make_id(value))
+    return _synonyms("stakeholder", STAKEHOLDER_GROUPS).get(make_id(value))
 
 
 def _assessment(value: str) -> str | None:
     last = re.split(r"[./:]", str(value))[-1]
-    return _synonyms("assessment", _ASSESSMENTS).get(make_id(last))
+    return _synonyms("assessment", ASSESSMENTS).get(make_id(last))
 
 
 def _parse_date(value: str) -> dt.date | None:
@@ -346,7 +341,7 @@ def _interview_from(xml: _Xml, element, values: dict, name: str, file: str) -> d
     group = _stakeholder_group(value)
     if group is None:
         raise xml.error(at, f"unknown stakeholder group {value!r}",
-                        "one of " + ", ".join(_STAKEHOLDER_GROUPS))
+                        "one of " + ", ".join(STAKEHOLDER_GROUPS))
     interview["stakeholder_group"] = group
     informants = 1
     if "informants" in values and values["informants"][0]:
@@ -421,8 +416,8 @@ def read_qdpx(
     """
     path = Path(path)
     file = str(path)
-    if default_assessment is not None and default_assessment not in _ASSESSMENTS:
-        raise ValueError(f"default_assessment must be one of {_ASSESSMENTS} or None, "
+    if default_assessment is not None and default_assessment not in ASSESSMENTS:
+        raise ValueError(f"default_assessment must be one of {ASSESSMENTS} or None, "
                          f"got {default_assessment!r}")
     try:
         archive = zipfile.ZipFile(path)
@@ -754,8 +749,8 @@ def read_taguette(
     Rampin, R. and Rampin, V. (2021). Taguette: open-source qualitative data analysis.
     *Journal of Open Source Software*, 6(68), 3522. https://doi.org/10.21105/joss.03522
     """
-    if default_assessment is not None and default_assessment not in _ASSESSMENTS:
-        raise ValueError(f"default_assessment must be one of {_ASSESSMENTS} or None, "
+    if default_assessment is not None and default_assessment not in ASSESSMENTS:
+        raise ValueError(f"default_assessment must be one of {ASSESSMENTS} or None, "
                          f"got {default_assessment!r}")
     tags, tags_file = _read_table(codebook, "codebook export", "codebook")
     _need(tags, ("tag", "parent", "description"), tags_file)
@@ -828,7 +823,7 @@ def read_taguette(
         if group is None:
             problems.append(DataProblem(mapping_file, line, "stakeholder_group",
                                         f"unknown stakeholder group {value['stakeholder_group']!r}",
-                                        "one of " + ", ".join(_STAKEHOLDER_GROUPS)))
+                                        "one of " + ", ".join(STAKEHOLDER_GROUPS)))
         informants = _parse_informants(value.get("informants") or "1")
         if informants is None:
             problems.append(DataProblem(mapping_file, line, "informants",

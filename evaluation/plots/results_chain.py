@@ -21,11 +21,12 @@ import html
 
 import pandas as pd
 
+from evaluation.contract.vocabulary import CHAIN_STAGES
 from evaluation.goals import combine_statuses
 from evaluation.i18n import check_language, pick, t
 from evaluation.plots.base import STATUS_STYLE
 
-STAGES = ("inputs", "activities", "outputs", "outcomes", "impacts")
+STAGES = CHAIN_STAGES
 """The stages of a results chain, in order."""
 
 CHAIN_STATUS_COLUMNS = [

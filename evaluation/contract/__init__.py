@@ -27,16 +27,11 @@ import yaml
 from evaluation.errors import DataContractError, DataProblem
 
 from evaluation import DEMO_DATA_DIR  # noqa: E402  (re-exported: the default of every command)
-
-STAKEHOLDER_GROUPS = (
-    "project_management", "steering_group", "agency_management",
-    "employees", "municipality", "county",
+from evaluation.contract.vocabulary import (
+    ASSESSMENTS, CHAIN_STAGES, DIRECTIONS, ID_PATTERN, ITEM_ID_PATTERN, OPAQUE_ID_PATTERN,
+    STAKEHOLDER_GROUPS, STATUSES, WAVE_ROLES,
 )
-ASSESSMENTS = ("positive", "negative", "mixed", "neutral")
-STATUSES = ("achieved", "on_track", "at_risk", "off_track", "no_data")
-WAVE_ROLES = ("baseline", "midterm", "final")
-CHAIN_STAGES = ("inputs", "activities", "outputs", "outcomes", "impacts")
-DIRECTIONS = ("increase", "decrease")
+
 
 FILES = {
     "programme": "programme.yaml",
@@ -53,9 +48,9 @@ FILES = {
 }
 """Contract files, relative to the data folder. Narratives (``narratives/*.yaml``) are optional."""
 
-_ID = re.compile(r"^[a-z0-9][a-z0-9_-]*$")
-_OPAQUE_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]*$")
-_ITEM = re.compile(r"^[A-Za-z][A-Za-z0-9_]*$")
+_ID = ID_PATTERN
+_OPAQUE_ID = OPAQUE_ID_PATTERN
+_ITEM = ITEM_ID_PATTERN
 
 
 # --------------------------------------------------------------------------------------------

@@ -1,0 +1,52 @@
+"""The contract's vocabulary: every closed set of values and every id pattern, defined once.
+
+Validation (:mod:`evaluation.contract`), the analyses, the importers and the reports all take
+these from here, so an importer can never write a value that validation then refuses, and a new
+stakeholder group or status is added in one place. Phases are not listed here: they are the
+programme's own (``phases`` in ``programme.yaml``, see :class:`evaluation.contract.Programme`).
+"""
+
+from __future__ import annotations
+
+import re
+
+STAKEHOLDER_GROUPS = (
+    "project_management", "steering_group", "agency_management",
+    "employees", "municipality", "county",
+)
+"""Informant groups of an interview (``interviews.csv`` ``stakeholder_group``), in report order."""
+
+ASSESSMENTS = ("positive", "negative", "mixed", "neutral")
+"""Assessment of a coded interview segment (``segments.csv`` ``assessment``)."""
+
+STATUSES = ("achieved", "on_track", "at_risk", "off_track", "no_data")
+"""Status of a sub-goal or indicator, best first; ``no_data`` when nothing can be said."""
+
+MILESTONE_STATUSES = ("completed_on_time", "completed_late", "overdue", "not_yet_due")
+"""Status of a milestone at a cut-off date."""
+
+BASELINE_ROLE = "baseline"
+"""The role of the survey wave before the pilot started; every other wave's role is a phase id."""
+
+WAVE_ROLES = (BASELINE_ROLE, "midterm", "final")
+"""Roles a survey wave can have (``waves`` in ``programme.yaml``)."""
+
+CHAIN_STAGES = ("inputs", "activities", "outputs", "outcomes", "impacts")
+"""The stages of a results chain (virkningskjede), in order."""
+
+DIRECTIONS = ("increase", "decrease")
+"""Which way an indicator should move."""
+
+ID_PATTERN = re.compile(r"^[a-z0-9][a-z0-9_-]*$")
+"""Ids chosen by the evaluation (pilots, agencies, sub-goals, codes, themes, interviews)."""
+
+OPAQUE_ID_PATTERN = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]*$")
+"""Ids that come from other systems (respondent ids, segment ids)."""
+
+ITEM_ID_PATTERN = re.compile(r"^[A-Za-z][A-Za-z0-9_]*$")
+"""Survey item ids (usable as column names)."""
+
+__all__ = [
+    "ASSESSMENTS", "BASELINE_ROLE", "CHAIN_STAGES", "DIRECTIONS", "ID_PATTERN", "ITEM_ID_PATTERN",
+    "MILESTONE_STATUSES", "OPAQUE_ID_PATTERN", "STAKEHOLDER_GROUPS", "STATUSES", "WAVE_ROLES",
+]
