@@ -8,10 +8,13 @@ Values are expected to be formatted for the reader already (see :mod:`evaluation
 
 from __future__ import annotations
 
-import html
-import re
-
 import pandas as pd
+
+from evaluation.html import HtmlBlock, render_fragment
+
+# The chapters and evaluation.report still import these from here; when they are converted to
+# evaluation.html, this line goes.
+from evaluation.html import anchor_id, heading as section_heading  # noqa: F401
 
 
 WIDE_TABLE_COLUMNS = 6
@@ -19,6 +22,7 @@ WIDE_TABLE_COLUMNS = 6
 
 
 def _cell(value: object) -> str:
+    """A cell as text: ``–`` for a missing value, else ``str(value)`` (escaped by the template)."""
     if value is None or (isinstance(value, float) and value != value):
         return "–"
     try:
@@ -26,7 +30,16 @@ def _cell(value: object) -> str:
             return "–"
     except (TypeError, ValueError):
         pass
-    return html.escape(str(value))
+    return str(value)
+
+
+def _numeric_columns(frame: pd.DataFrame) -> tuple:
+    """Columns after the first whose values all look like numbers (digits, signs, separators, %)."""
+    return tuple(
+        c for c in list(frame.columns)[1:]
+        if frame[c].astype(str).str.replace(r"[\s\u00a0%,.\u2212+–-]", "", regex=True)
+        .str.fullmatch(r"\d*").all()
+    )
 
 
 def frame_to_html(
@@ -36,7 +49,7 @@ def frame_to_html(
     row_header: bool = True,
     numeric_columns: tuple[str, ...] | None = None,
     css_class: str = "report-table",
-) -> str:
+) -> HtmlBlock:
     """Render a DataFrame as an accessible HTML table.
 
     Parameters
@@ -57,71 +70,23 @@ def frame_to_html(
 
     Returns
     -------
-    str
-        The HTML.
+    evaluation.html.HtmlBlock
+        ``<table class="css_class">`` with ``<caption>``, ``<thead>`` and ``<tbody>``; every
+        header and value escaped, a missing value shown as ``–``, numeric cells with
+        ``class="num"``. A table with more than :data:`WIDE_TABLE_COLUMNS` columns is wrapped in
+        ``<div class="table-scroll" role="region" tabindex="0" aria-label="caption">``. The
+        block is a ``str``, so it can still be joined with ``"".join``.
     """
     columns = list(frame.columns)
     if numeric_columns is None:
-        numeric_columns = tuple(
-            c for c in columns[1:]
-            if frame[c].astype(str).str.replace(r"[\s\u00a0%,.\u2212+–-]", "", regex=True)
-            .str.fullmatch(r"\d*").all()
-        )
-    parts = [f'<table class="{css_class}">']
-    if caption:
-        parts.append(f"<caption>{html.escape(caption)}</caption>")
-    parts.append("<thead><tr>")
-    for column in columns:
-        align = ' class="num"' if column in numeric_columns else ""
-        parts.append(f'<th scope="col"{align}>{html.escape(str(column))}</th>')
-    parts.append("</tr></thead><tbody>")
-    for row in frame.itertuples(index=False):
-        parts.append("<tr>")
-        for position, (column, value) in enumerate(zip(columns, row)):
-            align = ' class="num"' if column in numeric_columns else ""
-            if position == 0 and row_header:
-                parts.append(f'<th scope="row"{align}>{_cell(value)}</th>')
-            else:
-                parts.append(f"<td{align}>{_cell(value)}</td>")
-        parts.append("</tr>")
-    parts.append("</tbody></table>")
-    markup = "".join(parts)
-    if len(columns) > WIDE_TABLE_COLUMNS:
+        numeric_columns = _numeric_columns(frame)
+    return render_fragment(
+        "table",
+        columns=[{"name": str(c), "numeric": c in numeric_columns} for c in columns],
+        rows=[[_cell(value) for value in row] for row in frame.itertuples(index=False)],
+        caption=caption,
+        row_header=row_header,
+        css_class=css_class,
         # A wide table scrolls inside a region that keyboard users can focus (WCAG 2.1.1).
-        label = html.escape(caption or "", quote=True)
-        markup = f'<div class="table-scroll" role="region" tabindex="0" aria-label="{label}">{markup}</div>'
-    return markup
-
-
-class HtmlBlock:
-    """Raw HTML that a notebook displays as-is (used for report sections built by the package)."""
-
-    def __init__(self, markup: str):
-        self.markup = markup
-
-    def _repr_html_(self) -> str:
-        return self.markup
-
-    def __str__(self) -> str:
-        return self.markup
-
-
-def anchor_id(key: str) -> str:
-    """An anchor id from a section key: lower case, ``a-z0-9-`` only."""
-    return re.sub(r"[^a-z0-9]+", "-", key.lower()).strip("-")
-
-
-def section_heading(text: str, *, key: str, level: int = 3) -> str:
-    """A chapter section heading with a stable anchor id, so the table of contents can link it.
-
-    Parameters
-    ----------
-    text : str
-        The heading as the reader sees it (escaped here).
-    key : str
-        A language-independent name of the section (for example its translation key); the id is
-        ``key`` reduced to ``a-z0-9-``, so links work in both languages.
-    level : int
-        Heading level (3 for sections of a chapter).
-    """
-    return f'<h{level} id="{anchor_id(key)}">{html.escape(text)}</h{level}>'
+        scroll=len(columns) > WIDE_TABLE_COLUMNS,
+    )

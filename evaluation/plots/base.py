@@ -13,11 +13,13 @@ blue for agreement; the qualitative palette is Okabe and Ito (2008), "Color Univ
 from __future__ import annotations
 
 import base64
-import html
 import io
 from dataclasses import dataclass, field
 
 import pandas as pd
+
+from evaluation.html import HtmlBlock, render_fragment
+from evaluation.tables import frame_to_html
 
 # ColorBrewer RdBu, 5 classes (negative -> positive). Blue is agreement.
 DIVERGING_5 = ("#ca0020", "#f4a582", "#f7f7f7", "#92c5de", "#0571b0")
@@ -83,23 +85,25 @@ class ReportFigure:
     data: pd.DataFrame = field(repr=False)
     table_caption: str = ""
 
-    def to_html(self) -> str:
-        """Return the figure and its data table as accessible HTML."""
-        from evaluation.tables import frame_to_html
+    def to_html(self) -> HtmlBlock:
+        """Return the figure and its data table as accessible HTML.
 
-        table = frame_to_html(self.data, caption=self.table_caption or self.caption)
-        return (
-            '<figure class="report-figure">'
-            f'<img src="data:image/png;base64,{self.png_base64}" '
-            f'alt="{html.escape(self.alt_text, quote=True)}" />'
-            f"<figcaption>{html.escape(self.caption)}</figcaption>"
-            "</figure>"
-            f'<details class="figure-data" open><summary>{html.escape(self.table_caption or self.caption)}'
-            f"</summary>{table}</details>"
+        Returns
+        -------
+        evaluation.html.HtmlBlock
+            ``<figure class="report-figure">`` with the image (``alt`` text) and its
+            ``<figcaption>``, followed by ``<details class="figure-data" open>`` whose
+            ``<summary>`` is the table caption and which holds the data table
+            (:func:`evaluation.tables.frame_to_html`). Every string is escaped.
+        """
+        table_caption = self.table_caption or self.caption
+        return render_fragment(
+            "figure", png_base64=self.png_base64, alt_text=self.alt_text, caption=self.caption,
+            table_caption=table_caption, table=frame_to_html(self.data, caption=table_caption),
         )
 
     def _repr_html_(self) -> str:
-        return self.to_html()
+        return self.to_html().markup
 
 
 def make_report_figure(

@@ -17,12 +17,11 @@ needed because nothing is an image, and the content is its own data table.
 
 from __future__ import annotations
 
-import html
-
 import pandas as pd
 
 from evaluation.contract.vocabulary import CHAIN_STAGES
 from evaluation.goals import combine_statuses
+from evaluation.html import HtmlBlock, render_fragment
 from evaluation.i18n import check_language, pick, t
 from evaluation.plots.base import STATUS_STYLE
 
@@ -113,7 +112,15 @@ def status_text(status: str, lang: str = "nb") -> str:
     return f"{STATUS_STYLE[status]['symbol']} {t(f'status.{status}', lang)}"
 
 
-def results_chain_html(chain: pd.DataFrame, *, lang: str = "nb", title: str = "") -> str:
+def status_class(status: str) -> str:
+    """The CSS class that colours an element with a status, such as ``status-on-track``.
+
+    ``templates/report.css`` gives each class the colour of :data:`STATUS_STYLE`.
+    """
+    return "status-" + status.replace("_", "-")
+
+
+def results_chain_html(chain: pd.DataFrame, *, lang: str = "nb", title: str = "") -> HtmlBlock:
     """Render a results chain (:func:`results_chain_status`) as an accessible HTML diagram.
 
     Parameters
@@ -127,61 +134,33 @@ def results_chain_html(chain: pd.DataFrame, *, lang: str = "nb", title: str = ""
 
     Returns
     -------
-    str
+    evaluation.html.HtmlBlock
         A ``<figure class="results-chain">`` holding an ordered list of the five stages, laid out
         as columns that wrap on narrow screens; each stage has an ``<h4>`` heading and a list of
         its elements, each element its text, its status in words with a symbol (the symbol is
-        ``aria-hidden``) and the ids it is linked to. Every data string is escaped. Styles are
-        inline so that the diagram renders in any report template.
+        ``aria-hidden``) and the ids it is linked to. Every data string is escaped. The layout
+        and the status colours (classes ``status-achieved`` … from :func:`status_class`) are in
+        ``templates/report.css``.
     """
     check_language(lang)
-    parts = ['<figure class="results-chain" style="margin:0 0 1em 0">']
-    if title:
-        parts.append(f'<figcaption style="font-weight:bold;margin-bottom:0.4em">'
-                     f"{html.escape(title)}</figcaption>")
-    parts.append('<ol style="display:flex;flex-wrap:wrap;gap:0.5em;list-style:none;'
-                 'padding:0;margin:0">')
-    for number, stage in enumerate(STAGES):
-        elements = chain.loc[chain["stage"] == stage]
-        arrow = ("" if number == len(STAGES) - 1 else
-                 '<span aria-hidden="true" style="float:right;font-weight:bold">→</span>')
-        parts.append(
-            '<li class="results-chain-stage" style="flex:1 1 11em;min-width:11em;'
-            'border:1px solid #bdbdbd;border-radius:4px;padding:0.4em">'
-            f'<h4 style="margin:0 0 0.4em 0">{arrow}{html.escape(t(f"goals.chain.{stage}", lang))}'
-            "</h4>"
-        )
-        if elements.empty:
-            parts.append(f"<p>{html.escape(t('goals.chain.empty', lang))}</p></li>")
-            continue
-        parts.append('<ul style="list-style:none;padding:0;margin:0">')
-        for element in elements.to_dict("records"):
+    stages = []
+    for stage in STAGES:
+        elements = []
+        for element in chain.loc[chain["stage"] == stage].to_dict("records"):
             status = element["status"]
             has_status = isinstance(status, str) and status in STATUS_STYLE
-            colour = STATUS_STYLE[status]["colour"] if has_status else "#bdbdbd"
-            parts.append(
-                f'<li style="border-left:6px solid {colour};background:#f7f7f7;'
-                'padding:0.3em 0.5em;margin:0 0 0.4em 0">'
-                f"{html.escape(pick(element, 'text', lang))}"
-            )
-            if has_status:
-                symbol = STATUS_STYLE[status]["symbol"]
-                parts.append(
-                    '<br /><span class="status">'
-                    f"{html.escape(t('goals.chain.status', lang))}: "
-                    f'<span aria-hidden="true">{html.escape(symbol)}</span> '
-                    f"{html.escape(t(f'status.{status}', lang))}</span>"
-                )
-            if element["links"]:
-                parts.append(
-                    '<br /><small>'
-                    f"{html.escape(t('goals.chain.linked_to', lang))}: "
-                    f"{html.escape(element['links'])}</small>"
-                )
-            parts.append("</li>")
-        parts.append("</ul></li>")
-    parts.append("</ol></figure>")
-    return "".join(parts)
+            elements.append({
+                "text": pick(element, "text", lang),
+                "status_class": status_class(status) if has_status else "",
+                "symbol": STATUS_STYLE[status]["symbol"] if has_status else "",
+                "status_label": t(f"status.{status}", lang) if has_status else "",
+                "links": element["links"],
+            })
+        stages.append({"label": t(f"goals.chain.{stage}", lang), "elements": elements})
+    return render_fragment(
+        "results_chain", title=title, stages=stages, empty=t("goals.chain.empty", lang),
+        status_caption=t("goals.chain.status", lang), linked_to=t("goals.chain.linked_to", lang),
+    )
 
 
-__all__ = ["STAGES", "results_chain_html", "results_chain_status", "status_text"]
+__all__ = ["STAGES", "results_chain_html", "results_chain_status", "status_class", "status_text"]

@@ -1,0 +1,255 @@
+"""HTML fragments of the reports, rendered by one Jinja2 environment with autoescaping.
+
+Every piece of a report that the package writes as HTML -- a heading, a paragraph, a list, a
+quote, a table (:func:`evaluation.tables.frame_to_html`), a figure
+(:meth:`evaluation.plots.base.ReportFigure.to_html`), a results chain
+(:func:`evaluation.plots.results_chain.results_chain_html`) -- is a macro in
+``templates/fragments.html.j2`` rendered here. The result is an :class:`HtmlBlock`, the one type
+of trusted markup; anything else that reaches a template or :func:`join` is text and is escaped,
+so a string from the data (an agency name, a quote, a caption) cannot become markup by someone
+forgetting to escape it.
+
+A heading made by :func:`heading` is also recorded as data (:class:`Heading`) on the block that
+holds it; :func:`join` concatenates them, and a block displayed in a notebook hands them to the
+page builder in its output metadata, so the table of contents is built from data instead of
+being scraped back out of the HTML.
+
+Text is escaped by the rule of :func:`html.escape` (``&``, ``<``, ``>``, ``"`` and ``'``, the
+last two as ``&quot;`` and ``&#x27;``), the rule the reports used before templates, so that the
+same data gives the same bytes.
+
+Examples
+--------
+>>> from evaluation import html
+>>> block = html.join(html.heading("Mål & resultater", key="goals"),
+...                   html.paragraph("<b> er ikke fet"))
+>>> str(block)
+'<h3 id="goals">Mål &amp; resultater</h3><p>&lt;b&gt; er ikke fet</p>'
+>>> block.headings
+(Heading(level=3, anchor='goals', text='Mål & resultater'),)
+"""
+
+from __future__ import annotations
+
+import html
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+
+from markupsafe import Markup
+
+TEMPLATE_DIR = Path(__file__).resolve().parent / "templates"
+"""Templates and the stylesheet of the reports."""
+
+FRAGMENTS = "fragments.html.j2"
+"""The template file holding the fragment macros."""
+
+
+@dataclass(frozen=True)
+class Heading:
+    """A heading of a report, as data for the table of contents.
+
+    Attributes
+    ----------
+    level : int
+        1 to 6 (``<h1>`` … ``<h6>``).
+    anchor : str
+        The ``id`` of the heading element, the target of a link to it.
+    text : str
+        The heading as the reader sees it (plain text, not escaped).
+    """
+
+    level: int
+    anchor: str
+    text: str
+
+
+class HtmlBlock(str):
+    """Trusted HTML: a fragment of a report, and the headings it contains.
+
+    An :class:`HtmlBlock` is markup that the package made, normally by rendering a template. It
+    follows markupsafe's ``__html__`` protocol, so Jinja2 templates, :class:`markupsafe.Markup`
+    and :func:`join` insert it as it is, while a plain ``str`` put in the same places is escaped.
+    Combine blocks with :func:`join` (which keeps the headings); ``+`` is plain string
+    concatenation and gives a plain, untrusted ``str``.
+
+    Parameters
+    ----------
+    markup : str
+        The HTML. It is trusted as it is: pass only markup made by this module's templates.
+    headings : iterable of Heading
+        The headings made by :func:`heading` inside ``markup``, in document order.
+
+    Notes
+    -----
+    Displayed in a notebook, a block with headings returns them as output metadata:
+    ``_repr_html_`` gives ``(markup, {"headings": [[level, anchor, text], ...]})``, which
+    IPython stores as ``output.metadata["text/html"]["headings"]``.
+    """
+
+    def __new__(cls, markup: str = "", headings: Iterable[Heading] = ()) -> HtmlBlock:
+        block = super().__new__(cls, markup)
+        block._headings = tuple(headings)
+        return block
+
+    @property
+    def headings(self) -> tuple[Heading, ...]:
+        """The headings in this block, in document order."""
+        return self._headings
+
+    @property
+    def markup(self) -> str:
+        """The HTML as a plain ``str``."""
+        return str.__str__(self)
+
+    def __html__(self) -> str:
+        return self.markup
+
+    def __repr__(self) -> str:
+        return f"HtmlBlock({self.markup!r}, headings={self._headings!r})"
+
+    def _repr_html_(self) -> str | tuple[str, dict]:
+        if not self._headings:
+            return self.markup
+        return self.markup, {"headings": [[h.level, h.anchor, h.text] for h in self._headings]}
+
+
+def escape(value: object) -> Markup:
+    """Escape a value for HTML text or an attribute, unless it is trusted markup.
+
+    Objects with an ``__html__`` method (:class:`HtmlBlock`, :class:`markupsafe.Markup`) are
+    trusted; anything else is converted with ``str`` and escaped by :func:`html.escape`.
+    """
+    if hasattr(value, "__html__"):
+        return Markup(value.__html__())
+    return Markup(html.escape(str(value)))
+
+
+@cache
+def environment():
+    """The Jinja2 environment of the reports (built once).
+
+    Autoescaping is on for every template, with :func:`escape` applied to every expression
+    (``finalize``) so the escaping rule is the one of :func:`html.escape`; an undefined variable
+    is an error (``StrictUndefined``); block tags leave no blank lines behind.
+    """
+    import jinja2
+
+    return jinja2.Environment(
+        loader=jinja2.FileSystemLoader(TEMPLATE_DIR),
+        autoescape=True,
+        finalize=escape,
+        undefined=jinja2.StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
+
+
+def render_fragment(macro: str, /, *, headings: Iterable[Heading] = (), **arguments) -> HtmlBlock:
+    """Render one macro of ``fragments.html.j2`` into an :class:`HtmlBlock`.
+
+    Parameters
+    ----------
+    macro : str
+        Name of the macro.
+    headings : iterable of Heading
+        Headings that the fragment contains (for the table of contents).
+    **arguments
+        The macro's arguments, passed by keyword. Text is escaped by the template.
+    """
+    module = environment().get_template(FRAGMENTS).module
+    return HtmlBlock(getattr(module, macro)(**arguments), headings)
+
+
+def anchor_id(key: str) -> str:
+    """An anchor id from a section key: lower case, ``a-z0-9-`` only."""
+    return re.sub(r"[^a-z0-9]+", "-", key.lower()).strip("-")
+
+
+def heading(text: str, *, key: str | None, level: int = 3) -> HtmlBlock:
+    """A heading with a stable anchor id, recorded for the table of contents.
+
+    Parameters
+    ----------
+    text : str
+        The heading as the reader sees it (escaped here).
+    key : str or None
+        A language-independent name of the section (for example its translation key); the id is
+        :func:`anchor_id` of ``key``, so links work in both languages. ``None`` gives a heading
+        without an id, which the table of contents leaves out.
+    level : int
+        Heading level, 1 to 6 (2 for chapters, 3 for sections of a chapter).
+
+    Returns
+    -------
+    HtmlBlock
+        ``<hN id="anchor">text</hN>``, with the heading in :attr:`HtmlBlock.headings`.
+    """
+    if not 1 <= level <= 6:
+        raise ValueError(f"heading level must be 1 to 6, not {level!r}")
+    anchor = None if key is None else anchor_id(key)
+    headings = () if anchor is None else (Heading(level, anchor, str(text)),)
+    return render_fragment("heading", text=text, anchor=anchor, level=level, headings=headings)
+
+
+def paragraph(text: str, *, css_class: str | None = None) -> HtmlBlock:
+    """A paragraph of text: ``<p>text</p>``, or ``<p class="css_class">`` when a class is given."""
+    return render_fragment("paragraph", text=text, css_class=css_class)
+
+
+def note(text: str) -> HtmlBlock:
+    """A note under a table or figure, in smaller muted type: ``<p class="note">text</p>``."""
+    return paragraph(text, css_class="note")
+
+
+def bullet_list(items: Iterable[object]) -> HtmlBlock:
+    """An unordered list, ``<ul><li>item</li>…</ul>``; each item is converted with ``str``."""
+    return render_fragment("bullet_list", items=list(items))
+
+
+def quote(text: str, *, attribution: str) -> HtmlBlock:
+    """A quotation with its source.
+
+    Returns
+    -------
+    HtmlBlock
+        ``<figure class="quote"><blockquote><p>text</p></blockquote>``
+        ``<figcaption>attribution</figcaption></figure>``.
+    """
+    return render_fragment("quote", text=text, attribution=attribution)
+
+
+def join(*parts: HtmlBlock | Markup | str) -> HtmlBlock:
+    """Concatenate fragments into one block, keeping their headings in order.
+
+    Parameters
+    ----------
+    *parts : HtmlBlock, markupsafe.Markup or str
+        Trusted markup is inserted as it is; a plain ``str`` is text and is escaped.
+
+    Returns
+    -------
+    HtmlBlock
+        The parts one after the other, with the headings of every :class:`HtmlBlock` part.
+
+    Raises
+    ------
+    TypeError
+        If a part is neither markup nor a string.
+    """
+    markup, headings = [], []
+    for part in parts:
+        if not isinstance(part, str) and not hasattr(part, "__html__"):
+            raise TypeError(f"join takes HtmlBlock, Markup or str parts, not {type(part).__name__}")
+        markup.append(escape(part))
+        if isinstance(part, HtmlBlock):
+            headings.extend(part.headings)
+    return HtmlBlock("".join(markup), headings)
+
+
+__all__ = [
+    "FRAGMENTS", "Heading", "HtmlBlock", "TEMPLATE_DIR", "anchor_id", "bullet_list", "environment",
+    "escape", "heading", "join", "note", "paragraph", "quote", "render_fragment",
+]

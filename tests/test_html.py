@@ -1,0 +1,205 @@
+"""Tests of the HTML fragments (evaluation.html) and of the tables, figures and results chain
+rendered through them: data strings always come out as text, headings travel as data."""
+
+from __future__ import annotations
+
+import re
+
+import pandas as pd
+import pytest
+from markupsafe import Markup
+
+from evaluation import html
+from evaluation.html import Heading, HtmlBlock
+from evaluation.plots.base import STATUS_STYLE, ReportFigure
+from evaluation.plots.results_chain import results_chain_html, status_class
+from evaluation.tables import frame_to_html
+
+SCRIPT = "<script>alert(1)</script>"
+ATTRIBUTE = '"><img src=x onerror=alert(1)>'
+# html.escape's rule, the one the reports have always used (quote=True).
+SCRIPT_ESCAPED = "&lt;script&gt;alert(1)&lt;/script&gt;"
+ATTRIBUTE_ESCAPED = "&quot;&gt;&lt;img src=x onerror=alert(1)&gt;"
+
+
+def assert_only_text(markup: str, *escaped: str) -> None:
+    """No element or attribute was injected, and every hostile string is there as escaped text."""
+    assert "<script" not in markup and "<img src=x" not in markup
+    for text in escaped:
+        assert text in markup
+
+
+# ------------------------------------------------------------------------------ the fragments
+@pytest.mark.parametrize("hostile, escaped", [(SCRIPT, SCRIPT_ESCAPED),
+                                              (ATTRIBUTE, ATTRIBUTE_ESCAPED)])
+def test_every_text_fragment_escapes_the_data(hostile, escaped):
+    blocks = [
+        html.heading(hostile, key="section"),
+        html.heading(hostile, key=None, level=4),
+        html.paragraph(hostile),
+        html.paragraph(hostile, css_class="subtitle"),
+        html.note(hostile),
+        html.bullet_list([hostile, hostile]),
+        html.quote(hostile, attribution=hostile),
+    ]
+    for block in blocks:
+        assert isinstance(block, HtmlBlock)
+        assert_only_text(block, escaped)
+    assert blocks[5].count(escaped) == 2 and blocks[6].count(escaped) == 2
+
+
+def test_fragments_give_the_markup_the_chapters_wrote_by_hand():
+    assert html.heading("Mål & tiltak", key="goals.heading.status") == (
+        '<h3 id="goals-heading-status">Mål &amp; tiltak</h3>')
+    assert html.heading("Rapport", key="top", level=1) == '<h1 id="top">Rapport</h1>'
+    assert html.heading("Tema", key=None, level=4) == "<h4>Tema</h4>"
+    assert html.paragraph("Det er 'bra'") == "<p>Det er &#x27;bra&#x27;</p>"
+    assert html.paragraph("x", css_class="suppression-note") == '<p class="suppression-note">x</p>'
+    assert html.note("Merk") == '<p class="note">Merk</p>'
+    assert html.bullet_list(["a", 2]) == "<ul><li>a</li><li>2</li></ul>"
+    assert html.quote("Vi deler kontor.", attribution="Ansatt i kommunen") == (
+        '<figure class="quote"><blockquote><p>Vi deler kontor.</p></blockquote>'
+        "<figcaption>Ansatt i kommunen</figcaption></figure>")
+
+
+def test_a_heading_key_gives_a_language_independent_anchor():
+    assert html.anchor_id("interviews.heading.Quotes") == "interviews-heading-quotes"
+    assert html.anchor_id("status-at-a-glance") == "status-at-a-glance"
+    with pytest.raises(ValueError):
+        html.heading("x", key="x", level=7)
+
+
+# ------------------------------------------------------------------------- join and headings
+def test_join_escapes_plain_strings_and_trusts_blocks_and_markup():
+    block = html.join(html.paragraph("a"), SCRIPT, Markup("<hr />"), HtmlBlock("<br />"))
+    assert block == f"<p>a</p>{SCRIPT_ESCAPED}<hr /><br />"
+    assert isinstance(block, HtmlBlock)
+    with pytest.raises(TypeError):
+        html.join(html.paragraph("a"), 3)
+
+
+def test_headings_are_recorded_as_data_and_joined_in_order():
+    chapter = html.heading("Kapittel <1>", key="chapter.one", level=2)
+    section = html.heading("Del", key="part")
+    untitled = html.heading("Uten anker", key=None, level=4)
+    assert chapter.headings == (Heading(2, "chapter-one", "Kapittel <1>"),)
+    assert untitled.headings == ()
+    nested = html.join(chapter, html.join(html.paragraph("tekst"), section, untitled))
+    assert nested.headings == (Heading(2, "chapter-one", "Kapittel <1>"), Heading(3, "part", "Del"))
+    assert html.join("<h2 id=\"fake\">not a heading</h2>").headings == ()
+
+
+def test_a_displayed_block_hands_its_headings_to_the_notebook_as_metadata():
+    from IPython.core.formatters import DisplayFormatter
+
+    block = html.join(html.heading("Kapittel", key="one", level=2), html.paragraph("x"),
+                      html.heading("Del & del", key="two"))
+    data, metadata = DisplayFormatter().format(block)
+    assert data["text/html"] == '<h2 id="one">Kapittel</h2><p>x</p><h3 id="two">Del &amp; del</h3>'
+    assert metadata["text/html"] == {"headings": [[2, "one", "Kapittel"], [3, "two", "Del & del"]]}
+    data, metadata = DisplayFormatter().format(html.paragraph("x"))
+    assert data["text/html"] == "<p>x</p>" and "text/html" not in metadata
+
+
+def test_a_block_is_still_a_string_for_code_that_joins_strings():
+    block = html.paragraph("a")
+    assert "".join([block, "<hr />"]) == "<p>a</p><hr />"
+    assert block.markup == "<p>a</p>" and type(block.markup) is str
+    assert HtmlBlock("<b>trusted</b>") == "<b>trusted</b>"
+
+
+# ---------------------------------------------------------------------------------- the table
+def test_frame_to_html_writes_an_accessible_table():
+    frame = pd.DataFrame({"Gruppe": ["Ansatte", "Ledere <b>"], "Andel": ["12,5 %", "−3"],
+                          "Merknad": [None, "ok"]})
+    expected = (
+        '<table class="report-table"><caption>Svar &amp; andel</caption><thead><tr>'
+        '<th scope="col">Gruppe</th><th scope="col" class="num">Andel</th><th scope="col">Merknad</th>'
+        '</tr></thead><tbody>'
+        '<tr><th scope="row">Ansatte</th><td class="num">12,5 %</td><td>–</td></tr>'
+        '<tr><th scope="row">Ledere &lt;b&gt;</th><td class="num">−3</td><td>ok</td></tr>'
+        '</tbody></table>'
+    )
+    assert frame_to_html(frame, caption="Svar & andel") == expected
+
+
+def test_a_wide_table_scrolls_in_a_focusable_labelled_region():
+    frame = pd.DataFrame({f"k{i}": ["x"] for i in range(7)})
+    markup = frame_to_html(frame, caption="Bred 'tabell'", row_header=False)
+    assert markup == (
+        '<div class="table-scroll" role="region" tabindex="0" aria-label="Bred &#x27;tabell&#x27;">'
+        '<table class="report-table"><caption>Bred &#x27;tabell&#x27;</caption><thead><tr>'
+        + "".join(f'<th scope="col">k{i}</th>' for i in range(7))
+        + "</tr></thead><tbody><tr>" + "<td>x</td>" * 7 + "</tr></tbody></table></div>"
+    )
+
+
+@pytest.mark.parametrize("hostile, escaped", [(SCRIPT, SCRIPT_ESCAPED),
+                                              (ATTRIBUTE, ATTRIBUTE_ESCAPED)])
+def test_frame_to_html_escapes_cells_headers_and_caption(hostile, escaped):
+    frame = pd.DataFrame({hostile: [hostile], "b": [hostile], "c": ["1"], "d": ["2"], "e": ["3"],
+                          "f": ["4"], "g": ["5"]})
+    markup = frame_to_html(frame, caption=hostile)
+    assert_only_text(markup, escaped)
+    assert markup.count(escaped) == 5  # aria-label, caption, header, row header, cell
+
+
+# ----------------------------------------------------------------------------------- the figure
+@pytest.mark.parametrize("hostile, escaped", [(SCRIPT, SCRIPT_ESCAPED),
+                                              (ATTRIBUTE, ATTRIBUTE_ESCAPED)])
+def test_a_figure_escapes_alt_text_caption_and_data(hostile, escaped):
+    figure = ReportFigure("iVBORw0KGgo=", hostile, hostile, pd.DataFrame({"a": [hostile]}))
+    markup = figure.to_html()
+    assert_only_text(markup, escaped)
+    assert f'alt="{escaped}"' in markup and f"<figcaption>{escaped}</figcaption>" in markup
+    assert f"<summary>{escaped}</summary>" in markup
+
+
+def test_a_figure_is_image_caption_and_data_table():
+    data = pd.DataFrame({"Tema": ["A"], "Andel": ["50 %"]})
+    figure = ReportFigure("iVBORw0KGgo=", "Søyler", "Figur 1", data, table_caption="Tall")
+    assert figure.to_html() == (
+        '<figure class="report-figure"><img src="data:image/png;base64,iVBORw0KGgo=" alt="Søyler" />'
+        "<figcaption>Figur 1</figcaption></figure>"
+        '<details class="figure-data" open><summary>Tall</summary>'
+        + frame_to_html(data, caption="Tall") + "</details>"
+    )
+    assert figure._repr_html_() == figure.to_html().markup
+
+
+# ---------------------------------------------------------------------------- the results chain
+def _chain(text: str, links: str = "g1", status: object = "on_track") -> pd.DataFrame:
+    frame = pd.DataFrame({
+        "pilot": ["p"], "stage": ["activities"], "position": [0], "text_nb": [text],
+        "text_en": [text], "n_links": [1], "links": [links], "status": [status],
+    })
+    frame["status"] = frame["status"].astype(object)
+    return frame
+
+
+@pytest.mark.parametrize("hostile, escaped", [(SCRIPT, SCRIPT_ESCAPED),
+                                              (ATTRIBUTE, ATTRIBUTE_ESCAPED)])
+def test_the_results_chain_escapes_its_text(hostile, escaped):
+    markup = results_chain_html(_chain(hostile, links=hostile), lang="en", title=hostile)
+    assert_only_text(markup, escaped)
+    assert markup.count(escaped) == 3  # title, element, links
+
+
+def test_the_results_chain_has_no_inline_style_and_colours_by_class():
+    markup = results_chain_html(_chain("Fagdager"), lang="nb")
+    assert "style=" not in markup
+    assert '<li class="results-chain-element status-on-track">Fagdager<br />' in markup
+    assert '<span class="status">Status: <span aria-hidden="true">▲</span> I rute</span>' in markup
+    unlinked = results_chain_html(_chain("Penger", links="", status=pd.NA), lang="nb")
+    assert '<li class="results-chain-element">Penger</li>' in unlinked
+
+
+def test_report_css_gives_each_status_the_colour_of_status_style():
+    css = (html.TEMPLATE_DIR / "report.css").read_text(encoding="utf-8")
+    rules = dict(re.findall(r"li\.(status-[a-z-]+) \{ border-left-color: (#[0-9A-Fa-f]{6}); \}", css))
+    assert rules == {status_class(s): style["colour"] for s, style in STATUS_STYLE.items()}
+
+
+def test_no_template_or_fragment_writes_a_style_attribute():
+    for path in html.TEMPLATE_DIR.glob("*.j2"):
+        assert "style=" not in path.read_text(encoding="utf-8"), path.name
