@@ -156,7 +156,8 @@ def code_frequencies(
     >>> from evaluation.contract import load_data                      # doctest: +SKIP
     >>> data = load_data("data/demo", phase="midterm")                 # doctest: +SKIP
     >>> code_frequencies(data.segments, data.interviews, level="theme",
-    ...                  codebook=data.codebook)                       # doctest: +SKIP
+    ...                  codebook=data.codebook,
+    ...                  threshold=data.anonymity_threshold)  # doctest: +SKIP
     """
     threshold = check_threshold(threshold)
     level = check_level(level)
