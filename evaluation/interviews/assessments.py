@@ -93,8 +93,8 @@ def assessment_balance(
         result["n_interviews"] = result["n_interviews"].astype("Int64")
         result = result[[*by, "n_interviews", level, *ASSESSMENTS, "total", "net_score"]]
         result = suppress(result, count_column="n_interviews",
-                           value_columns=(*ASSESSMENTS, "total", "net_score"),
-                           threshold=threshold, within=(*by[:-1], level))
+                          value_columns=(*ASSESSMENTS, "total", "net_score"),
+                          threshold=threshold, within=(*by[:-1], level))
     else:
         result = result[[level, *ASSESSMENTS, "total", "net_score"]]
         result["suppressed"] = False
@@ -113,7 +113,7 @@ def _balance_grid(frame: pd.DataFrame, segments: pd.DataFrame, interviews: pd.Da
         check_references(segments, interviews)
         frame = frame.merge(interviews[["interview_id", *by]], on="interview_id", how="left")
         groups = sort_groups(interviews.groupby(list(by), sort=False, dropna=False).size()
-                              .rename("n_interviews").reset_index(), by)
+                             .rename("n_interviews").reset_index(), by)
         grid = groups.merge(pd.DataFrame({level: values}), how="cross")
     else:
         grid = pd.DataFrame({level: values})

@@ -78,7 +78,7 @@ def interview_counts(interviews: pd.DataFrame, *, by: str | Sequence[str] = "sta
     counts["interviews"] = counts["interviews"].astype("Int64")
     counts["informants"] = counts["informants"].astype("Int64")
     result = suppress(counts, count_column="interviews", value_columns=("informants",),
-                       threshold=threshold, within=by[:-1])
+                      threshold=threshold, within=by[:-1])
     return result.reset_index(drop=True)
 
 
@@ -173,8 +173,8 @@ def code_frequencies(
     result = _frequency_table(frame, interviews, by, group_columns, level, values)
     within = (*group_columns[:-1], level)
     result = suppress(result, count_column="n_interviews",
-                       value_columns=("references", "interviews_coded", "share"),
-                       threshold=threshold, within=within)
+                      value_columns=("references", "interviews_coded", "share"),
+                      threshold=threshold, within=within)
     if not by:
         result = result.drop(columns=group_key)
     return result.reset_index(drop=True)

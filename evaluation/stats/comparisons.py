@@ -119,7 +119,8 @@ def compare_groups(
 
 def _sample(values) -> np.ndarray:
     """The values as a float array, non-numbers and missing values dropped."""
-    array = np.asarray(pd.to_numeric(pd.Series(values), errors="coerce").astype(float), dtype=float)
+    numbers = pd.to_numeric(pd.Series(values), errors="coerce").astype(float)
+    array = np.asarray(numbers, dtype=float)
     return array[~np.isnan(array)]
 
 

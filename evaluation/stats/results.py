@@ -21,7 +21,10 @@ class ConfidenceInterval(NamedTuple):
 
 
 class MeanInterval(NamedTuple):
-    """Mean, sample standard deviation and t interval of the mean (see :func:`evaluation.stats.intervals.mean_sd_ci`)."""
+    """Mean, sample standard deviation and t interval of the mean.
+
+    See :func:`evaluation.stats.intervals.mean_sd_ci`.
+    """
 
     mean: float
     sd: float
