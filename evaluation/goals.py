@@ -281,7 +281,7 @@ def survey_evidence(comparison: pd.DataFrame, *, to_role: str) -> pd.DataFrame:
     ----------
     comparison : pandas.DataFrame
         :func:`evaluation.survey.compare_waves`: columns ``level``, ``pilot``, ``index``,
-        ``from_role``, ``to_role``, ``n_from``, ``n_to``, ``difference``, ``pvalue_holm``,
+        ``from_role``, ``to_role``, ``n_from``, ``n_to``, ``difference``, ``p_value_adjusted``,
         ``effect_size``, ``suppressed``.
     to_role : str
         Role of the wave compared with the baseline: ``midterm`` or ``final`` (the phase).
@@ -297,7 +297,7 @@ def survey_evidence(comparison: pd.DataFrame, *, to_role: str) -> pd.DataFrame:
         become ``no_data`` evidence.
     """
     _require(comparison, ("pilot", "index", "from_role", "to_role", "difference",
-                          "pvalue_holm", "effect_size"), "survey comparison")
+                          "p_value_adjusted", "effect_size"), "survey comparison")
     if to_role not in ("midterm", "final"):
         raise ValueError(f"to_role must be 'midterm' or 'final', got {to_role!r}")
     rows = comparison.loc[(comparison["from_role"] == "baseline")
@@ -319,7 +319,7 @@ def survey_evidence(comparison: pd.DataFrame, *, to_role: str) -> pd.DataFrame:
         "pilot": rows["pilot"].to_numpy(),
         "index": rows["index"].to_numpy(),
         "change": keep(rows["difference"]),
-        "p_value": keep(rows["pvalue_holm"]),
+        "p_value": keep(rows["p_value_adjusted"]),
         "effect_size": keep(rows["effect_size"]),
         "n": pd.array([None if s or pd.isna(v) else int(v) for s, v in zip(suppressed, n)],
                       dtype="Int64"),

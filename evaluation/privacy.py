@@ -2,7 +2,7 @@
 
 The survey and interview data describe employees of offices with 3–40 people. A report must
 never let a reader learn anything about a group smaller than the programme's anonymity threshold
-(``programme.anonymity_threshold``, 5 by default), neither directly nor by subtracting shown
+(``programme.anonymity_threshold``), neither directly nor by subtracting shown
 numbers from a shown total. :func:`suppress_small_cells` is the one function that decides which
 rows of a grouped table are hidden; the survey and interview modules call it before anything
 reaches a table or a chart.
@@ -32,18 +32,39 @@ import pandas as pd
 
 from evaluation.errors import DataContractError
 
-DEFAULT_THRESHOLD = 5
-"""Anonymity threshold used when a caller gives none (``programme.anonymity_threshold``)."""
-
 _FRAME = "(data frame)"
 
 
-def _check_threshold(threshold: object) -> int:
-    if isinstance(threshold, bool) or not isinstance(threshold, (int, np.integer)):
-        raise ValueError(f"threshold must be an integer >= 1, got {threshold!r}")
-    if threshold < 1:
-        raise ValueError(f"threshold must be an integer >= 1, got {threshold!r}")
-    return int(threshold)
+def check_threshold(value: object) -> int:
+    """Return the anonymity threshold ``value`` as an int, or raise ``ValueError``.
+
+    The one rule for every threshold of the package: an integer of at least 2 (a threshold of
+    1 would suppress nothing); booleans are refused although Python counts them as integers.
+    ``programme.yaml``'s ``anonymity_threshold`` is held to the same rule by the data contract.
+
+    Parameters
+    ----------
+    value : object
+        The threshold to check (``programme.anonymity_threshold``).
+
+    Returns
+    -------
+    int
+        ``value`` as a plain int.
+
+    Raises
+    ------
+    ValueError
+        If ``value`` is a bool, not an integer, or smaller than 2.
+
+    Examples
+    --------
+    >>> check_threshold(5)
+    5
+    """
+    if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value < 2:
+        raise ValueError(f"threshold must be an integer >= 2, got {value!r}")
+    return int(value)
 
 
 def _counts_as_array(
@@ -84,7 +105,7 @@ def _as_nullable(series: pd.Series) -> pd.Series:
 def suppression_mask(
     counts: Sequence[int] | np.ndarray,
     *,
-    threshold: int = DEFAULT_THRESHOLD,
+    threshold: int,
     groups: Sequence[object] | np.ndarray | None = None,
     already_suppressed: Sequence[bool] | np.ndarray | None = None,
 ) -> np.ndarray:
@@ -109,7 +130,7 @@ def suppression_mask(
     numpy.ndarray of bool
         True where the cell must be hidden.
     """
-    threshold = _check_threshold(threshold)
+    threshold = check_threshold(threshold)
     counts = np.asarray(counts, dtype=np.int64)
     mask = (counts >= 1) & (counts < threshold)
     if already_suppressed is not None:
@@ -153,7 +174,7 @@ def suppress_small_cells(
     *,
     count_column: str = "n",
     value_columns: Sequence[str] = (),
-    threshold: int = DEFAULT_THRESHOLD,
+    threshold: int,
     within: Sequence[str] = (),
 ) -> pd.DataFrame:
     """Hide the rows of a grouped table that could identify fewer than ``threshold`` people.
@@ -168,8 +189,8 @@ def suppress_small_cells(
         Columns computed from those people (means, shares, p-values, ...): hidden on
         suppressed rows.
     threshold : int
-        Anonymity threshold: the smallest count that may be shown. Take it from
-        ``programme.anonymity_threshold``; 5 by default. ``1`` disables suppression.
+        Anonymity threshold: the smallest count that may be shown, an integer of at least 2
+        (:func:`check_threshold`). Take it from ``programme.anonymity_threshold``.
     within : sequence of str
         Columns that define the groups of rows adding up to a total that is shown elsewhere
         (for example ``("pilot", "wave")`` for agency rows whose pilot total is shown). An
@@ -186,7 +207,7 @@ def suppress_small_cells(
     Raises
     ------
     ValueError
-        If a named column does not exist or ``threshold`` is not an integer >= 1.
+        If a named column does not exist or ``threshold`` is not an integer >= 2.
     DataContractError
         If a count is missing (except on a row already flagged ``suppressed``), negative or
         not a whole number (the row is the frame's position + 2, as a spreadsheet would
@@ -236,7 +257,7 @@ def suppress_small_cells(
     --------
     >>> import pandas as pd
     >>> frame = pd.DataFrame({"agency": ["a", "b", "c"], "n": [3, 8, 12], "mean": [3.2, 4.1, 3.9]})
-    >>> suppress_small_cells(frame, value_columns=["mean"])["suppressed"].tolist()
+    >>> suppress_small_cells(frame, value_columns=["mean"], threshold=5)["suppressed"].tolist()
     [True, True, False]
     """
     if not isinstance(frame, pd.DataFrame):
@@ -245,7 +266,7 @@ def suppress_small_cells(
         value_columns = (value_columns,)
     if isinstance(within, str):
         within = (within,)
-    threshold = _check_threshold(threshold)
+    threshold = check_threshold(threshold)
     missing = [c for c in [count_column, *value_columns, *within] if c not in frame.columns]
     if missing:
         raise ValueError(
@@ -294,4 +315,4 @@ def derivable_cells(counts: Sequence[int], suppressed: Sequence[bool]) -> list[i
     return []
 
 
-__all__ = ["DEFAULT_THRESHOLD", "derivable_cells", "suppress_small_cells", "suppression_mask"]
+__all__ = ["check_threshold", "derivable_cells", "suppress_small_cells", "suppression_mask"]

@@ -50,7 +50,7 @@ def captured(monkeypatch):
 
 def test_likert_chart_returns_a_report_figure_with_png_alt_text_and_table():
     figure = likert.likert_chart(distribution({"Q01": [0.1, 0.2, 0.3, 0.25, 0.15]}),
-                                 bar_labels={"Q01": "Jeg samarbeider ofte"})
+                                 bar_labels={"Q01": "Jeg samarbeider ofte"}, threshold=5)
     assert isinstance(figure, ReportFigure)
     assert base64.b64decode(figure.png_base64).startswith(b"\x89PNG")
     assert "Jeg samarbeider ofte" in figure.alt_text
@@ -63,7 +63,7 @@ def test_likert_chart_returns_a_report_figure_with_png_alt_text_and_table():
 
 def test_bars_are_centred_on_the_neutral_level(captured):
     shares = [0.1, 0.2, 0.3, 0.25, 0.15]
-    likert.likert_chart(distribution({"Q01": shares}))
+    likert.likert_chart(distribution({"Q01": shares}), threshold=5)
     ax = captured[0].axes[0]
     bars = sorted((p for p in ax.patches if p.get_width() > 0), key=lambda p: p.get_x())
     # by hand: left edge = -(0.1 + 0.2 + 0.3 / 2) = -0.45, then consecutive segments
@@ -75,7 +75,7 @@ def test_bars_are_centred_on_the_neutral_level(captured):
 
 
 def test_segments_use_rdbu_with_blue_for_agreement_and_dark_edges(captured):
-    likert.likert_chart(distribution({"Q01": [0.2, 0.2, 0.2, 0.2, 0.2]}))
+    likert.likert_chart(distribution({"Q01": [0.2, 0.2, 0.2, 0.2, 0.2]}), threshold=5)
     ax = captured[0].axes[0]
     bars = sorted((p for p in ax.patches if p.get_width() > 0), key=lambda p: p.get_x())
     assert [mcolors.to_hex(b.get_facecolor()) for b in bars] == list(DIVERGING_5)
@@ -84,14 +84,14 @@ def test_segments_use_rdbu_with_blue_for_agreement_and_dark_edges(captured):
 
 
 def test_value_labels_only_on_segments_wide_enough(captured):
-    likert.likert_chart(distribution({"Q01": [0.05, 0.15, 0.3, 0.4, 0.1]}))
+    likert.likert_chart(distribution({"Q01": [0.05, 0.15, 0.3, 0.4, 0.1]}), threshold=5)
     texts = [t.get_text() for t in captured[0].axes[0].texts]
     assert "5\u00a0%" not in texts  # 5 % is too narrow for a label
     assert {"15\u00a0%", "30\u00a0%", "40\u00a0%", "10\u00a0%"} <= set(texts)
 
 
 def test_n_is_shown_in_the_bar_label(captured):
-    likert.likert_chart(distribution({"Q01": [0.2] * 5}, n=23), bar_labels={"Q01": "Påstand"})
+    likert.likert_chart(distribution({"Q01": [0.2] * 5}, n=23), bar_labels={"Q01": "Påstand"}, threshold=5)
     labels = [t.get_text() for t in captured[0].axes[0].get_yticklabels()]
     assert labels == ["Påstand\n(n\u00a0=\u00a023)"]
 
@@ -109,7 +109,7 @@ def test_suppressed_bars_show_the_note_and_never_a_value(captured):
 
 
 def test_english_labels_and_percent_format():
-    figure = likert.likert_chart(distribution({"Q01": [0.1, 0.2, 0.3, 0.25, 0.15]}), lang="en")
+    figure = likert.likert_chart(distribution({"Q01": [0.1, 0.2, 0.3, 0.25, 0.15]}), lang="en", threshold=5)
     assert figure.data.columns[1] == "Answers"
     assert figure.data.iloc[0, 2] == "10%"
 
@@ -117,9 +117,9 @@ def test_english_labels_and_percent_format():
 def test_chart_rejects_frames_with_several_groups_per_bar():
     frame = pd.concat([distribution({"Q01": [0.2] * 5}), distribution({"Q01": [0.2] * 5})])
     with pytest.raises(ValueError, match="several rows per level"):
-        likert.likert_chart(frame)
+        likert.likert_chart(frame, threshold=5)
     with pytest.raises(ValueError, match="lacks column"):
-        likert.likert_chart(frame.drop(columns="share"))
+        likert.likert_chart(frame.drop(columns="share"), threshold=5)
 
 
 def test_diverging_colours_for_other_scale_lengths():
@@ -148,7 +148,7 @@ def test_index_trend_chart_table_and_suppressed_points(captured):
     figure = likert.index_trend_chart(
         summary_frame(), group_labels={"collaboration": "Samarbeid", "belonging": "Tilhørighet"},
         wave_labels={2021: "Nullpunkt 2021", 2022: "Midtveis 2022"},
-    )
+     threshold=5)
     table = figure.data.values.tolist()
     assert table[0] == ["Samarbeid", "Nullpunkt 2021", "20", "3,10", "2,80–3,40"]
     assert table[3] == ["Tilhørighet", "Midtveis 2022", "færre enn 5 svar", "–", "–"]
@@ -162,7 +162,7 @@ def test_index_trend_chart_table_and_suppressed_points(captured):
 
 
 def test_index_trend_chart_uses_decimal_comma_on_the_axis(captured):
-    likert.index_trend_chart(summary_frame())
+    likert.index_trend_chart(summary_frame(), threshold=5)
     ax = captured[0].axes[0]
     formatter = ax.yaxis.get_major_formatter()
     assert formatter(3.5, 0) == "3,5"
@@ -171,4 +171,4 @@ def test_index_trend_chart_uses_decimal_comma_on_the_axis(captured):
 def test_index_trend_chart_rejects_duplicate_rows():
     frame = pd.concat([summary_frame(), summary_frame()])
     with pytest.raises(ValueError, match="several rows"):
-        likert.index_trend_chart(frame)
+        likert.index_trend_chart(frame, threshold=5)

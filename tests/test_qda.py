@@ -323,12 +323,6 @@ def test_read_taguette_rejects_a_cycle_in_the_tag_tree(tmp_path):
     assert error.value.column == "parent"
 
 
-def test_importers_are_re_exported_from_the_interview_module():
-    from evaluation import interviews
-
-    assert interviews.read_qdpx is read_qdpx and interviews.read_taguette is read_taguette
-
-
 def test_make_id_turns_names_into_contract_ids():
     assert make_id("Felles møteplasser") == "felles_moteplasser"
     assert make_id("Ærlig talt: Økonomi/Åpenhet") == "aerlig_talt_okonomi_apenhet"

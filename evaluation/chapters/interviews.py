@@ -132,7 +132,7 @@ def interviews_chapter(data, *, pilot: str, phase: str, lang: str = "nb") -> Htm
     parts = [
         _groups_section(interviews, pooled, place, when, threshold, lang),
         _heatmap_section(segments, pooled, codebook, theme_ids, theme_labels, place, threshold, lang),
-        _balance_section(segments, codebook, theme_ids, theme_labels, place, lang),
+        _balance_section(segments, codebook, theme_ids, theme_labels, place, threshold, lang),
     ]
     if len(main) >= 2:
         parts.append(_cooccurrence_section(segments, codebook, main, theme_labels, place, lang))
@@ -197,8 +197,9 @@ def _heatmap_section(segments, pooled, codebook, theme_ids, theme_labels, place,
     return "".join(parts)
 
 
-def _balance_section(segments, codebook, theme_ids, theme_labels, place, lang) -> str:
-    balance = iv.assessment_balance(segments, codebook=codebook, include=theme_ids)
+def _balance_section(segments, codebook, theme_ids, theme_labels, place, threshold, lang) -> str:
+    balance = iv.assessment_balance(segments, codebook=codebook, include=theme_ids,
+                                    threshold=threshold)
     rows = []
     for record in balance.itertuples(index=False):
         row = {t("interviews.col.theme", lang): theme_labels.get(record.theme, record.theme)}

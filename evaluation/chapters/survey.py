@@ -142,7 +142,7 @@ def _comparison_table(rows: pd.DataFrame, labels: _Labels, threshold: int, lang:
             f"{format_number(row.mean_to, lang, decimals=2)}",
             f"{format_number(row.difference, lang, decimals=2)} ({interval})",
             format_number(row.effect_size, lang, decimals=2),
-            _format_p(row.pvalue_holm, lang),
+            _format_p(row.p_value_adjusted, lang),
         ])
     columns = [t("survey.col.index", lang), t("survey.col.comparison", lang),
                t("survey.col.n_pair", lang), t("survey.col.mean_pair", lang),

@@ -174,7 +174,7 @@ def theme_stakeholder_heatmap(
     *,
     theme_labels: Mapping[str, str] | None = None,
     lang: str = "nb",
-    threshold: int = 5,
+    threshold: int,
     place: str = "",
 ) -> ReportFigure:
     """Heatmap of themes (rows) by stakeholder group (columns): interviews that mention each theme.

@@ -100,7 +100,7 @@ def likert_chart(
     lang: str = "nb",
     caption: str | None = None,
     table_caption: str = "",
-    threshold: int = 5,
+    threshold: int,
     bar_header: str | None = None,
     label_width: int = 42,
 ) -> ReportFigure:
@@ -230,7 +230,7 @@ def index_trend_chart(
     lang: str = "nb",
     caption: str | None = None,
     table_caption: str = "",
-    threshold: int = 5,
+    threshold: int,
     scale: Sequence[float] = (1, 5),
     group_header: str | None = None,
 ) -> ReportFigure:
