@@ -186,9 +186,11 @@ async def _kernel_start_and_imports(manager_class, code: str) -> float:
 
 def floor(repeats: int) -> dict:
     """Median time to start a kernel and import the report's libraries: fresh and forked."""
-    from evaluation.render import NOTEBOOK_DIR, WarmKernels, _preload_modules, kernel_manager_class
+    from evaluation.render.jobs import NOTEBOOK_DIR
+    from evaluation.render.kernels import WarmKernels, kernel_manager_class
+    from evaluation.render.warm import preload_modules
 
-    modules = _preload_modules(NOTEBOOK_DIR)
+    modules = preload_modules(NOTEBOOK_DIR)
     code = ("import importlib\nfor name in %r:\n    try:\n        importlib.import_module(name)\n"
             "    except ImportError:\n        pass\n" % modules)
     runtime = Path(tempfile.mkdtemp(prefix="shb-"))
@@ -321,7 +323,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--quick", action="store_true", help="skip the 64-pilot and x100-respondent runs")
     parser.add_argument("--repeats", type=int, default=5, help="samples of the floor (default 5)")
     args = parser.parse_args(argv)
-    from evaluation.render import default_workers, ensure_kernel
+    from evaluation.render.kernels import ensure_kernel
+    from evaluation.render.run import default_workers
 
     ensure_kernel()
     cores = default_workers()

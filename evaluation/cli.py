@@ -81,7 +81,7 @@ def cmd_render(args: argparse.Namespace) -> int:
     print(f"{len(jobs)} report(s) from {args.data_dir} into {out}/ (up to {workers} at a time"
           f"{', all rendered' if args.force else ''})", flush=True)
     summary = render_reports(jobs, data_dir=Path(args.data_dir), out=out, inputs=checked.inputs,
-                             validated=checked.validated, workers=workers, force=args.force,
+                             validated=checked.validated, phases=checked.phases, workers=workers, force=args.force,
                              warm=False if args.fresh_kernels else None,
                              progress=lambda line: print(line, flush=True))
     failures = summary.failures
@@ -167,7 +167,8 @@ def build_parser() -> argparse.ArgumentParser:
     render = commands.add_parser("render", help="validate, then render reports and the index")
     data_dir(render)
     render.add_argument("--out", default="reports", help="output folder (default: reports)")
-    render.add_argument("--phase", default="all", help="midterm, final or all (default: all)")
+    render.add_argument("--phase", default="all",
+                        help="a phase id from the data's programme.yaml, or all (default: all)")
     render.add_argument("--pilot", default="all", help="a pilot id or all (default: all)")
     render.add_argument("--lang", default="nb", choices=["nb", "en"], help="report language (default: nb)")
     render.add_argument("--jobs", "-j", type=_positive_int, default=None, metavar="N",

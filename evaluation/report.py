@@ -18,7 +18,7 @@ import pandas as pd
 
 from evaluation.contract import DEMO_DATA_DIR, EvaluationData, load_data
 from evaluation.errors import EvaluationError
-from evaluation.render import file_sha256
+from evaluation.files import file_sha256
 from evaluation.i18n import check_language, format_date, format_number, format_percent, pick, t
 from evaluation.tables import HtmlBlock, anchor_id, frame_to_html
 

@@ -105,7 +105,7 @@ from evaluation.importers.responses import (
     import_survey,
     items_with_scales,
 )
-from evaluation.importers.write import write_atomic, write_contract_responses
+from evaluation.importers.write import write_contract_responses
 
 __all__ = [
     "BASE_COLUMNS",
@@ -115,6 +115,5 @@ __all__ = [
     "import_survey",
     "items_with_scales",
     "read_mapping",
-    "write_atomic",
     "write_contract_responses",
 ]

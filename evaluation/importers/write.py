@@ -4,13 +4,12 @@ from __future__ import annotations
 
 import csv
 import io
-import os
-import tempfile
 from pathlib import Path
 
 import pandas as pd
 
 from evaluation.errors import DataContractError
+from evaluation.files import atomic_write_text
 from evaluation.importers.responses import BASE_COLUMNS, ImportResult
 
 RESPONSES_FILE = Path("survey") / "responses.csv"
@@ -32,28 +31,6 @@ def _format_cell(column: str, value: object) -> str:
 def _format_rows(frame: pd.DataFrame, header: list[str]) -> list[list[str]]:
     return [[_format_cell(column, record[column]) for column in header]
             for record in frame.to_dict("records")]
-
-
-def write_atomic(path: Path, text: str) -> None:
-    """Write ``text`` (UTF-8) to ``path`` through a temporary file in the same folder.
-
-    The file appears under its name only when complete (``os.replace`` is atomic on POSIX and
-    Windows), so a reader never finds half a file, and a failure leaves an earlier file intact.
-    """
-    path.parent.mkdir(parents=True, exist_ok=True)
-    handle, temporary = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    try:
-        with os.fdopen(handle, "w", encoding="utf-8", newline="") as stream:
-            stream.write(text)
-            stream.flush()
-            os.fsync(stream.fileno())
-        os.replace(temporary, path)
-    except BaseException:
-        try:
-            os.unlink(temporary)
-        except FileNotFoundError:
-            pass
-        raise
 
 
 def write_contract_responses(result: ImportResult, out_dir: str | Path) -> Path:
@@ -146,8 +123,8 @@ def write_contract_responses(result: ImportResult, out_dir: str | Path) -> Path:
     writer.writerow(header)
     writer.writerows(kept)
     writer.writerows(_format_rows(frame, header))
-    write_atomic(path, buffer.getvalue())
+    atomic_write_text(path, buffer.getvalue())
     return path
 
 
-__all__ = ["RESPONSES_FILE", "write_atomic", "write_contract_responses"]
+__all__ = ["RESPONSES_FILE", "write_contract_responses"]

@@ -1,0 +1,494 @@
+"""Running the reports: one report in a kernel, many in worker processes, and the whole render.
+
+:func:`render_reports` renders every report asked for that is not up to date, collects failures
+instead of stopping at the first, writes each HTML file atomically (temporary file, then rename:
+a reader never finds half a report, and the report of an earlier good run stays in place when a
+rerun fails), and writes ``index.html`` last.
+
+Reports run in worker processes (``spawn`` start method: a forked parent with a background
+thread can hang). Each worker imports papermill, nbformat and nbconvert once and exports HTML
+in-process; its kernels are forked from the warm process (:mod:`evaluation.render.kernels`)
+where the platform allows. A synthesis report starts only when the pilot reports of its phase
+are done (:func:`evaluation.render.jobs.run_in_dependency_order`).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import shutil
+import sys
+import tempfile
+import time
+from dataclasses import dataclass, replace
+from pathlib import Path
+
+from evaluation import KERNEL_NAME
+from evaluation.errors import EvaluationError
+from evaluation.files import atomic_write_text
+from evaluation.render.fingerprints import (RenderInputs, current_inputs, phase_view_digests, read_manifest,
+                                            relative_to_data, report_inputs, sorted_paths, up_to_date,
+                                            write_manifest)
+from evaluation.render.jobs import (NOTEBOOK_DIR, RenderedReport, RenderSummary, ReportJob,
+                                    run_in_dependency_order)
+from evaluation.render.kernels import WarmKernels, ensure_kernel, kernel_manager_class, warm_kernels_supported
+from evaluation.render.page import html_exporter, html_page, notebook_body, page_title, write_index
+
+
+# --------------------------------------------------------------------------------------------
+# One report
+# --------------------------------------------------------------------------------------------
+
+
+def render_one(job: ReportJob, *, data_dir: Path, out: Path, kernel_name: str = KERNEL_NAME,
+               notebook_dir: Path = NOTEBOOK_DIR, kernel_manager_class=None) -> RenderedReport:
+    """Execute one report notebook and export it; never raises for a failing notebook.
+
+    The executed notebook is written to a temporary folder first; only when both execution and
+    export succeed are the HTML and the notebook moved into ``out``. A failed run leaves the
+    earlier report untouched and keeps its executed notebook, with the error, as
+    ``<stem>.failed.ipynb`` beside it.
+
+    Parameters
+    ----------
+    job : ReportJob
+    data_dir : Path
+        The data folder (passed to the notebook).
+    out : Path
+        Output folder.
+    kernel_name : str
+        Jupyter kernel.
+    notebook_dir : Path
+        Folder of the report notebooks; the kernel's working directory.
+    kernel_manager_class : type, optional
+        A ``jupyter_client`` kernel manager class (for example
+        :attr:`WarmKernels.kernel_manager_class`); default: papermill's (a fresh kernel).
+    """
+    import nbformat
+    import papermill
+
+    started = time.perf_counter()
+    target_dir = out / job.phase
+    target_dir.mkdir(parents=True, exist_ok=True)
+    engine_options = {
+        # Kernels running side by side must not share IPython's SQLite history file.
+        "extra_arguments": ["--HistoryManager.hist_file=:memory:"],
+        # Every output has arrived when the last cell is done; stop the kernel at once instead of
+        # the graceful sequence (which interrupts it first, and waits).
+        "shutdown_kernel": "immediate",
+        # papermill writes the executed notebook when the run ends, failed or not; writing it
+        # after every cell as well costs time and shows nobody anything.
+        "request_save_on_cell_execute": False,
+    }
+    if kernel_manager_class is not None:
+        engine_options["kernel_manager_class"] = kernel_manager_class
+    with tempfile.TemporaryDirectory(dir=out, prefix=".render-") as work:
+        executed = Path(work) / f"{job.stem}.ipynb"
+        try:
+            papermill.execute_notebook(
+                str(Path(notebook_dir) / f"{job.notebook}.ipynb"), str(executed),
+                parameters=job.parameters(data_dir), kernel_name=kernel_name,
+                progress_bar=False, log_output=False, cwd=str(notebook_dir), **engine_options,
+            )
+            notebook = nbformat.read(executed, as_version=4)
+            body = notebook_body(notebook)
+            title = page_title(body, job.name)
+            page = html_page(body, lang=job.lang, title=title)
+        except Exception as error:  # noqa: BLE001 - every failure is collected, reported, and exits non-zero
+            failed = job.failed_path(out)
+            if executed.exists():
+                shutil.move(str(executed), failed)
+            message = _short_error(error)
+            return RenderedReport(job, False, time.perf_counter() - started,
+                                  notebook_path=failed if failed.exists() else None, error=message)
+        html_path, notebook_path = job.html_path(out), job.notebook_path(out)
+        atomic_write_text(html_path, page)
+        os.replace(executed, notebook_path)
+        job.failed_path(out).unlink(missing_ok=True)
+    return RenderedReport(job, True, time.perf_counter() - started, html_path, notebook_path)
+
+
+def _short_error(error: Exception) -> str:
+    name = getattr(error, "ename", type(error).__name__)
+    value = getattr(error, "evalue", str(error))
+    text = f"{name}: {value}".strip()
+    return text.splitlines()[0][:500] if text else name
+
+
+# --------------------------------------------------------------------------------------------
+# Worker processes
+# --------------------------------------------------------------------------------------------
+
+_WORKER: dict = {}
+
+
+def _worker_init(runtime_dir: str, warm: tuple[str, int, list] | None) -> None:
+    """Set up a worker process: pay the imports and template loading once, not per report."""
+    # jsonschema (through nbformat) imports rfc3987_syntax, when installed (jupyterlab brings
+    # it), only to check "iri" formats that the notebook schema does not use; building its
+    # parsers costs seconds per process (python-jsonschema issue 1428). Workers skip it.
+    sys.modules.setdefault("rfc3987_syntax", None)
+    import nbformat  # noqa: F401
+    import papermill  # noqa: F401
+
+    _WORKER["kernel_manager_class"] = kernel_manager_class(runtime_dir, warm=warm)
+    html_exporter()
+
+
+def _render_in_worker(job: ReportJob, data_dir: Path, out: Path, kernel_name: str,
+                      notebook_dir: Path) -> RenderedReport:
+    return render_one(job, data_dir=data_dir, out=out, kernel_name=kernel_name, notebook_dir=notebook_dir,
+                      kernel_manager_class=_WORKER.get("kernel_manager_class"))
+
+
+def default_workers() -> int:
+    """The number of CPU cores this process may use."""
+    try:
+        return max(len(os.sched_getaffinity(0)), 1)
+    except AttributeError:
+        return os.cpu_count() or 1
+
+
+# --------------------------------------------------------------------------------------------
+# Rendering everything
+# --------------------------------------------------------------------------------------------
+
+
+class _OutputLock:
+    """An exclusive lock on the output folder, so that two renders do not interleave."""
+
+    def __init__(self, out: Path):
+        self.path = out / ".render.lock"
+        self.handle = None
+
+    def __enter__(self):
+        try:
+            import fcntl
+        except ImportError:  # not POSIX: no lock
+            return self
+        self.handle = open(self.path, "w")
+        try:
+            fcntl.flock(self.handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except OSError:
+            self.handle.close()
+            raise EvaluationError(f"another render is writing to {self.path.parent}; wait for it to finish") from None
+        return self
+
+    def __exit__(self, *exc):
+        if self.handle is not None:
+            self.handle.close()
+
+
+def render_reports(jobs: list[ReportJob], *, data_dir: Path, out: Path, data_version_id: str = "",
+                   progress=print, workers: int | None = None, force: bool = False, warm: bool | None = None,
+                   inputs: RenderInputs | None = None, input_files=None, validated: dict | None = None,
+                   phases=None, kernel_name: str = KERNEL_NAME, notebook_dir: Path = NOTEBOOK_DIR) -> RenderSummary:
+    """Render the reports in ``jobs`` that are not up to date, in parallel, then write the index.
+
+    Parameters
+    ----------
+    jobs : list of ReportJob
+        Reports to render; a synthesis starts after the pilot reports of its phase.
+    data_dir : Path
+        Validated data folder.
+    out : Path
+        Output folder.
+    data_version_id : str
+        Fingerprint of the data, shown on the index page (default: computed).
+    progress : callable
+        Receives one line per finished report, and one for the reports that were up to date.
+    workers : int, optional
+        Worker processes (default: the number of CPU cores); never more than reports to render.
+    force : bool
+        Render every report, up to date or not.
+    warm : bool, optional
+        Fork kernels from a warm process (default: where supported, see
+        :func:`~evaluation.render.kernels.warm_kernels_supported`); False gives every report a
+        fresh kernel.
+    inputs : RenderInputs, optional
+        Fingerprints already computed by the caller
+        (:func:`~evaluation.render.fingerprints.current_inputs`).
+    input_files : iterable, optional
+        The data files the reports read, if ``inputs`` is not given (default: every file).
+    validated : dict, optional
+        A record of the data validation, kept in the manifest (see :func:`check_data`).
+    phases : sequence of str, optional
+        The programme's phase ids in order, for the index page (default: the phases of
+        ``jobs``, in their order).
+    kernel_name : str
+        Jupyter kernel.
+    notebook_dir : Path
+        Folder of the report notebooks.
+
+    Returns
+    -------
+    RenderSummary
+        Every job's outcome (skipped ones included) and the index path.
+
+    Notes
+    -----
+    Workers are started with ``spawn``, which imports the caller's ``__main__`` module again in
+    each worker: a script that calls this function must do so under
+    ``if __name__ == "__main__":`` (the command line and notebooks need nothing).
+    """
+    started = time.perf_counter()
+    out = Path(out)
+    out.mkdir(parents=True, exist_ok=True)
+    data_dir = Path(data_dir).resolve()
+    if inputs is None:
+        inputs = current_inputs(data_dir, input_files=input_files, notebook_dir=notebook_dir,
+                                notebooks=sorted({job.notebook for job in jobs}))
+    summary = RenderSummary()
+    with _OutputLock(out):
+        manifest = read_manifest(out)
+        if validated is not None:
+            manifest["validated"] = validated
+        plan = _plan(jobs, manifest["reports"], inputs, data_dir=data_dir, out=out, force=force)
+        for job in plan.skipped:
+            summary.reports.append(RenderedReport(job, True, 0.0, job.html_path(out), job.notebook_path(out),
+                                                  skipped=True))
+        if plan.skipped:
+            progress(f"{len(plan.skipped)} report(s) up to date, not rendered (--force renders them)")
+        if plan.to_render:
+            run = _ParallelRun(out=out, data_dir=data_dir, inputs=inputs, views=plan.views, manifest=manifest,
+                               summary=summary, reasons=plan.reasons,
+                               data_version_id=data_version_id or inputs.data_version(), progress=progress)
+            run.run(plan.to_render, workers=workers, warm=warm, kernel_name=kernel_name, notebook_dir=notebook_dir)
+        order = {job: position for position, job in enumerate(jobs)}
+        summary.reports.sort(key=lambda report: order[report.job])
+        write_manifest(out, manifest)
+        summary.index_path = write_index(out, phases=list(dict.fromkeys(job.phase for job in jobs))
+                                         if phases is None else phases)
+    summary.seconds = time.perf_counter() - started
+    return summary
+
+
+@dataclass(frozen=True)
+class _Plan:
+    """What a render does: the reports to render (in the order of the jobs, with the reason for
+    each) and those that are up to date, and the phase views of the data computed to decide."""
+
+    to_render: list
+    reasons: dict
+    skipped: list
+    views: dict
+
+
+def _plan(jobs: list[ReportJob], entries: dict, inputs: RenderInputs, *, data_dir: Path, out: Path,
+          force: bool) -> _Plan:
+    """Decide, report by report, whether to render it (see :func:`up_to_date`).
+
+    A report whose data changed only in their bytes is rendered if the phase's view of a changed
+    file differs from the one recorded; if not, its manifest entry (in ``entries``) takes the new
+    bytes' digests and it is skipped.
+    """
+    to_render: list[tuple[ReportJob, str]] = []
+    skipped: list[ReportJob] = []
+    checks: dict[ReportJob, list[str]] = {}
+    for job in jobs:
+        verdict, detail = ("render", "forced") if force else up_to_date(job, entries.get(job.name), inputs, out)
+        if verdict == "render":
+            to_render.append((job, detail))
+        elif verdict == "check":
+            checks[job] = detail
+        else:
+            skipped.append(job)
+    views: dict[str, dict] = {}
+    for phase in dict.fromkeys(job.phase for job in checks):
+        views[phase] = phase_view_digests(data_dir, phase, inputs.input_files)
+    for job, changed in checks.items():
+        recorded = entries[job.name]["inputs"]["data"]
+        differ = [rel for rel in changed if recorded[rel].get("view") is None
+                  or recorded[rel]["view"] != views[job.phase].get(rel)]
+        if differ:
+            to_render.append((job, "data changed: " + ", ".join(differ)))
+        else:  # the bytes changed, not what this report's phase sees: keep it, note the bytes
+            for rel in changed:
+                recorded[rel]["sha256"] = inputs.data.get(rel)
+            skipped.append(job)
+    order = {job: position for position, job in enumerate(jobs)}
+    to_render.sort(key=lambda item: order[item[0]])
+    return _Plan([job for job, _ in to_render], dict(to_render), skipped, views)
+
+
+def _start_warm_process(warm: bool | None, notebook_dir: Path, runtime_dir: str, kernel: str) -> WarmKernels | None:
+    """The running warm process, or ``None`` if kernels are to be fresh (or it did not start)."""
+    warm = warm_kernels_supported() if warm is None else (warm and warm_kernels_supported())
+    warm_process = WarmKernels(notebook_dir, runtime_dir=Path(runtime_dir), kernel_name=kernel).start() if warm else None
+    if warm_process is not None and warm_process.process is None:
+        return None
+    return warm_process
+
+
+class _ParallelRun:
+    """The reports of one render running in worker processes, and their manifest entries.
+
+    Each report's entry is written to the manifest as soon as it is done, so that an interrupted
+    run keeps what it made. The phase views of the data, which the entries record, are computed
+    in a background thread while the workers run.
+    """
+
+    def __init__(self, *, out: Path, data_dir: Path, inputs: RenderInputs, views: dict, manifest: dict,
+                 summary: RenderSummary, reasons: dict, data_version_id: str, progress):
+        self.out, self.data_dir, self.inputs, self.views = out, data_dir, inputs, views
+        self.manifest, self.entries = manifest, manifest["reports"]
+        self.summary, self.reasons = summary, reasons
+        self.data_version_id, self.progress = data_version_id, progress
+        self.view_futures: dict = {}
+
+    def run(self, jobs: list[ReportJob], *, workers: int | None, warm: bool | None, kernel_name: str,
+            notebook_dir: Path) -> None:
+        """Render ``jobs`` in up to ``workers`` processes; record each outcome as it comes."""
+        from concurrent.futures import ThreadPoolExecutor
+
+        kernel = ensure_kernel(kernel_name)
+        workers = max(1, min(workers or default_workers(), len(jobs)))
+        self.summary.workers = workers
+        runtime_dir = tempfile.mkdtemp(prefix="shr-")
+        warm_process = _start_warm_process(warm, notebook_dir, runtime_dir, kernel)
+        background = ThreadPoolExecutor(max_workers=1)
+        self.view_futures = {phase: background.submit(phase_view_digests, self.data_dir, phase, self.inputs.input_files)
+                             for phase in dict.fromkeys(job.phase for job in jobs) if phase not in self.views}
+        try:
+            warm_address = (warm_process.address, warm_process.pid, warm_process.interpreter) if warm_process else None
+            self._run_pool(jobs, workers=workers, runtime_dir=runtime_dir, warm=warm_address, kernel=kernel,
+                           notebook_dir=Path(notebook_dir))
+        finally:
+            if warm_process is not None:
+                warm_process.close()
+            shutil.rmtree(runtime_dir, ignore_errors=True)
+            background.shutdown(wait=True)
+        self._complete_views()
+
+    def _run_pool(self, jobs: list[ReportJob], *, workers: int, runtime_dir: str, warm: tuple | None, kernel: str,
+                  notebook_dir: Path) -> None:
+        import multiprocessing
+        from concurrent.futures import Future, ProcessPoolExecutor
+
+        context = multiprocessing.get_context("spawn")
+        with ProcessPoolExecutor(max_workers=workers, mp_context=context, initializer=_worker_init,
+                                 initargs=(runtime_dir, warm)) as pool:
+            def submit(job: ReportJob):
+                try:
+                    return pool.submit(_render_in_worker, job, self.data_dir, self.out, kernel, notebook_dir)
+                except Exception as error:  # noqa: BLE001 - a broken pool fails the report, not the run
+                    failed = Future()
+                    failed.set_exception(error)
+                    return failed
+
+            run_in_dependency_order(jobs, submit, capacity=workers, on_done=self._on_done)
+
+    def _phase_views(self, phase: str, wait: bool) -> dict:
+        """The phase's view digests; ``{}`` while they are still being computed, unless ``wait``."""
+        if phase in self.views:
+            return self.views[phase]
+        future = self.view_futures[phase]
+        if not wait and not future.done():
+            return {}
+        try:
+            self.views[phase] = future.result()
+        except Exception:  # noqa: BLE001 - without views a later data change re-renders: safe
+            self.views[phase] = {}
+        return self.views[phase]
+
+    def _record(self, result: RenderedReport) -> None:
+        job = result.job
+        self.entries[job.name] = {
+            "phase": job.phase, "pilot": job.pilot, "lang": job.lang, "notebook": job.notebook,
+            "html": result.html_path.relative_to(self.out).as_posix(), "data_version": self.data_version_id,
+            "generated": dt.datetime.now(dt.timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ"),
+            "seconds": round(result.seconds, 3),
+            "inputs": report_inputs(job, self.inputs, self._phase_views(job.phase, wait=False)),
+        }
+        write_manifest(self.out, self.manifest)  # after every report: an interrupted run keeps what it made
+
+    def _on_done(self, job: ReportJob, future) -> None:
+        from concurrent.futures.process import BrokenProcessPool
+
+        try:
+            result = future.result()
+        except BrokenProcessPool as error:
+            result = RenderedReport(job, False, 0.0, error=f"worker process died: {error}")
+        except Exception as error:  # noqa: BLE001
+            result = RenderedReport(job, False, 0.0, error=_short_error(error))
+        result = RenderedReport(result.job, result.ok, result.seconds, result.html_path, result.notebook_path,
+                                result.error, reason=self.reasons.get(job, ""))
+        self.summary.reports.append(result)
+        if result.ok:
+            self._record(result)
+        status = "ok" if result.ok else f"FAILED ({result.error})"
+        self.progress(f"{job.name:<24} {result.seconds:6.1f} s  {status}  [{result.reason}]")
+
+    def _complete_views(self) -> None:
+        """Fill in the phase views of the entries recorded before their views were ready."""
+        for result in self.summary.reports:
+            if result.ok and not result.skipped and result.job.name in self.entries:
+                view = self._phase_views(result.job.phase, wait=True)
+                for rel, item in self.entries[result.job.name]["inputs"]["data"].items():
+                    if item.get("view") is None:
+                        item["view"] = view.get(rel)
+
+@dataclass(frozen=True)
+class CheckedData:
+    """A data folder checked for rendering: its ids, what reports read, and fingerprints.
+
+    Attributes
+    ----------
+    pilots, phases : list of str
+        Ids from ``programme.yaml``.
+    inputs : RenderInputs
+        Fingerprints of the data, package, environment and notebooks.
+    validated : dict
+        The record kept in the manifest, so that unchanged data are not validated again.
+    cached : bool
+        True if the data and the package are byte-identical to an earlier successful validation
+        (recorded in the output folder's manifest), which was reused.
+    """
+
+    pilots: list
+    phases: list
+    inputs: RenderInputs
+    validated: dict
+    cached: bool
+
+
+def check_data(data_dir: str | Path, *, out: str | Path, notebook_dir: Path = NOTEBOOK_DIR) -> CheckedData:
+    """Validate a data folder for rendering, or reuse the last validation if nothing changed.
+
+    Validation depends only on the data folder's bytes, the package's code and the software
+    versions; if all are identical to those of a successful validation recorded in
+    ``out/manifest.json``, it is not repeated (and pandas is not even imported).
+
+    Parameters
+    ----------
+    data_dir : str or Path
+        The data folder.
+    out : str or Path
+        The output folder (its manifest may hold an earlier validation).
+    notebook_dir : Path
+        Folder of the report notebooks (fingerprinted with the rest).
+
+    Returns
+    -------
+    CheckedData
+
+    Raises
+    ------
+    DataContractError
+        If the data break the contract (every problem is carried).
+    """
+    data_dir = Path(data_dir)
+    inputs = current_inputs(data_dir, notebook_dir=notebook_dir)
+    cached = read_manifest(Path(out)).get("validated") or {}
+    if cached.get("fingerprint") == inputs.fingerprint and cached.get("input_files") is not None:
+        inputs = replace(inputs, input_files=tuple(cached["input_files"]))
+        return CheckedData(list(cached["pilots"]), list(cached["phases"]), inputs, cached, True)
+    from evaluation.contract import load_data
+
+    data = load_data(data_dir)
+    files = tuple(sorted_paths({Path(p).relative_to(data_dir).as_posix() if Path(p).is_relative_to(data_dir)
+                                 else relative_to_data(p, inputs.data_dir) for p in data.input_files}))
+    inputs = replace(inputs, input_files=files)
+    record = {"fingerprint": inputs.fingerprint, "pilots": list(data.programme.pilot_ids),
+              "phases": list(data.programme.phases), "input_files": list(files)}
+    return CheckedData(record["pilots"], record["phases"], inputs, record, False)

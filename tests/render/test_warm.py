@@ -1,0 +1,141 @@
+"""Kernels forked from the warm process see what a fresh kernel sees, and nothing that an earlier
+notebook changed.
+
+The reference is papermill's own kernel manager: a fresh kernel over TCP, as ``papermill`` on
+the command line runs it.
+"""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from evaluation.render.kernels import WarmKernels, warm_kernels_supported
+from evaluation.render.warm import NEVER_PRELOAD, WARM_PRELOAD, preload_modules
+
+from .helpers import PROBE_PRELOADED, notebook, run_notebook
+
+
+POLLUTER = """\
+import os, sys, warnings
+import matplotlib
+import matplotlib.pyplot as plt
+import numpy as np
+import pandas as pd
+import evaluation.i18n as i18n
+
+leftover = 42
+matplotlib.rcParams["axes.grid"] = True
+matplotlib.rcParams["font.size"] = 31
+plt.figure()
+os.chdir("/")
+pd.set_option("display.precision", 1)
+np.set_printoptions(precision=2)
+np.random.seed(12345)
+i18n.POLLUTED = True
+i18n.translation_table()
+os.environ["POLLUTED"] = "1"
+sys.path.append("/polluted")
+warnings.simplefilter("ignore")
+sys.setrecursionlimit(4321)
+print("polluted")
+"""
+
+PROBE = """\
+import hashlib, json, os, sys, warnings
+import matplotlib
+import matplotlib.pyplot as plt
+import numpy as np
+import pandas as pd
+import evaluation.i18n as i18n
+
+state = {
+    "cwd": os.getcwd(),
+    "leftover": "leftover" in globals(),
+    "user_names": sorted(n for n in globals() if not n.startswith("_")),
+    "rc_params": hashlib.sha256(repr(sorted(matplotlib.rcParams.items())).encode()).hexdigest(),
+    "font_size": matplotlib.rcParams["font.size"],
+    "backend": matplotlib.get_backend(),
+    "figures": plt.get_fignums(),
+    "pandas_precision": pd.get_option("display.precision"),
+    "numpy_precision": np.get_printoptions()["precision"],
+    "module_attribute": getattr(i18n, "POLLUTED", None),
+    "module_cache": i18n.translation_table.cache_info().currsize,
+    "environment": os.environ.get("POLLUTED"),
+    "environment_keys": sorted(k for k in os.environ if k not in ("JPY_PARENT_PID",)),
+    "sys_path": sys.path,
+    "argv": [os.path.basename(sys.argv[0]), len(sys.argv)],
+    "flags": repr(sys.flags),
+    "xoptions": sys._xoptions,
+    "warnings_filters": [repr(f) for f in warnings.filters],
+    "recursion_limit": sys.getrecursionlimit(),
+    "executable": sys.executable,
+}
+print(json.dumps(state, sort_keys=True))
+"""
+
+PROBE_RANDOM = "import numpy as np\nprint(np.random.randint(0, 2**31))\n"
+
+
+@pytest.fixture(scope="module")
+def isolation(tmp_path_factory):
+    """The probe's view of the kernel: fresh (papermill's own kernel manager), and forked from a
+    warm process in which the polluter ran first."""
+    if not warm_kernels_supported():
+        pytest.fail("warm kernels need Linux with fork; this suite runs on Linux")
+    folder = tmp_path_factory.mktemp("isolation")
+    polluter = notebook(folder / "polluter.ipynb", POLLUTER)
+    probe = notebook(folder / "probe.ipynb", PROBE_PRELOADED, "", PROBE, PROBE_RANDOM)
+    # Like the report notebooks, the probe first imports the libraries the warm process preloads
+    # (in a fresh kernel this cell does the importing; in a forked one it finds them loaded).
+    imports = ("import importlib\nfor name in %r:\n    try:\n        importlib.import_module(name)\n"
+               "    except ImportError:\n        pass\n" % preload_modules(folder))
+    probe = notebook(folder / "probe.ipynb", PROBE_PRELOADED, imports, PROBE, PROBE_RANDOM)
+    fresh = run_notebook(probe, folder / "fresh.ipynb")
+    with WarmKernels(folder) as warm:
+        manager = warm.kernel_manager_class
+        polluted = run_notebook(polluter, folder / "polluter.out.ipynb", manager)
+        first = run_notebook(probe, folder / "warm1.ipynb", manager)
+        run_notebook(polluter, folder / "polluter2.out.ipynb", manager)
+        second = run_notebook(probe, folder / "warm2.ipynb", manager)
+    return {"fresh": fresh, "warm": [first, second], "polluted": polluted, "folder": folder}
+
+
+def test_the_warm_kernel_really_is_forked_from_the_preloaded_process(isolation):
+    # Control: pandas is imported in the warm process before any notebook, not in a fresh one.
+    assert isolation["fresh"][0].strip() == "preloaded False"
+    assert isolation["warm"][0][0].strip() == "preloaded True"
+    assert isolation["polluted"][0].strip() == "polluted"
+
+
+def test_a_notebook_on_a_warm_kernel_sees_the_same_state_as_on_a_fresh_kernel(isolation):
+    fresh = json.loads(isolation["fresh"][2])
+    assert fresh["cwd"] == str(isolation["folder"]) and not fresh["leftover"]
+    for outputs in isolation["warm"]:
+        warm = json.loads(outputs[2])
+        assert warm == fresh
+
+
+@pytest.mark.parametrize("key", ["cwd", "leftover", "font_size", "rc_params", "figures", "pandas_precision",
+                                 "numpy_precision", "module_attribute", "module_cache", "environment",
+                                 "sys_path", "warnings_filters", "recursion_limit"])
+def test_what_one_notebook_changes_does_not_reach_the_next(isolation, key):
+    fresh = json.loads(isolation["fresh"][2])
+    second = json.loads(isolation["warm"][1][2])
+    assert second[key] == fresh[key]
+
+
+def test_each_forked_kernel_draws_fresh_random_numbers_as_a_new_process_would(isolation):
+    # Without reseeding, every kernel forked from the warm process would repeat its NumPy state.
+    first, second = (int(outputs[3]) for outputs in isolation["warm"])
+    assert first != second
+
+
+def test_preloading_takes_the_notebooks_imports_but_never_a_module_that_hooks_into_the_shell(tmp_path):
+    notebook(tmp_path / "a.ipynb", "import scipy.stats\nfrom evaluation import report\nimport matplotlib.pyplot as plt",
+             "%matplotlib inline")
+    modules = preload_modules(tmp_path)
+    assert modules[:len(WARM_PRELOAD)] == list(WARM_PRELOAD)
+    assert {"evaluation", "evaluation.report", "scipy.stats"} <= set(modules)
+    assert not [m for m in modules if any(m == n or m.startswith(n + ".") for n in NEVER_PRELOAD)]
