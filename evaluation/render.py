@@ -215,14 +215,12 @@ class RenderSummary:
         return [r for r in self.reports if r.skipped]
 
 
-def plan_reports(programme=None, *, phases: list[str], pilots: list[str], lang: str = "nb",
+def plan_reports(*, phases: list[str], pilots: list[str], lang: str = "nb",
                  synthesis: bool = True, notebook_dir: Path = NOTEBOOK_DIR) -> list[ReportJob]:
     """The reports to render: each pilot in each phase, then each phase's synthesis.
 
     Parameters
     ----------
-    programme : Programme, optional
-        Unused (the ids come from ``phases`` and ``pilots``); kept for compatibility.
     phases, pilots : list of str
         Phase and pilot ids to render.
     lang : {"nb", "en"}

@@ -13,7 +13,6 @@ import nbformat
 import pytest
 
 from conftest import DEMO, REPO
-from evaluation.contract import load_data
 from evaluation.render import plan_reports, render_reports
 
 pytestmark = pytest.mark.slow
@@ -36,8 +35,7 @@ def failing_notebooks(tmp_path) -> Path:
 
 
 def _render(out: Path, notebook_dir: Path, *, force: bool = False):
-    programme = load_data(DEMO).programme
-    jobs = plan_reports(programme, phases=["midterm"], pilots=["stad", "narvik"], synthesis=False,
+    jobs = plan_reports(phases=["midterm"], pilots=["stad", "narvik"], synthesis=False,
                         notebook_dir=notebook_dir)
     lines: list[str] = []
     summary = render_reports(jobs, data_dir=DEMO, out=out, progress=lines.append, force=force,
