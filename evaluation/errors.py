@@ -106,26 +106,9 @@ class InsufficientDataError(EvaluationError):
     """Too little data for the requested statistic (for example fewer than two observations)."""
 
 
-class RenderError(EvaluationError):
-    """One or more reports failed to render.
-
-    Attributes
-    ----------
-    failures : list of tuple
-        ``(report, executed_notebook_path, message)`` for each failed report.
-    """
-
-    def __init__(self, failures: list[tuple[str, str, str]]):
-        self.failures = failures
-        lines = [f"{len(failures)} report(s) failed:"]
-        lines += [f"  {name}: {msg} (executed notebook: {path})" for name, path, msg in failures]
-        super().__init__("\n".join(lines))
-
-
 __all__ = [
     "DataContractError",
     "DataProblem",
     "EvaluationError",
     "InsufficientDataError",
-    "RenderError",
 ]

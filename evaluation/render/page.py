@@ -274,7 +274,8 @@ def write_index(out: Path, *, phases, lang: str = "nb") -> Path:
                          "rows": [_index_row(entry, lang) for entry in entries]})
     page = template_environment().get_template("index.html.j2").render(
         lang=lang, title=t("index.title", lang), intro=t("index.intro", lang), phases=sections,
-        headers=[t(f"index.{key}", lang) for key in ("report", "language", "data_version", "generated_at")])
+        headers=[t("index.report", lang), t("index.language", lang), t("index.data_version", lang),
+                 t("index.generated_at", lang)])
     path = out / "index.html"
     atomic_write_text(path, page)
     return path

@@ -1,21 +1,20 @@
-"""Tests of the survey chapter (evaluation.chapters.survey) on the demo data."""
+"""The survey chapter on the demo data: counts from the CSV, small agencies hidden."""
 
 from __future__ import annotations
 
 import csv
 import re
-from pathlib import Path
 
 import pytest
 
-
-DEMO = Path(__file__).resolve().parents[2] / "data" / "demo"
+from conftest import DEMO
+from evaluation.contract import load_data
+from evaluation.errors import EvaluationError
+from evaluation.report import ReportContext, survey_chapter
 
 
 @pytest.fixture(scope="module")
 def midterm_data():
-    from evaluation.contract import load_data
-
     return load_data(DEMO, phase="midterm")
 
 
@@ -38,9 +37,7 @@ def _table_rows(markup: str, caption_start: str) -> list[list[str]]:
 
 
 def test_survey_chapter_shows_demo_response_counts_and_hides_small_agencies(midterm_data):
-    from evaluation.chapters.survey import survey_chapter
-
-    markup = str(survey_chapter(midterm_data, pilot="stad", phase="midterm"))
+    markup = str(survey_chapter(ReportContext(midterm_data, pilot="stad", phase="midterm")))
     counts = _demo_counts("stad", 2021)
     assert sum(counts.values()) >= 5
     rows = _table_rows(markup, "Inviterte, svar og svarprosent")
@@ -63,13 +60,11 @@ def test_survey_chapter_shows_demo_response_counts_and_hides_small_agencies(midt
 
 
 def test_survey_chapter_final_adds_change_since_midterm_in_english():
-    from evaluation.chapters.survey import survey_chapter
-    from evaluation.contract import load_data
 
     data = load_data(DEMO, phase="final")
-    markup = str(survey_chapter(data, pilot="narvik", phase="final", lang="en"))
+    markup = str(survey_chapter(ReportContext(data, pilot="narvik", phase="final", lang="en")))
     assert re.search(r'<h3 id="[a-z0-9-]+">Change since the midterm evaluation</h3>', markup)
     assert "Midterm 2022 → Final 2024" in markup
     assert "fewer than 5 responses" in markup
-    with pytest.raises(ValueError):
-        survey_chapter(data, pilot="oslo", phase="final")
+    with pytest.raises(EvaluationError, match="unknown pilot"):
+        ReportContext(data, pilot="oslo", phase="final")

@@ -1,0 +1,157 @@
+"""Goal attainment for one phase: indicators, milestones, evidence and status per sub-goal.
+
+:func:`goal_attainment` gathers, from an :class:`~evaluation.contract.EvaluationData`, every frame
+behind the goal-attainment chapter of a pilot report and the national-goals matrix of the
+synthesis, so that notebooks and reports share one computation.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import pandas as pd
+
+from evaluation.goals.evidence import evidence_table, interview_evidence, survey_evidence
+from evaluation.goals.status import computed_status, status_overview
+from evaluation.indicators import current_indicator_status, indicator_tracking, milestone_status
+
+
+@dataclass(frozen=True)
+class GoalAttainment:
+    """The frames behind the goal-attainment chapter, for one phase.
+
+    Attributes
+    ----------
+    phase : str
+        Phase id.
+    as_of : pandas.Timestamp
+        The phase's cut-off date.
+    tracking : pandas.DataFrame
+        :func:`evaluation.indicators.indicator_tracking`.
+    indicators : pandas.DataFrame
+        :func:`evaluation.indicators.current_indicator_status`.
+    milestones : pandas.DataFrame
+        :func:`evaluation.indicators.milestone_status`.
+    evidence : pandas.DataFrame
+        :func:`evaluation.goals.evidence.evidence_table`.
+    overview : pandas.DataFrame
+        :func:`evaluation.goals.status.status_overview` (computed beside judged status).
+    """
+
+    phase: str
+    as_of: pd.Timestamp
+    tracking: pd.DataFrame = field(repr=False)
+    indicators: pd.DataFrame = field(repr=False)
+    milestones: pd.DataFrame = field(repr=False)
+    evidence: pd.DataFrame = field(repr=False)
+    overview: pd.DataFrame = field(repr=False)
+
+
+def _survey_evidence(data, pilots: list[str], phase: str, as_of: pd.Timestamp, *,
+                     threshold: int) -> pd.DataFrame | None:
+    """Change of each survey index from the baseline wave to the phase's wave, or ``None``.
+
+    Calls :func:`evaluation.survey.compare_waves` once per pilot on the responses up to the
+    phase's cut-off, with its defaults, so that the Holm family (and so the adjusted p-values)
+    are those of the pilot's survey chapter for the same phase.
+    """
+    from evaluation.survey import compare_waves
+
+    responses = data.responses.loc[data.responses["response_date"] <= as_of]
+    parts = []
+    for pilot in pilots:
+        mine = responses.loc[responses["pilot"] == pilot]
+        if mine.empty:
+            continue
+        comparison = compare_waves(mine, data.items, data.programme.waves, threshold=threshold)
+        if len(comparison):
+            parts.append(survey_evidence(comparison, to_role=phase))
+    return pd.concat(parts, ignore_index=True) if parts else None
+
+
+def _interview_evidence(data, pilots: list[str], phase: str, *,
+                        threshold: int) -> pd.DataFrame | None:
+    """Net assessment per pilot and theme in the phase's interview round, or ``None``."""
+    from evaluation.interviews import assessment_balance
+
+    interviews = data.interviews.loc[data.interviews["pilot"].isin(pilots)]
+    if "round" in interviews.columns:
+        interviews = interviews.loc[interviews["round"] == phase]
+    segments = data.segments.loc[data.segments["interview_id"].isin(interviews["interview_id"])]
+    if segments.empty:
+        return None
+    balance = assessment_balance(segments, interviews=interviews, by="pilot",
+                                 codebook=data.codebook, threshold=threshold)
+    return interview_evidence(balance)
+
+
+def goal_attainment(data, *, phase: str, threshold: int,
+                    pilots: list[str] | None = None) -> GoalAttainment:
+    """Compute indicators, milestones, evidence and status per sub-goal for a phase.
+
+    Parameters
+    ----------
+    data : evaluation.contract.EvaluationData
+        The data (cut to ``phase`` or to a later phase: everything is cut again at the phase's
+        cut-off, so the final data give the midterm numbers for ``phase="midterm"``).
+    phase : str
+        Phase id (``midterm``, ``final``).
+    threshold : int
+        Anonymity threshold: survey and interview groups below it are suppressed and give
+        ``no_data`` evidence.
+    pilots : list of str, optional
+        Pilots to include; all by default.
+
+    Returns
+    -------
+    GoalAttainment
+
+    Raises
+    ------
+    ValueError
+        For an unknown phase.
+
+    Notes
+    -----
+    Survey evidence compares the baseline wave with the wave of the phase's role; interview
+    evidence uses the interviews of the phase's round. A source without data gives ``no_data``
+    evidence, never an error.
+
+    Examples
+    --------
+    >>> from evaluation.contract import load_data
+    >>> result = goal_attainment(load_data(phase="midterm"), phase="midterm", threshold=5,
+    ...                          pilots=["lyngdal"])
+    >>> row = result.overview.set_index("sub_goal").loc["lyngdal-d1"]
+    >>> row["computed_status"], row["judged_status"], bool(row["disagreement"])
+    ('off_track', 'at_risk', True)
+    """
+    programme = data.programme
+    if phase not in programme.cutoffs:
+        raise ValueError(f"unknown phase {phase!r}; expected one of {', '.join(programme.cutoffs)}")
+    as_of = pd.Timestamp(programme.cutoffs[phase])
+    pilots = list(programme.pilot_ids if pilots is None else pilots)
+    thresholds = programme.status_thresholds
+
+    def mine(frame: pd.DataFrame) -> pd.DataFrame:
+        return frame.loc[frame["pilot"].isin(pilots)]
+
+    indicators = mine(programme.indicators)
+    observations = mine(data.observations)
+    tracking = indicator_tracking(observations, indicators, as_of=as_of, thresholds=thresholds)
+    current = current_indicator_status(observations, indicators, as_of=as_of,
+                                       thresholds=thresholds)
+    milestones = milestone_status(mine(data.milestones), as_of=as_of)
+    sub_goals = mine(programme.sub_goals)
+    evidence = evidence_table(
+        sub_goals, mine(programme.sub_goal_links),
+        indicator_status=current, milestones=milestones,
+        survey=_survey_evidence(data, pilots, phase, as_of, threshold=threshold),
+        interviews=_interview_evidence(data, pilots, phase, threshold=threshold),
+    )
+    computed = computed_status(evidence, sub_goals=sub_goals)
+    overview = status_overview(computed, mine(data.assessments), phase=phase)
+    return GoalAttainment(phase, as_of, tracking, current, milestones, evidence, overview)
+
+
+__all__ = ["GoalAttainment", "goal_attainment"]

@@ -1,0 +1,323 @@
+"""Sub-goal status: computed from the evidence, beside the evaluators' judgement, rolled up to
+the national goals, and compared between phases.
+
+Status ids, best first: ``achieved``, ``on_track``, ``at_risk``, ``off_track``, and ``no_data``.
+"""
+
+from __future__ import annotations
+
+from typing import Iterable
+
+import numpy as np
+import pandas as pd
+
+from evaluation.contract.vocabulary import STATUSES
+from evaluation.errors import DataContractError, DataProblem
+from evaluation.goals._frames import ASSESSMENTS_FILE, require
+from evaluation.goals.evidence import SOURCES
+
+STATUS_LEVEL = {"off_track": 0, "at_risk": 1, "on_track": 2, "achieved": 3}
+"""Ordinal level of each informative status (``no_data`` has none)."""
+
+LEVEL_STATUS = {level: status for status, level in STATUS_LEVEL.items()}
+
+
+def combine_statuses(statuses: Iterable[str]) -> str:
+    """Combine statuses by majority: the best status that more than half of them reach.
+
+    Parameters
+    ----------
+    statuses : iterable of str
+        Status ids; ``no_data`` entries are set aside.
+
+    Returns
+    -------
+    str
+        ``no_data`` when nothing informative is left; otherwise the lower median on the ordinal
+        scale ``off_track < at_risk < on_track < achieved``, which is the best status that more
+        than half of the entries reach or exceed. On an even split the worse side wins, so the
+        rule is conservative.
+
+    Raises
+    ------
+    ValueError
+        For an unknown status id.
+
+    Examples
+    --------
+    >>> combine_statuses(["on_track", "off_track"])
+    'off_track'
+    >>> combine_statuses(["on_track", "on_track", "at_risk", "no_data"])
+    'on_track'
+    """
+    levels = []
+    for status in statuses:
+        if status not in STATUSES:
+            raise ValueError(f"unknown status {status!r}; expected one of {', '.join(STATUSES)}")
+        if status != "no_data":
+            levels.append(STATUS_LEVEL[status])
+    if not levels:
+        return "no_data"
+    levels.sort()
+    return LEVEL_STATUS[levels[(len(levels) - 1) // 2]]
+
+
+
+def computed_status(evidence: pd.DataFrame, *, sub_goals: pd.DataFrame) -> pd.DataFrame:
+    """Status of every sub-goal computed from its evidence by a transparent rule.
+
+    Parameters
+    ----------
+    evidence : pandas.DataFrame
+        :func:`evidence_table`.
+    sub_goals : pandas.DataFrame
+        ``programme.sub_goals`` [pilot, sub_goal, ...]: every sub-goal gets a row, also one
+        without evidence.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per sub-goal, in the order of ``sub_goals``. Columns ``pilot``, ``sub_goal``,
+        ``n_evidence`` (int, evidence rows with data), ``indicator_status``, ``survey_status``,
+        ``milestone_status``, ``interview_status`` (str, each source's combined status,
+        ``no_data`` when the source has none) and ``computed_status`` (str).
+
+    Notes
+    -----
+    The rule, in three steps:
+
+    1. Within each source, the rows' statuses are combined by majority
+       (:func:`combine_statuses`): the best status that more than half of the rows with data
+       reach, on the scale off track < at risk < on track < achieved. Rows with ``no_data``
+       are set aside.
+    2. The sources' statuses are combined by the same majority rule, so each source (indicator,
+       survey, milestone, interview) has one vote however many rows it has. No source with
+       data gives ``no_data``.
+    3. ``achieved`` is reserved for measured targets: the sub-goal is ``achieved`` when every
+       one of its indicators with data has met its target and step 2 gives at least
+       ``on_track``; otherwise a step-2 result of ``achieved`` is lowered to ``on_track``.
+
+    On an even split the worse status wins, so the rule errs on the side of caution; the
+    evaluators' judgement (:func:`status_overview`) is shown beside it.
+    """
+    require(evidence, ("pilot", "sub_goal", "source", "status"), "evidence")
+    require(sub_goals, ("pilot", "sub_goal"), "programme.yaml")
+    grouped = {key: group for key, group in evidence.groupby(["pilot", "sub_goal"], sort=False)}
+    rows = []
+    for pilot, sub_goal in zip(sub_goals["pilot"], sub_goals["sub_goal"]):
+        group = grouped.get((pilot, sub_goal))
+        per_source = {}
+        n_evidence = 0
+        for source in SOURCES:
+            statuses = [] if group is None else list(group.loc[group["source"] == source, "status"])
+            per_source[source] = combine_statuses(statuses)
+            n_evidence += sum(s != "no_data" for s in statuses)
+        overall = combine_statuses(per_source.values())
+        indicator_statuses = ([] if group is None else
+                              [s for s in group.loc[group["source"] == "indicator", "status"]
+                               if s != "no_data"])
+        all_met = bool(indicator_statuses) and all(s == "achieved" for s in indicator_statuses)
+        if overall in ("on_track", "achieved"):
+            overall = "achieved" if all_met else "on_track"
+        rows.append({"pilot": pilot, "sub_goal": sub_goal, "n_evidence": n_evidence,
+                     **{f"{s}_status": per_source[s] for s in SOURCES},
+                     "computed_status": overall})
+    columns = ["pilot", "sub_goal", "n_evidence", *[f"{s}_status" for s in SOURCES],
+               "computed_status"]
+    frame = pd.DataFrame(rows, columns=columns)
+    frame["n_evidence"] = frame["n_evidence"].astype(int)
+    return frame
+
+
+def status_overview(
+    computed: pd.DataFrame,
+    assessments: pd.DataFrame,
+    *,
+    phase: str,
+) -> pd.DataFrame:
+    """The computed status beside the evaluators' judged status, with disagreements flagged.
+
+    Parameters
+    ----------
+    computed : pandas.DataFrame
+        :func:`computed_status` [pilot, sub_goal, computed_status, ...].
+    assessments : pandas.DataFrame
+        ``assessments.csv`` [pilot, phase, sub_goal, status, gas_score, rationale_nb,
+        rationale_en].
+    phase : str
+        The phase whose judgements to use.
+
+    Returns
+    -------
+    pandas.DataFrame
+        The rows of ``computed`` (all its columns) plus ``judged_status`` (str, ``no_data``
+        when the evaluators have not judged the sub-goal in the phase), ``gas_score`` (Int64),
+        ``rationale_nb``, ``rationale_en`` (str, empty when missing), ``status_gap`` (Int64:
+        judged level minus computed level on the scale off track 0, at risk 1, on track 2,
+        achieved 3; <NA> when either is ``no_data``) and ``disagreement`` (bool).
+
+    Raises
+    ------
+    DataContractError
+        Naming ``assessments.csv``, row and column, for a status that is not a status id, or a
+        second judgement of one sub-goal in the phase.
+
+    Notes
+    -----
+    ``disagreement`` is true when both statuses carry information (neither is ``no_data``) and
+    they differ. A judgement where the data give no evidence, or evidence without a judgement,
+    is not a disagreement but is visible as ``no_data`` on one side. The judged status is never
+    changed.
+    """
+    require(assessments, ("pilot", "phase", "sub_goal", "status", "gas_score", "rationale_nb",
+                          "rationale_en"), ASSESSMENTS_FILE)
+    problems = []
+    for index_value, row in assessments.iterrows():
+        if row["status"] not in STATUSES:
+            line = int(index_value) + 2 if isinstance(index_value, (int, np.integer)) else None
+            problems.append(DataProblem(ASSESSMENTS_FILE, line, "status",
+                                        f"unknown status {row['status']!r}",
+                                        "one of " + ", ".join(STATUSES)))
+    judged = assessments.loc[assessments["phase"] == phase]
+    duplicated = judged.duplicated(["pilot", "sub_goal"], keep="first")
+    for index_value, row in judged.loc[duplicated].iterrows():
+        line = int(index_value) + 2 if isinstance(index_value, (int, np.integer)) else None
+        problems.append(DataProblem(ASSESSMENTS_FILE, line, "sub_goal",
+                                    f"a second judgement of {row['sub_goal']} in phase {phase}",
+                                    "one row per pilot, phase and sub-goal"))
+    if problems:
+        raise DataContractError(problems)
+    judged = judged[["pilot", "sub_goal", "status", "gas_score", "rationale_nb", "rationale_en"]]
+    judged = judged.rename(columns={"status": "judged_status"})
+    out = computed.merge(judged, on=["pilot", "sub_goal"], how="left", validate="one_to_one")
+    out["judged_status"] = out["judged_status"].fillna("no_data").astype(object)
+    out["gas_score"] = pd.array(pd.to_numeric(out["gas_score"], errors="coerce"), dtype="Int64")
+    for column in ("rationale_nb", "rationale_en"):
+        out[column] = out[column].fillna("").astype(object)
+    gap = []
+    for c, j in zip(out["computed_status"], out["judged_status"]):
+        gap.append(STATUS_LEVEL[j] - STATUS_LEVEL[c]
+                   if c in STATUS_LEVEL and j in STATUS_LEVEL else None)
+    out["status_gap"] = pd.array(gap, dtype="Int64")
+    out["disagreement"] = [
+        bool(c != "no_data" and j != "no_data" and c != j)
+        for c, j in zip(out["computed_status"], out["judged_status"])
+    ]
+    return out
+
+
+
+def national_goal_rollup(
+    status: pd.DataFrame,
+    sub_goal_links: pd.DataFrame,
+    *,
+    status_column: str = "computed_status",
+    across_pilots: bool = False,
+) -> pd.DataFrame:
+    """Roll sub-goal statuses up to the national goals through the sub-goals' links.
+
+    Parameters
+    ----------
+    status : pandas.DataFrame
+        One row per sub-goal with ``pilot``, ``sub_goal`` and ``status_column``
+        (:func:`computed_status` or :func:`status_overview`).
+    sub_goal_links : pandas.DataFrame
+        ``programme.sub_goal_links`` [pilot, sub_goal, kind, target]; rows of kind
+        ``national_goal`` are used.
+    status_column : str
+        Which status to roll up: ``computed_status`` (default) or ``judged_status``.
+    across_pilots : bool
+        Roll up per pilot and national goal (default), or per national goal across all pilots.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per pilot and national goal that has a linked sub-goal (or per national goal
+        when ``across_pilots``), sorted. Columns ``pilot`` (str; <NA> when ``across_pilots``),
+        ``national_goal``, ``n_sub_goals`` (int), ``n_achieved``, ``n_on_track``,
+        ``n_at_risk``, ``n_off_track``, ``n_no_data`` (int) and ``status`` (str: the majority
+        of the linked sub-goals' statuses, :func:`combine_statuses`).
+
+    Notes
+    -----
+    A sub-goal linked to several national goals counts towards each of them. The majority rule
+    is the one used within a sub-goal: the best status reached by more than half of the linked
+    sub-goals with data.
+    """
+    require(status, ("pilot", "sub_goal", status_column), "status")
+    require(sub_goal_links, ("pilot", "sub_goal", "kind", "target"), "programme.yaml")
+    links = sub_goal_links.loc[sub_goal_links["kind"] == "national_goal",
+                               ["pilot", "sub_goal", "target"]]
+    merged = links.merge(status[["pilot", "sub_goal", status_column]],
+                         on=["pilot", "sub_goal"], how="inner")
+    merged = merged.rename(columns={"target": "national_goal", status_column: "status"})
+    keys = ["national_goal"] if across_pilots else ["pilot", "national_goal"]
+    rows = []
+    for key, group in merged.groupby(keys, sort=True):
+        key = key if isinstance(key, tuple) else (key,)
+        counts = group["status"].value_counts()
+        rows.append({
+            "pilot": pd.NA if across_pilots else key[0],
+            "national_goal": key[-1],
+            "n_sub_goals": int(len(group)),
+            **{f"n_{s}": int(counts.get(s, 0)) for s in STATUSES},
+            "status": combine_statuses(group["status"]),
+        })
+    columns = ["pilot", "national_goal", "n_sub_goals", *[f"n_{s}" for s in STATUSES], "status"]
+    return pd.DataFrame(rows, columns=columns)
+
+
+def status_change(
+    midterm: pd.DataFrame,
+    final: pd.DataFrame,
+    *,
+    status_column: str = "computed_status",
+) -> pd.DataFrame:
+    """Change of each sub-goal's status from the midterm to the final phase.
+
+    Parameters
+    ----------
+    midterm, final : pandas.DataFrame
+        One row per sub-goal with ``pilot``, ``sub_goal`` and ``status_column``, for each phase
+        (:func:`computed_status` or :func:`status_overview`).
+    status_column : str
+        The status compared (``computed_status`` or ``judged_status``).
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per sub-goal of ``final`` (its order), columns ``pilot``, ``sub_goal``,
+        ``status_midterm``, ``status_final`` (str; ``no_data`` when missing) and ``change``
+        (str): ``improved`` or ``worsened`` when both statuses carry information and the level
+        rose or fell, ``unchanged`` when they are equal (also when both are ``no_data``), and
+        ``not_comparable`` when exactly one is ``no_data``.
+    """
+    for frame in (midterm, final):
+        require(frame, ("pilot", "sub_goal", status_column), "status")
+    before = midterm[["pilot", "sub_goal", status_column]].rename(
+        columns={status_column: "status_midterm"})
+    after = final[["pilot", "sub_goal", status_column]].rename(
+        columns={status_column: "status_final"})
+    out = after.merge(before, on=["pilot", "sub_goal"], how="left")
+    out["status_midterm"] = out["status_midterm"].fillna("no_data")
+    change = []
+    for old, new in zip(out["status_midterm"], out["status_final"]):
+        if old == new:
+            change.append("unchanged")
+        elif old in STATUS_LEVEL and new in STATUS_LEVEL:
+            change.append("improved" if STATUS_LEVEL[new] > STATUS_LEVEL[old] else "worsened")
+        else:
+            change.append("not_comparable")
+    out["change"] = change
+    return out[["pilot", "sub_goal", "status_midterm", "status_final", "change"]]
+
+
+
+__all__ = [
+    "STATUS_LEVEL",
+    "combine_statuses",
+    "computed_status",
+    "national_goal_rollup",
+    "status_change",
+    "status_overview",
+]

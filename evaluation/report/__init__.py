@@ -1,0 +1,58 @@
+"""The report layer: what runs inside a report's kernel.
+
+A report notebook opens a report with :func:`open_report`, which validates and loads the data
+and returns a :class:`ReportContext` (data cut to the phase, pilot, phase, language, anonymity
+threshold, and formatters bound to the language). It then displays the frame
+(:mod:`evaluation.report.frame`: title, chapter headings, about the pilot, data and method,
+provenance) and the chapters (:mod:`evaluation.report.chapters`), each called as ``fn(ctx)``.
+
+Example
+-------
+>>> from evaluation.report import open_report, chapter_heading, survey_chapter
+>>> ctx = open_report(pilot="stad", phase="midterm")
+>>> html = chapter_heading(ctx, "survey").markup + survey_chapter(ctx).markup
+"""
+
+from evaluation.report.chapters.assessment import evaluators_assessment
+from evaluation.report.chapters.goals import goals_chapter
+from evaluation.report.chapters.interviews import interviews_chapter
+from evaluation.report.chapters.summary import key_figures, summary_chapter
+from evaluation.report.chapters.survey import survey_chapter
+from evaluation.report.chapters.synthesis import (
+    common_themes,
+    index_comparison,
+    lessons_across_pilots,
+    national_goals_matrix,
+    national_goals_text,
+    pilots_overview,
+)
+from evaluation.report.context import ReportContext, open_report
+from evaluation.report.frame import (
+    about_pilot,
+    chapter_heading,
+    data_and_method,
+    provenance,
+    title_block,
+)
+
+__all__ = [
+    "ReportContext",
+    "about_pilot",
+    "chapter_heading",
+    "common_themes",
+    "data_and_method",
+    "evaluators_assessment",
+    "goals_chapter",
+    "index_comparison",
+    "interviews_chapter",
+    "key_figures",
+    "lessons_across_pilots",
+    "national_goals_matrix",
+    "national_goals_text",
+    "open_report",
+    "pilots_overview",
+    "provenance",
+    "summary_chapter",
+    "survey_chapter",
+    "title_block",
+]

@@ -1,0 +1,362 @@
+"""The goal-attainment chapter of a pilot report.
+
+:func:`goals_chapter` gives the chapter body (the lead writes the ``<h2>``): the indicator tracking
+table, the milestones, the status of every sub-goal (evidence, computed status, the evaluators'
+judged status and rationale, a disagreement flag), the evidence behind it, and the virkningskjede;
+in the final phase also the change since midterm and the evidence of lasting results. The numbers
+are the report's goal attainment (:func:`evaluation.goals.goal_attainment`, computed once per
+report as :attr:`~evaluation.report.context.ReportContext.attainment`).
+"""
+
+from __future__ import annotations
+
+import html
+
+import pandas as pd
+
+from evaluation.goals import (
+    DEFAULT_ALPHA,
+    DEFAULT_NET_THRESHOLD,
+    SOURCES,
+    gas_summary,
+    goal_attainment,
+    national_goal_rollup,
+    results_chain_status,
+    status_change,
+)
+from evaluation.interviews import assessment_balance
+from evaluation.plots.results_chain import results_chain_html
+from evaluation.report.context import ReportContext
+from evaluation.tables import HtmlBlock, frame_to_html, section_heading
+
+LASTING_RESULTS_THEME = "lasting_results"
+"""Interview theme whose assessments speak to results that last after the pilot period."""
+
+
+def _decimals(values) -> int:
+    """0 decimals when every value is whole, else 1 (values as the pilots report them)."""
+    numbers = [float(v) for v in values if v is not None and not pd.isna(v)]
+    return 0 if all(float(v).is_integer() for v in numbers) else 1
+
+
+def _p_value(ctx: ReportContext, p: float) -> str:
+    if p is None or pd.isna(p):
+        return "–"
+    if p < 0.001:
+        return ctx.t("goals.p_below", value=ctx.number(0.001, decimals=3))
+    return ctx.number(p, decimals=3)
+
+
+def _estimate(ctx: ReportContext, measure: str, value: float) -> str:
+    if value is None or pd.isna(value):
+        return "–"
+    if measure == "progress_vs_expected":
+        return ctx.percent(value)
+    if measure == "days_late":
+        return ctx.number(value)
+    return ctx.number(value, decimals=2)
+
+
+def _paragraph(text: str) -> str:
+    return f"<p>{html.escape(text)}</p>"
+
+
+def _heading(ctx: ReportContext, key: str) -> str:
+    return section_heading(ctx.t(key), key=key)
+
+
+def _sub_goal_labels(ctx: ReportContext) -> dict[str, str]:
+    sub_goals = ctx.programme.sub_goals
+    rows = sub_goals.loc[sub_goals["pilot"] == ctx.pilot].to_dict("records")
+    return {r["sub_goal"]: f"{r['sub_goal']}: {ctx.pick(r, 'text')}" for r in rows}
+
+
+def _item_labels(ctx: ReportContext) -> dict[tuple[str, str], str]:
+    data, pilot, programme = ctx.data, ctx.pilot, ctx.programme
+    labels: dict[tuple[str, str], str] = {}
+    for r in programme.indicators.loc[programme.indicators["pilot"] == pilot].to_dict("records"):
+        labels[("indicator", r["indicator_id"])] = ctx.pick(r, "name")
+    for r in programme.survey_indices.to_dict("records"):
+        labels[("survey", r["index"])] = ctx.pick(r, "label")
+    for r in data.milestones.loc[data.milestones["pilot"] == pilot].to_dict("records"):
+        labels[("milestone", r["milestone_id"])] = ctx.pick(r, "text")
+    for r in programme.interview_themes.to_dict("records"):
+        labels[("interview", r["theme"])] = ctx.pick(r, "label")
+    return labels
+
+
+def _indicator_section(ctx: ReportContext) -> str:
+    data, result, pilot = ctx.data, ctx.attainment, ctx.pilot
+    parts = [_heading(ctx, "goals.heading.indicators")]
+    thresholds = data.programme.status_thresholds
+    parts.append(_paragraph(ctx.t("goals.indicators.intro",
+                                  on_track=ctx.percent(thresholds.get("on_track", 0.9)),
+                                  at_risk=ctx.percent(thresholds.get("at_risk", 0.5)))))
+    definitions = data.programme.indicators
+    definitions = definitions.loc[definitions["pilot"] == pilot]
+    if definitions.empty:
+        parts.append(_paragraph(ctx.t("goals.indicators.none")))
+        return "".join(parts)
+    names = {r["indicator_id"]: r for r in definitions.to_dict("records")}
+    tracking = result.tracking.loc[result.tracking["pilot"] == pilot]
+    rows = []
+    for indicator_id, group in tracking.groupby("indicator_id", sort=False):
+        definition = names[indicator_id]
+        decimals = _decimals([definition["baseline_value"], definition["target_value"],
+                              *group["actual"]])
+        for r in group.to_dict("records"):
+            rows.append({
+                ctx.t("goals.col.indicator"): (
+                    f"{ctx.pick(definition, 'name')} ({definition['unit']}; "
+                    f"{ctx.t('direction.' + definition['direction'])})"),
+                ctx.t("goals.col.year"): str(r["year"]),
+                ctx.t("goals.col.baseline"): ctx.t(
+                    "goals.value_in_year",
+                    value=ctx.number(r["baseline_value"], decimals=decimals),
+                    year=r["baseline_year"]),
+                ctx.t("goals.col.target"): ctx.t(
+                    "goals.value_in_year",
+                    value=ctx.number(r["target_value"], decimals=decimals),
+                    year=r["target_year"]),
+                ctx.t("goals.col.actual"): ctx.number(r["actual"], decimals=decimals),
+                ctx.t("goals.col.share_of_target"): ctx.percent(r["share_of_target"]),
+                ctx.t("goals.col.progress"): ctx.percent(r["progress"]),
+                ctx.t("goals.col.expected"): ctx.percent(r["expected_progress"]),
+                ctx.t("goals.col.status"): ctx.status(r["status"]),
+            })
+    parts.append(frame_to_html(
+        pd.DataFrame(rows),
+        caption=ctx.t("goals.indicators.caption", pilot=data.programme.pilot_name(pilot)),
+    ))
+    return "".join(parts)
+
+
+def _milestone_section(ctx: ReportContext) -> str:
+    data, result, pilot = ctx.data, ctx.attainment, ctx.pilot
+    parts = [_heading(ctx, "goals.heading.milestones")]
+    milestones = result.milestones.loc[result.milestones["pilot"] == pilot]
+    cutoff = ctx.date(result.as_of)
+    if milestones.empty:
+        parts.append(_paragraph(ctx.t("goals.milestones.none")))
+        return "".join(parts)
+    status = milestones["status"]
+    completed = int(status.isin(["completed_on_time", "completed_late"]).sum())
+    parts.append(_paragraph(ctx.t(
+        "goals.milestones.intro", cutoff=cutoff, completed=completed,
+        total=len(milestones), on_time=int((status == "completed_on_time").sum()),
+        overdue=int((status == "overdue").sum()))))
+    labels = _sub_goal_labels(ctx)
+    rows = []
+    for r in milestones.to_dict("records"):
+        rows.append({
+            ctx.t("goals.col.milestone"): ctx.pick(r, "text"),
+            ctx.t("goals.col.sub_goal"): labels.get(r["sub_goal"], r["sub_goal"]),
+            ctx.t("goals.col.due"): ctx.date(r["due_date"]),
+            ctx.t("goals.col.completed"): ("–" if pd.isna(r["completed_date"])
+                                           else ctx.date(r["completed_date"])),
+            ctx.t("goals.col.status"): ctx.t(f"goals.milestone.{r['status']}"),
+            ctx.t("goals.col.days_late"): ctx.number(r["days_late"]),
+        })
+    parts.append(frame_to_html(
+        pd.DataFrame(rows),
+        caption=ctx.t("goals.milestones.caption", pilot=data.programme.pilot_name(pilot),
+                      cutoff=cutoff),
+    ))
+    return "".join(parts)
+
+
+def _status_section(ctx: ReportContext) -> str:
+    data, result, pilot = ctx.data, ctx.attainment, ctx.pilot
+    parts = [_heading(ctx, "goals.heading.status"), _paragraph(ctx.t("goals.status.intro"))]
+    overview = result.overview.loc[result.overview["pilot"] == pilot]
+    labels = _sub_goal_labels(ctx)
+    n_disagree = int(overview["disagreement"].sum())
+    if n_disagree:
+        parts.append(_paragraph(ctx.t("goals.status.disagreements", count=n_disagree,
+                                      total=len(overview))))
+    else:
+        parts.append(_paragraph(ctx.t("goals.status.no_disagreements")))
+    evidence = result.evidence.loc[result.evidence["pilot"] == pilot]
+    rows = []
+    for r in overview.to_dict("records"):
+        linked = evidence.loc[evidence["sub_goal"] == r["sub_goal"], "source"].unique()
+        summary = "; ".join(
+            f"{ctx.t(f'goals.source.{source}')}: {ctx.status(r[f'{source}_status'])}"
+            for source in SOURCES if source in set(linked)
+        )
+        rows.append({
+            ctx.t("goals.col.sub_goal"): labels.get(r["sub_goal"], r["sub_goal"]),
+            ctx.t("goals.col.evidence"): summary or "–",
+            ctx.t("goals.col.computed"): ctx.status(r["computed_status"]),
+            ctx.t("goals.col.judged"): ctx.status(r["judged_status"]),
+            ctx.t("goals.col.gas"): ("–" if pd.isna(r["gas_score"])
+                                     else ctx.number(r["gas_score"])),
+            ctx.t("goals.col.rationale"): ctx.pick(r, "rationale") or "–",
+            ctx.t("goals.col.disagreement"): ctx.t(
+                "goals.disagreement.yes" if r["disagreement"] else "goals.disagreement.no"),
+        })
+    parts.append(frame_to_html(
+        pd.DataFrame(rows),
+        caption=ctx.t("goals.status.caption", pilot=data.programme.pilot_name(pilot)),
+    ))
+    gas = gas_summary(data.assessments.loc[data.assessments["pilot"] == pilot],
+                      phase=ctx.phase)
+    if len(gas):
+        parts.append(_paragraph(ctx.t("goals.gas.summary", n=int(gas["n_rated"].iloc[0]),
+                                      t=ctx.number(gas["t_score"].iloc[0], decimals=1))))
+    return "".join(parts)
+
+
+def _evidence_section(ctx: ReportContext) -> str:
+    data, result, pilot = ctx.data, ctx.attainment, ctx.pilot
+    parts = [_heading(ctx, "goals.heading.evidence"),
+             _paragraph(ctx.t("goals.evidence.intro",
+                              alpha=ctx.number(DEFAULT_ALPHA, decimals=2),
+                              net=ctx.number(DEFAULT_NET_THRESHOLD,
+                                             decimals=1)))]
+    evidence = result.evidence.loc[result.evidence["pilot"] == pilot]
+    items = _item_labels(ctx)
+    rows = []
+    for r in evidence.to_dict("records"):
+        rows.append({
+            ctx.t("goals.col.sub_goal"): r["sub_goal"],
+            ctx.t("goals.col.source"): ctx.t(f"goals.source.{r['source']}"),
+            ctx.t("goals.col.item"): items.get((r["source"], r["item"]), r["item"]),
+            ctx.t("goals.col.measure"): ctx.t(f"goals.measure.{r['measure']}"),
+            ctx.t("goals.col.estimate"): _estimate(ctx, r["measure"], r["estimate"]),
+            ctx.t("goals.col.p_value"): _p_value(ctx, r["p_value"]),
+            ctx.t("goals.col.effect_size"): ("–" if pd.isna(r["effect_size"]) else
+                                             ctx.number(r["effect_size"], decimals=2)),
+            ctx.t("goals.col.n"): "–" if pd.isna(r["n"]) else ctx.number(r["n"]),
+            ctx.t("goals.col.status"): ctx.status(r["status"]),
+        })
+    if rows:
+        parts.append(frame_to_html(
+            pd.DataFrame(rows),
+            caption=ctx.t("goals.evidence.caption", pilot=data.programme.pilot_name(pilot)),
+        ))
+    return "".join(parts)
+
+
+def _chain_section(ctx: ReportContext) -> str:
+    data, result, pilot = ctx.data, ctx.attainment, ctx.pilot
+    programme = data.programme
+    overview = result.overview.loc[result.overview["pilot"] == pilot]
+    national = national_goal_rollup(overview, programme.sub_goal_links)
+    chain = results_chain_status(programme.results_chain, programme.results_chain_links,
+                                 pilot=pilot, sub_goal_status=overview,
+                                 national_goal_status=national)
+    return (_heading(ctx, "goals.heading.chain") + _paragraph(ctx.t("goals.chain.intro"))
+            + results_chain_html(chain, lang=ctx.lang,
+                                 title=ctx.t("goals.chain.title",
+                                             pilot=programme.pilot_name(pilot))))
+
+
+def _change_section(ctx: ReportContext) -> str:
+    data, final, pilot = ctx.data, ctx.attainment, ctx.pilot
+    programme = data.programme
+    midterm = goal_attainment(data, phase="midterm", threshold=ctx.threshold, pilots=[pilot])
+    mid = midterm.overview
+    end = final.overview.loc[final.overview["pilot"] == pilot]
+    judged = status_change(mid, end, status_column="judged_status")
+    computed = status_change(mid, end, status_column="computed_status")
+    labels = _sub_goal_labels(ctx)
+    rows = []
+    for j, c in zip(judged.to_dict("records"), computed.to_dict("records")):
+        rows.append({
+            ctx.t("goals.col.sub_goal"): labels.get(j["sub_goal"], j["sub_goal"]),
+            ctx.t("goals.col.judged_midterm"): ctx.status(j["status_midterm"]),
+            ctx.t("goals.col.judged_final"): ctx.status(j["status_final"]),
+            ctx.t("goals.col.judged_change"): ctx.t(f"goals.change.{j['change']}"),
+            ctx.t("goals.col.computed_midterm"): ctx.status(c["status_midterm"]),
+            ctx.t("goals.col.computed_final"): ctx.status(c["status_final"]),
+            ctx.t("goals.col.computed_change"): ctx.t(f"goals.change.{c['change']}"),
+        })
+    parts = [
+        _heading(ctx, "goals.heading.change"),
+        _paragraph(ctx.t("goals.change.intro",
+                         midterm=ctx.date(programme.cutoffs["midterm"]),
+                         final=ctx.date(programme.cutoffs["final"]))),
+        frame_to_html(pd.DataFrame(rows),
+                      caption=ctx.t("goals.change.caption",
+                                    pilot=programme.pilot_name(pilot))),
+    ]
+    return "".join(parts)
+
+
+def _lasting_section(ctx: ReportContext) -> str:
+    data, final, pilot = ctx.data, ctx.attainment, ctx.pilot
+    programme = data.programme
+    parts = [_heading(ctx, "goals.heading.lasting"), _paragraph(ctx.t("goals.lasting.intro"))]
+    overview = final.overview.loc[final.overview["pilot"] == pilot]
+    good = overview.loc[overview["computed_status"].isin(["achieved", "on_track"])]
+    labels = _sub_goal_labels(ctx)
+    if len(good):
+        listed = "; ".join(f"{labels.get(sg, sg)} ({ctx.status(s)})"
+                           for sg, s in zip(good["sub_goal"], good["computed_status"]))
+        parts.append(_paragraph(ctx.t("goals.lasting.sub_goals", sub_goals=listed)))
+    else:
+        parts.append(_paragraph(ctx.t("goals.lasting.sub_goals_none")))
+    interviews = data.interviews.loc[(data.interviews["pilot"] == pilot)
+                                     & (data.interviews["round"] == "final")]
+    segments = data.segments.loc[data.segments["interview_id"].isin(interviews["interview_id"])]
+    table = None
+    themes = set(programme.interview_themes["theme"])
+    if not segments.empty and LASTING_RESULTS_THEME in themes:
+        balance = assessment_balance(segments, interviews=interviews, by="pilot",
+                                     codebook=data.codebook, include=[LASTING_RESULTS_THEME],
+                                     threshold=ctx.threshold)
+        balance = balance.loc[~balance["suppressed"].astype(bool)
+                              & (balance["total"].fillna(0) > 0)]
+        if len(balance):
+            theme_labels = {r["theme"]: ctx.pick(r, "label")
+                            for r in programme.interview_themes.to_dict("records")}
+            rows = []
+            for r in balance.to_dict("records"):
+                rows.append({
+                    ctx.t("goals.col.theme"): theme_labels.get(r["theme"], r["theme"]),
+                    **{ctx.t(f"assessment.{a}"): ctx.number(r[a])
+                       for a in ("positive", "negative", "mixed", "neutral")},
+                    ctx.t("goals.col.total"): ctx.number(r["total"]),
+                    ctx.t("goals.col.net_score"): ctx.number(r["net_score"],
+                                                             decimals=2),
+                })
+            table = frame_to_html(pd.DataFrame(rows),
+                                  caption=ctx.t("goals.lasting.caption",
+                                                pilot=programme.pilot_name(pilot)))
+    parts.append(table if table is not None else _paragraph(ctx.t("goals.lasting.none")))
+    return "".join(parts)
+
+
+def goals_chapter(ctx: ReportContext) -> HtmlBlock:
+    """The goal-attainment chapter of a pilot report, as HTML (without the ``<h2>``).
+
+    Parameters
+    ----------
+    ctx : ReportContext
+        The report's pilot, phase (``final`` adds the change since midterm and the evidence of
+        lasting results), language and threshold; its goal attainment
+        (:attr:`ReportContext.attainment`) is shared with the summary chapter.
+
+    Returns
+    -------
+    evaluation.tables.HtmlBlock
+        ``<h3>`` sections: indicators, milestones, status per sub-goal (with the evaluators'
+        judgement, the disagreement flag and the GAS T-score), evidence per sub-goal, the
+        results chain, and in the final phase the change since midterm and lasting results.
+    """
+    parts = [
+        _paragraph(ctx.t("goals.intro", cutoff=ctx.date(ctx.attainment.as_of))),
+        _indicator_section(ctx),
+        _milestone_section(ctx),
+        _status_section(ctx),
+        _evidence_section(ctx),
+        _chain_section(ctx),
+    ]
+    if ctx.phase == "final" and "midterm" in ctx.programme.cutoffs:
+        parts.append(_change_section(ctx))
+        parts.append(_lasting_section(ctx))
+    return HtmlBlock("".join(parts))
+
+
+__all__ = ["LASTING_RESULTS_THEME", "goals_chapter"]

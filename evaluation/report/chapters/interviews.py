@@ -1,0 +1,286 @@
+"""The interview chapter of a pilot report.
+
+:func:`interviews_chapter` gives the chapter body (the lead writes the ``<h2>``): the interviews
+by stakeholder group; a theme x stakeholder group heatmap with annotated counts; the assessment
+balance per theme; the co-occurrence of the main themes; a few approved quotes per main theme;
+and, in the final report, the change since the midterm round.
+
+Privacy: stakeholder groups with fewer interviews than the programme's anonymity threshold are
+pooled as "other groups" (:func:`evaluation.interviews.pool_small_groups`) before anything is
+counted by group, and every count by group still passes through the suppression of
+:mod:`evaluation.privacy`. If the pilot has fewer interviews than the threshold altogether,
+the chapter shows only a note. Quotes are approved ones, attributed by group only where the
+group is large enough.
+"""
+
+from __future__ import annotations
+
+import html
+
+import pandas as pd
+
+from evaluation import interviews as iv
+from evaluation.errors import InsufficientDataError
+from evaluation.plots.heatmap import label_in_sentence, stakeholder_label, theme_stakeholder_heatmap
+from evaluation.report.context import ReportContext
+from evaluation.tables import HtmlBlock, frame_to_html, section_heading
+
+MAIN_THEMES = 5
+"""How many of the most frequently raised themes count as the main themes."""
+
+QUOTES_PER_THEME = 2
+"""Approved quotes shown per main theme."""
+
+QUOTE_MAX_CHARS = 300
+"""Longest quote shown, in characters."""
+
+
+def _paragraph(text: str) -> str:
+    return f"<p>{html.escape(text)}</p>"
+
+
+def _heading(ctx: ReportContext, key: str) -> str:
+    return section_heading(ctx.t(key), key=key)
+
+
+def _signed(ctx: ReportContext, value, decimals: int) -> str:
+    """A number with its sign: "+0,25", "−0,10", "0" (no sign when it rounds to zero)."""
+    if value is None or pd.isna(value):
+        return "–"
+    text = ctx.number(value, decimals=decimals)
+    return "+" + text if round(float(value), decimals) > 0 else text
+
+
+def _p_value(ctx: ReportContext, value: float) -> str:
+    if value is None or pd.isna(value):
+        return "–"
+    if value < 0.001:
+        return "< " + ctx.number(0.001, decimals=3)
+    return ctx.number(value, decimals=3)
+
+
+def _scope(ctx: ReportContext):
+    data, pilot, programme = ctx.data, ctx.pilot, ctx.programme
+    cutoff = programme.cutoffs[ctx.phase]
+    interviews = data.interviews[data.interviews["pilot"] == pilot]
+    interviews = interviews[pd.to_datetime(interviews["date"]) <= pd.Timestamp(cutoff)]
+    if "round" not in interviews.columns:
+        interviews = iv.assign_rounds(interviews, cutoffs=programme.cutoffs)
+    interviews = interviews.reset_index(drop=True)
+    segments = data.segments[data.segments["interview_id"].isin(set(interviews["interview_id"]))]
+    return interviews, segments.reset_index(drop=True), cutoff
+
+
+def interviews_chapter(ctx: ReportContext) -> HtmlBlock:
+    """The interview chapter of a pilot report, as HTML (without the ``<h2>``).
+
+    Parameters
+    ----------
+    ctx : ReportContext
+        The report's pilot, phase (``"final"`` adds the change since the midterm round),
+        language and threshold; interviews after the phase's cut-off are left out here too.
+
+    Returns
+    -------
+    evaluation.tables.HtmlBlock
+        ``<h3>`` sections with short explanations: interviews by stakeholder group (table);
+        themes by stakeholder group (heatmap with its data table); assessments per theme
+        (table); co-occurrence of the :data:`MAIN_THEMES` most raised themes (table of counts
+        and c-coefficients); approved quotes per main theme; in the final phase, the change in
+        the share of interviews raising each theme since the midterm round (table).
+    """
+    interviews, segments, cutoff = _scope(ctx)
+    programme = ctx.programme
+    names = dict(zip(programme.pilots["pilot"], programme.pilots["name"]))
+    place = str(names.get(ctx.pilot, ctx.pilot))
+    when = ctx.date(cutoff)
+    if interviews.empty:
+        return HtmlBlock(_paragraph(ctx.t("interviews.none", pilot=place, cutoff=when)))
+    if len(interviews) < ctx.threshold:
+        return HtmlBlock(_paragraph(ctx.t("interviews.too_few", pilot=place, cutoff=when,
+                                          threshold=ctx.threshold)))
+    themes = programme.interview_themes
+    theme_ids = list(themes["theme"])
+    theme_labels = {row["theme"]: ctx.pick(row, "label") for row in themes.to_dict("records")}
+    pooled = iv.pool_small_groups(interviews, threshold=ctx.threshold)
+    main = _main_themes(ctx, segments, interviews, theme_ids)
+
+    parts = [
+        _groups_section(ctx, interviews, pooled, place, when),
+        _heatmap_section(ctx, segments, pooled, theme_ids, theme_labels, place),
+        _balance_section(ctx, segments, theme_ids, theme_labels, place),
+    ]
+    if len(main) >= 2:
+        parts.append(_cooccurrence_section(ctx, segments, main, theme_labels, place))
+    parts.append(_quotes_section(ctx, segments, interviews, main, theme_labels))
+    if ctx.phase == "final":
+        parts.append(_change_section(ctx, segments, interviews, theme_ids, theme_labels, place))
+    return HtmlBlock("".join(parts))
+
+
+def _main_themes(ctx: ReportContext, segments, interviews, theme_ids) -> list[str]:
+    """The :data:`MAIN_THEMES` themes raised in most interviews (and in at least one)."""
+    overall = iv.code_frequencies(segments, interviews, by=None, level="theme",
+                                  codebook=ctx.data.codebook, include=theme_ids,
+                                  threshold=ctx.threshold)
+    ranked = overall[~overall["suppressed"]].sort_values("interviews_coded", ascending=False,
+                                                         kind="stable")
+    return [m for m in ranked["theme"].tolist()
+            if int(ranked.loc[ranked["theme"] == m, "interviews_coded"].iloc[0]) > 0][:MAIN_THEMES]
+
+
+def _group_list(ctx: ReportContext, groups) -> str:
+    return ", ".join(label_in_sentence(stakeholder_label(g, ctx.lang)) for g in groups)
+
+
+def _groups_section(ctx: ReportContext, interviews, pooled, place, when) -> str:
+    counts = iv.interview_counts(pooled, by="stakeholder_group", threshold=ctx.threshold)
+    mark = ctx.t("suppressed_mark")
+    rows = []
+    for record in counts.itertuples(index=False):
+        rows.append({
+            ctx.t("interviews.col.group"): stakeholder_label(record.stakeholder_group, ctx.lang),
+            ctx.t("interviews.col.interviews"): mark if record.suppressed else ctx.number(
+                record.interviews),
+            ctx.t("interviews.col.informants"): mark if record.suppressed else ctx.number(
+                record.informants),
+        })
+    total_interviews = len(interviews)
+    total_informants = int(pd.to_numeric(interviews["informants"]).sum())
+    rows.append({
+        ctx.t("interviews.col.group"): ctx.t("interviews.total"),
+        ctx.t("interviews.col.interviews"): ctx.number(total_interviews),
+        ctx.t("interviews.col.informants"): ctx.number(total_informants),
+    })
+    parts = [
+        _heading(ctx, "interviews.heading.groups"),
+        _paragraph(ctx.t("interviews.groups.intro", cutoff=when,
+                         interviews=ctx.number(total_interviews),
+                         informants=ctx.number(total_informants), pilot=place)),
+    ]
+    pooled_groups = pooled.attrs.get("pooled_groups", ())
+    if pooled_groups:
+        parts.append(_paragraph(ctx.t("interviews.groups.pooled", threshold=ctx.threshold,
+                                      other=stakeholder_label("other", ctx.lang),
+                                      groups=_group_list(ctx, pooled_groups))))
+    parts.append(frame_to_html(pd.DataFrame(rows),
+                               caption=ctx.t("interviews.groups.caption", place=place)))
+    if counts["suppressed"].any():
+        parts.append(_paragraph(ctx.t("interviews.suppressed_note", threshold=ctx.threshold)))
+    return "".join(parts)
+
+
+def _heatmap_section(ctx: ReportContext, segments, pooled, theme_ids, theme_labels,
+                     place) -> str:
+    frequencies = iv.code_frequencies(segments, pooled, by="stakeholder_group", level="theme",
+                                      codebook=ctx.data.codebook, include=theme_ids, threshold=ctx.threshold)
+    figure = theme_stakeholder_heatmap(frequencies, theme_labels=theme_labels, lang=ctx.lang,
+                                       threshold=ctx.threshold, place=place)
+    parts = [_heading(ctx, "interviews.heading.heatmap"),
+             _paragraph(ctx.t("interviews.heatmap.intro")), figure.to_html()]
+    if frequencies["suppressed"].any():
+        parts.append(_paragraph(ctx.t("interviews.suppressed_note", threshold=ctx.threshold)))
+    return "".join(parts)
+
+
+def _balance_section(ctx: ReportContext, segments, theme_ids, theme_labels, place) -> str:
+    balance = iv.assessment_balance(segments, codebook=ctx.data.codebook, include=theme_ids,
+                                    threshold=ctx.threshold)
+    rows = []
+    for record in balance.itertuples(index=False):
+        row = {ctx.t("interviews.col.theme"): theme_labels.get(record.theme, record.theme)}
+        for assessment in iv.ASSESSMENTS:
+            row[ctx.t(f"assessment.{assessment}")] = ctx.number(getattr(record, assessment))
+        row[ctx.t("interviews.col.total")] = ctx.number(record.total)
+        row[ctx.t("interviews.col.net_score")] = _signed(ctx, record.net_score, 2)
+        rows.append(row)
+    return "".join([
+        _heading(ctx, "interviews.heading.balance"),
+        _paragraph(ctx.t("interviews.balance.intro")),
+        frame_to_html(pd.DataFrame(rows), caption=ctx.t("interviews.balance.caption", place=place)),
+    ])
+
+
+def _cooccurrence_section(ctx: ReportContext, segments, main, theme_labels, place) -> str:
+    pairs = iv.cooccurrence(segments, unit="interview", level="theme", codebook=ctx.data.codebook,
+                            include=main)
+    header = ctx.t("interviews.col.theme")
+    rows = []
+    for a in main:
+        row = {header: theme_labels.get(a, a)}
+        for b in main:
+            cell = pairs[(pairs["theme_a"] == a) & (pairs["theme_b"] == b)].iloc[0]
+            if a == b:
+                row[theme_labels.get(b, b)] = ctx.number(cell["n_ab"])
+            else:
+                row[theme_labels.get(b, b)] = ctx.t(
+                    "interviews.cooccurrence.cell", count=ctx.number(cell["n_ab"]),
+                    c=ctx.number(cell["c_coefficient"], decimals=2))
+        rows.append(row)
+    return "".join([
+        _heading(ctx, "interviews.heading.cooccurrence"),
+        _paragraph(ctx.t("interviews.cooccurrence.intro", k=len(main))),
+        frame_to_html(pd.DataFrame(rows), numeric_columns=tuple(theme_labels.get(b, b) for b in main),
+                      caption=ctx.t("interviews.cooccurrence.caption", place=place)),
+    ])
+
+
+def _quotes_section(ctx: ReportContext, segments, interviews, main, theme_labels) -> str:
+    unnamed = ctx.t("interviews.quotes.unnamed")
+    parts = [_heading(ctx, "interviews.heading.quotes"),
+             _paragraph(ctx.t("interviews.quotes.intro", threshold=ctx.threshold, unnamed=unnamed))]
+    quotes = iv.select_quotes(segments, interviews=interviews, theme=main, codebook=ctx.data.codebook,
+                              max_chars=QUOTE_MAX_CHARS, max_per_theme=QUOTES_PER_THEME,
+                              threshold=ctx.threshold) if main else pd.DataFrame()
+    if quotes.empty:
+        parts.append(_paragraph(ctx.t("interviews.quotes.none")))
+        return "".join(parts)
+    for theme in main:
+        chosen = quotes[quotes["theme"] == theme]
+        if chosen.empty:
+            continue
+        parts.append(f"<h4>{html.escape(theme_labels.get(theme, theme))}</h4>")
+        for record in chosen.itertuples(index=False):
+            group = record.stakeholder_group
+            who = stakeholder_label(group, ctx.lang) if isinstance(group, str) and group else unnamed
+            who = who[0].upper() + who[1:] if who else who
+            parts.append(
+                '<figure class="quote"><blockquote><p>'
+                f"{record.quote_html}</p></blockquote>"
+                f"<figcaption>{html.escape(ctx.t('interviews.quotes.attribution', group=who))}"
+                "</figcaption></figure>"
+            )
+    return "".join(parts)
+
+
+def _change_section(ctx: ReportContext, segments, interviews, theme_ids, theme_labels,
+                    place) -> str:
+    parts = [_heading(ctx, "interviews.heading.change")]
+    try:
+        change = iv.theme_change(segments, interviews, by="pilot", codebook=ctx.data.codebook,
+                                 include=theme_ids, threshold=ctx.threshold)
+    except InsufficientDataError:
+        change = None
+    if change is None or change.empty or change["suppressed"].all():
+        parts.append(_paragraph(ctx.t("interviews.change.unavailable", threshold=ctx.threshold)))
+        return "".join(parts)
+    first = change.iloc[0]
+    parts.append(_paragraph(ctx.t("interviews.change.intro",
+                                  n_midterm=ctx.number(first["n_midterm"]),
+                                  n_final=ctx.number(first["n_final"]))))
+    rows = []
+    for record in change.itertuples(index=False):
+        rows.append({
+            ctx.t("interviews.col.theme"): theme_labels.get(record.theme, record.theme),
+            ctx.t("interviews.col.share_midterm"): ctx.percent(record.share_midterm),
+            ctx.t("interviews.col.share_final"): ctx.percent(record.share_final),
+            ctx.t("interviews.col.change"): _signed(ctx, 
+                                                    None if pd.isna(record.change) else float(record.change) * 100, 0),
+            ctx.t("interviews.col.p_value"): _p_value(ctx, record.p_value),
+        })
+    parts.append(frame_to_html(pd.DataFrame(rows),
+                               caption=ctx.t("interviews.change.caption", place=place)))
+    return "".join(parts)
+
+
+__all__ = ["MAIN_THEMES", "QUOTES_PER_THEME", "interviews_chapter"]

@@ -1,0 +1,69 @@
+"""The summary chapter of a pilot report: key figures and the status of every sub-goal at a glance."""
+
+from __future__ import annotations
+
+import html
+
+import pandas as pd
+
+from evaluation.report.context import ReportContext
+from evaluation.tables import HtmlBlock, frame_to_html
+
+
+def key_figures(ctx: ReportContext) -> pd.DataFrame:
+    """The report's key figures as a two-column table (label, formatted value).
+
+    Respondents and response rate are those of the latest survey wave up to the cut-off;
+    interviews are those of the phase's round.
+    """
+    from evaluation.survey import response_rates
+
+    data, pilot = ctx.data, ctx.pilot
+    latest = int(data.responses.loc[data.responses["pilot"] == pilot, "wave"].max())
+    rates = response_rates(data.population, data.responses, by=("pilot", "wave"),
+                           threshold=ctx.threshold)
+    rate = rates[(rates["pilot"] == pilot) & (rates["wave"] == latest)].iloc[0]
+    interviews = data.interviews[(data.interviews["pilot"] == pilot) & (data.interviews["round"] == data.phase)]
+    programme = data.programme
+    rows = [
+        (ctx.t("summary.agencies"), ctx.number((programme.agencies["pilot"] == pilot).sum())),
+        (ctx.t("summary.respondents", wave=latest), ctx.number(rate["responded"])),
+        (ctx.t("summary.response_rate", wave=latest), ctx.percent(rate["rate"])),
+        (ctx.t("summary.interviews"), ctx.number(len(interviews))),
+        (ctx.t("summary.sub_goals"), ctx.number((programme.sub_goals["pilot"] == pilot).sum())),
+        (ctx.t("summary.indicators"), ctx.number((programme.indicators["pilot"] == pilot).sum())),
+    ]
+    return pd.DataFrame(rows, columns=[ctx.t("summary.figure"), ctx.t("summary.value")])
+
+
+def summary_chapter(ctx: ReportContext) -> HtmlBlock:
+    """Key figures, the evaluators' summary, and every sub-goal's computed and judged status.
+
+    The computed status follows the documented rule of
+    :func:`evaluation.goals.status.computed_status`; the judged status is the evaluators' own
+    (``assessments.csv``). Where they disagree the table says so; neither is overridden. The
+    statuses are the report's goal attainment (:attr:`ReportContext.attainment`), shared with
+    the goals chapter.
+    """
+    parts = []
+    text = ctx.narrative().get("summary")
+    if text:
+        parts.append(f"<p>{html.escape(str(text))}</p>")
+    parts.append(frame_to_html(key_figures(ctx), caption=ctx.t("summary.key_figures_caption")))
+    overview = ctx.attainment.overview
+    goals = ctx.programme.sub_goals.set_index("sub_goal")
+    rows = []
+    for record in overview.to_dict("records"):
+        rows.append({
+            ctx.t("about.sub_goal"): f"{record['sub_goal']}: {ctx.pick(goals.loc[record['sub_goal']].to_dict(), 'text')}",
+            ctx.t("summary.computed"): ctx.status(record["computed_status"]),
+            ctx.t("summary.judged"): ctx.status(record["judged_status"]),
+            ctx.t("summary.agree"): ctx.t("summary.disagree_yes") if record["disagreement"] else ctx.t("summary.disagree_no"),
+        })
+    parts.append(f'<h3 id="status-at-a-glance">{html.escape(ctx.t("summary.status_heading"))}</h3>')
+    parts.append(frame_to_html(pd.DataFrame(rows), caption=ctx.t("summary.status_caption")))
+    parts.append(f'<p class="note">{html.escape(ctx.t("summary.status_note"))}</p>')
+    return HtmlBlock("".join(parts))
+
+
+__all__ = ["key_figures", "summary_chapter"]

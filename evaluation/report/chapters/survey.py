@@ -1,0 +1,317 @@
+"""The survey chapter of a pilot report.
+
+:func:`survey_chapter` gives the chapter body as HTML (the report writes the ``<h2>``): response
+rates per wave and agency, the index trends with their tests (:func:`evaluation.survey.compare_waves`),
+the distribution of answers to every statement (diverging Likert bars with their tables), and
+the reliability of each index (Cronbach's alpha with Feldt interval, the statements whose
+removal would raise it). In the final phase it adds the change since the midterm wave. Every
+table and chart is built from suppressed frames: groups below the programme's anonymity
+threshold are shown as «færre enn N svar», never as numbers, and each section says how many
+figures it hides.
+"""
+
+from __future__ import annotations
+
+import html
+
+import pandas as pd
+
+from evaluation import survey
+from evaluation.plots.likert import index_trend_chart, likert_chart
+from evaluation.report.context import ReportContext
+from evaluation.tables import HtmlBlock, frame_to_html, section_heading
+
+
+def _p(text: str) -> str:
+    return f"<p>{html.escape(text)}</p>"
+
+
+def _h3(ctx: ReportContext, key: str) -> str:
+    return section_heading(ctx.t(key), key=key)
+
+
+def _note(ctx: ReportContext, count: int) -> str:
+    if not count:
+        return ""
+    return ('<p class="suppression-note">'
+            f"{html.escape(ctx.t('survey.hidden_note', count=count, threshold=ctx.threshold))}</p>")
+
+
+def _format_p(ctx: ReportContext, value: float) -> str:
+    if pd.isna(value):
+        return "–"
+    if value < 0.001:
+        return ctx.t("survey.p_below", value=ctx.number(0.001, decimals=3))
+    return ctx.number(value, decimals=3)
+
+
+class _Labels:
+    """Reader-facing names of waves, agencies, indices and items for the report's pilot."""
+
+    def __init__(self, ctx: ReportContext):
+        programme = ctx.programme
+        self.ctx = ctx
+        self.roles = dict(zip(programme.waves["wave"], programme.waves["role"]))
+        agencies = programme.agencies[programme.agencies["pilot"] == ctx.pilot]
+        self.agencies = {row["agency"]: ctx.pick(row, "name") for _, row in agencies.iterrows()}
+        self.indices = {row["index"]: ctx.pick(row, "label")
+                        for _, row in programme.survey_indices.iterrows()}
+        self.items = {row["item_id"]: ctx.pick(row, "text") for _, row in ctx.data.items.iterrows()}
+
+    def wave(self, wave) -> str:
+        role = self.roles.get(wave)
+        if role is None:
+            return str(wave)
+        return self.ctx.t("survey.wave_label", role=self.ctx.t(f"wave.{role}"), wave=wave)
+
+    def agency(self, agency) -> str:
+        return self.agencies.get(agency, str(agency))
+
+    def index(self, index) -> str:
+        return self.indices.get(index, str(index))
+
+
+def _response_section(ctx: ReportContext, population, responses, labels: _Labels) -> str:
+    by_agency = survey.response_rates(population, responses, by=("wave", "agency"),
+                                      threshold=ctx.threshold)
+    totals = survey.response_rates(population, responses, by=("wave",), threshold=ctx.threshold,
+                                   within=("wave",))
+    note = ctx.t("suppressed_note", threshold=ctx.threshold)
+    rows = []
+    hidden = 0
+    for wave in sorted(totals["wave"]):
+        part = by_agency[by_agency["wave"] == wave]
+        for row in [*part.itertuples(index=False),
+                    *totals[totals["wave"] == wave].itertuples(index=False)]:
+            is_total = not hasattr(row, "agency")
+            if row.suppressed:
+                hidden += 1
+            rows.append([
+                labels.wave(wave),
+                ctx.t("survey.total") if is_total else labels.agency(row.agency),
+                ctx.number(row.invited),
+                note if row.suppressed else ctx.number(row.responded),
+                "–" if row.suppressed else ctx.percent(row.rate),
+            ])
+    table = pd.DataFrame(rows, columns=[
+        ctx.t("survey.col.wave"), ctx.t("survey.col.agency"), ctx.t("survey.col.invited"),
+        ctx.t("survey.col.responded"), ctx.t("survey.col.rate"),
+    ])
+    return "".join([
+        _h3(ctx, "survey.h.response"),
+        _p(ctx.t("survey.response.intro")),
+        frame_to_html(table, caption=ctx.t("survey.response.caption", pilot=ctx.pilot_name)),
+        _note(ctx, hidden),
+    ])
+
+
+def _comparison_table(ctx: ReportContext, rows: pd.DataFrame, labels: _Labels,
+                      with_agency: bool) -> tuple[pd.DataFrame, int]:
+    note = ctx.t("suppressed_note", threshold=ctx.threshold)
+    out, hidden = [], 0
+    collapsed = set()
+    if with_agency:
+        # an agency hidden for every index of a comparison takes one row, not one per index
+        hidden_all = rows.groupby(["agency", "from_wave", "to_wave"])["suppressed"].transform("all")
+    for position, row in enumerate(rows.itertuples(index=False)):
+        comparison = ctx.t("survey.comparison", before=labels.wave(row.from_wave),
+                           after=labels.wave(row.to_wave))
+        lead = [labels.agency(row.agency)] if with_agency else []
+        if row.suppressed or pd.isna(row.mean_from):
+            hidden += 1
+            if with_agency and hidden_all.iloc[position]:
+                key = (row.agency, row.from_wave, row.to_wave)
+                if key in collapsed:
+                    continue
+                collapsed.add(key)
+                out.append([*lead, ctx.t("survey.all_indices"), comparison, note, "–", "–",
+                            "–", "–"])
+                continue
+            out.append([*lead, labels.index(row.index), comparison, note, "–", "–", "–", "–"])
+            continue
+        interval = ctx.t("survey.interval",
+                         low=ctx.number(row.ci_low, decimals=2),
+                         high=ctx.number(row.ci_high, decimals=2))
+        out.append([
+            *lead,
+            labels.index(row.index),
+            comparison,
+            f"{ctx.number(row.n_from)} / {ctx.number(row.n_to)}",
+            f"{ctx.number(row.mean_from, decimals=2)} / "
+            f"{ctx.number(row.mean_to, decimals=2)}",
+            f"{ctx.number(row.difference, decimals=2)} ({interval})",
+            ctx.number(row.effect_size, decimals=2),
+            _format_p(ctx, row.p_value_adjusted),
+        ])
+    columns = [ctx.t("survey.col.index"), ctx.t("survey.col.comparison"),
+               ctx.t("survey.col.n_pair"), ctx.t("survey.col.mean_pair"),
+               ctx.t("survey.col.difference"), ctx.t("survey.col.effect_size"),
+               ctx.t("survey.col.p_holm")]
+    if with_agency:
+        columns = [ctx.t("survey.col.agency"), *columns]
+    return pd.DataFrame(out, columns=columns), hidden
+
+
+def _trend_section(ctx: ReportContext, responses, labels: _Labels,
+                   comparisons: pd.DataFrame) -> str:
+    summary = survey.index_summary(responses, ctx.data.items, by=["wave"], within=["wave"],
+                                   threshold=ctx.threshold)
+    figure = index_trend_chart(
+        summary, group_labels=labels.indices, wave_labels={w: labels.wave(w) for w in summary["wave"]},
+        lang=ctx.lang, caption=ctx.t("survey.trends.caption", pilot=ctx.pilot_name), threshold=ctx.threshold,
+        table_caption=ctx.t("survey.trends.data_caption", pilot=ctx.pilot_name),
+    )
+    parts = [_h3(ctx, "survey.h.trends"), _p(ctx.t("survey.trends.intro")), figure.to_html()]
+    hidden = int(summary["suppressed"].sum())
+    main = comparisons[comparisons["from_role"] == "baseline"]
+    if main.empty:
+        parts.append(_p(ctx.t("survey.trends.none")))
+    else:
+        pilot_rows = main[main["level"] == "pilot"]
+        table, count = _comparison_table(ctx, pilot_rows, labels, with_agency=False)
+        hidden += count
+        parts.append(frame_to_html(table, caption=ctx.t("survey.trends.table_caption",
+                                                        pilot=ctx.pilot_name)))
+        agency_rows = main[main["level"] == "agency"]
+        if len(agency_rows):
+            table, count = _comparison_table(ctx, agency_rows, labels, with_agency=True)
+            hidden += count
+            parts.append(_p(ctx.t("survey.trends.agency_intro", threshold=ctx.threshold)))
+            parts.append(frame_to_html(table, caption=ctx.t("survey.trends.agency_caption",
+                                                            pilot=ctx.pilot_name)))
+    parts.append(_note(ctx, hidden))
+    return "".join(parts)
+
+
+def _change_section(ctx: ReportContext, comparisons: pd.DataFrame, labels: _Labels) -> str:
+    rows = comparisons[(comparisons["from_role"] == "midterm") & (comparisons["to_role"] == "final")]
+    parts = [_h3(ctx, "survey.h.change_since_midterm")]
+    if rows.empty:
+        parts.append(_p(ctx.t("survey.change.none")))
+        return "".join(parts)
+    parts.append(_p(ctx.t("survey.change.intro")))
+    hidden = 0
+    for level, with_agency in (("pilot", False), ("agency", True)):
+        part = rows[rows["level"] == level]
+        if part.empty:
+            continue
+        table, count = _comparison_table(ctx, part, labels, with_agency=with_agency)
+        hidden += count
+        parts.append(frame_to_html(table, caption=ctx.t("survey.change.caption", pilot=ctx.pilot_name)))
+    parts.append(_note(ctx, hidden))
+    return "".join(parts)
+
+
+def _items_section(ctx: ReportContext, wave_responses, labels: _Labels, wave_text: str) -> str:
+    parts = [_h3(ctx, "survey.h.items"), _p(ctx.t("survey.items.intro", wave=wave_text))]
+    hidden = 0
+    items = ctx.data.items
+    for index in dict.fromkeys(items["index"]):
+        index_items = items[items["index"] == index]
+        distribution = survey.likert_distribution(
+            wave_responses, index_items, scales=ctx.data.scales, lang=ctx.lang, threshold=ctx.threshold,
+        )
+        hidden += int(distribution.drop_duplicates("item")["suppressed"].sum())
+        figure = likert_chart(
+            distribution, bar_labels=labels.items, lang=ctx.lang, threshold=ctx.threshold,
+            caption=ctx.t("survey.items.caption", index=labels.index(index), pilot=ctx.pilot_name,
+                          wave=wave_text),
+            table_caption=ctx.t("survey.items.table_caption", index=labels.index(index)),
+        )
+        parts.append(figure.to_html())
+    parts.append(_note(ctx, hidden))
+    return "".join(parts)
+
+
+def _reliability_section(ctx: ReportContext, wave_responses, labels: _Labels,
+                         wave_text: str) -> str:
+    table = survey.index_reliability(wave_responses, ctx.data.items, threshold=ctx.threshold)
+    note = ctx.t("suppressed_note", threshold=ctx.threshold)
+    rows, hidden = [], 0
+    for row in table.indices.itertuples(index=False):
+        if row.suppressed:
+            hidden += 1
+            rows.append([labels.index(row.index), note, ctx.number(row.k), "–", "–", "–"])
+            continue
+        raising = table.items[(table.items["index"] == row.index)
+                              & table.items["raises_alpha"].fillna(False).astype(bool)]
+        names = "; ".join(f"{item} {labels.items.get(item, '')}".strip() for item in raising["item"])
+        interval = "–" if pd.isna(row.ci_low) else ctx.t(
+            "survey.interval", low=ctx.number(row.ci_low, decimals=2),
+            high=ctx.number(row.ci_high, decimals=2))
+        rows.append([
+            labels.index(row.index),
+            ctx.number(row.n),
+            ctx.number(row.k),
+            ctx.number(row.alpha, decimals=2),
+            interval,
+            names or ctx.t("survey.none"),
+        ])
+    frame = pd.DataFrame(rows, columns=[
+        ctx.t("survey.col.index"), ctx.t("survey.col.n"), ctx.t("survey.col.k"),
+        ctx.t("survey.col.alpha"), ctx.t("survey.col.alpha_ci"),
+        ctx.t("survey.col.items_raising"),
+    ])
+    return "".join([
+        _h3(ctx, "survey.h.reliability"),
+        _p(ctx.t("survey.reliability.intro")),
+        frame_to_html(frame, caption=ctx.t("survey.reliability.caption", pilot=ctx.pilot_name,
+                                           wave=wave_text)),
+        _note(ctx, hidden),
+    ])
+
+
+def survey_chapter(ctx: ReportContext) -> HtmlBlock:
+    """The survey chapter of a pilot report, as HTML (without the ``<h2>``).
+
+    Parameters
+    ----------
+    ctx : ReportContext
+        The report's pilot, phase (``final`` adds the change since the midterm wave), language
+        and threshold; its data are cut off at the phase's date.
+
+    Returns
+    -------
+    evaluation.tables.HtmlBlock
+        ``<h3>`` sections: response rates; index trends (chart, tests per pilot and per
+        agency); in the final phase the change since midterm; the distribution of answers per
+        index (diverging bars with data tables) in the phase's wave; and the reliability of
+        every index in that wave. Suppressed groups appear as «færre enn N svar», with a note
+        per section.
+
+    Notes
+    -----
+    The phase's wave is the wave whose role is the phase (``midterm``/``final``) if it has
+    responses, otherwise the latest wave with responses. All p-values of the chapter form one
+    Holm family (one call to :func:`evaluation.survey.compare_waves`).
+    """
+    data, pilot, phase = ctx.data, ctx.pilot, ctx.phase
+    labels = _Labels(ctx)
+    responses = data.for_pilot("responses", pilot)
+    parts = [_p(ctx.t("survey.intro", threshold=ctx.threshold))]
+    if responses.empty:
+        parts.append(_p(ctx.t("survey.no_data", pilot=ctx.pilot_name)))
+        return HtmlBlock("".join(parts))
+
+    population = data.for_pilot("population", pilot)
+    if data.cutoff is not None:  # waves are years; a wave after the cut-off is not reported yet
+        population = population[population["wave"] <= data.cutoff.year]
+    parts.append(_response_section(ctx, population, responses, labels))
+
+    comparisons = survey.compare_waves(responses, data.items, ctx.programme.waves,
+                                       threshold=ctx.threshold)
+    parts.append(_trend_section(ctx, responses, labels, comparisons))
+    if phase == "final":
+        parts.append(_change_section(ctx, comparisons, labels))
+
+    phase_waves = [w for w, role in labels.roles.items() if role == phase
+                   and (responses["wave"] == w).any()]
+    wave = phase_waves[0] if phase_waves else max(responses["wave"])
+    wave_responses = responses[responses["wave"] == wave]
+    wave_text = labels.wave(wave)
+    parts.append(_items_section(ctx, wave_responses, labels, wave_text))
+    parts.append(_reliability_section(ctx, wave_responses, labels, wave_text))
+    return HtmlBlock("".join(parts))
+
+
+__all__ = ["survey_chapter"]

@@ -1,0 +1,198 @@
+"""Chapters of the cross-pilot synthesis report.
+
+The synthesis compares the four pilots in one phase: their size and data, their status against
+the national goals, the survey indices by pilot and wave, the interview themes they share, and
+the lessons the evaluators draw.
+"""
+
+from __future__ import annotations
+
+import html
+
+import pandas as pd
+
+from evaluation.goals import national_goal_rollup
+from evaluation.plots.synthesis import index_by_pilot_chart
+from evaluation.report.context import ReportContext
+from evaluation.tables import HtmlBlock, frame_to_html
+
+
+def _paragraph(text: str) -> str:
+    return f"<p>{html.escape(text)}</p>"
+
+
+def pilots_overview(ctx: ReportContext) -> HtmlBlock:
+    """One row per pilot: agencies, respondents and response rate in the phase's latest wave, interviews.
+
+    Parameters
+    ----------
+    ctx : ReportContext
+        The synthesis report's context (data cut to the phase).
+    """
+    from evaluation.survey import response_rates
+
+    data, programme = ctx.data, ctx.programme
+    latest = int(data.responses["wave"].max())
+    rates = response_rates(data.population, data.responses, by=("pilot", "wave"),
+                           threshold=ctx.threshold)
+    rates = rates[rates["wave"] == latest].set_index("pilot")
+    round_interviews = data.interviews[data.interviews["round"] == ctx.phase]
+    rows = []
+    for pilot in programme.pilot_ids:
+        rate = rates.loc[pilot] if pilot in rates.index else None
+        rows.append({
+            ctx.t("synthesis.pilot"): programme.pilot_name(pilot),
+            ctx.t("synthesis.agencies"): ctx.number((programme.agencies["pilot"] == pilot).sum()),
+            ctx.t("synthesis.sub_goals"): ctx.number((programme.sub_goals["pilot"] == pilot).sum()),
+            ctx.t("synthesis.respondents", wave=latest): "–" if rate is None else ctx.number(rate["responded"]),
+            ctx.t("synthesis.response_rate", wave=latest): "–" if rate is None else ctx.percent(rate["rate"]),
+            ctx.t("synthesis.interviews"): ctx.number((round_interviews["pilot"] == pilot).sum()),
+        })
+    return HtmlBlock(
+        _paragraph(ctx.t("synthesis.pilots_intro"))
+        + frame_to_html(pd.DataFrame(rows), caption=ctx.t("synthesis.pilots_caption"))
+    )
+
+
+def national_goals_text(ctx: ReportContext) -> HtmlBlock:
+    """A paragraph introducing the national goals (the matrix that follows lists them)."""
+    return HtmlBlock(_paragraph(ctx.t("synthesis.national_goals_intro")))
+
+
+def national_goals_matrix(ctx: ReportContext) -> HtmlBlock:
+    """The synthesis report's pilots × national goals status matrix, as HTML.
+
+    Parameters
+    ----------
+    ctx : ReportContext
+        The synthesis report's context; its goal attainment covers every pilot.
+
+    Returns
+    -------
+    evaluation.tables.HtmlBlock
+        An explanatory paragraph, a table of the national goals' texts, and the matrix: one row
+        per pilot and a last row across all pilots, one column per national goal; each cell
+        gives the roll-up of the evaluators' judged status and of the computed status
+        (:func:`evaluation.goals.status.national_goal_rollup`), or a dash where no sub-goal of the
+        pilot is linked to the goal.
+    """
+    programme = ctx.programme
+    result = ctx.attainment
+    links = programme.sub_goal_links
+    rollups = {}
+    for column in ("judged_status", "computed_status"):
+        per_pilot = national_goal_rollup(result.overview, links, status_column=column)
+        across = national_goal_rollup(result.overview, links, status_column=column,
+                                      across_pilots=True)
+        rollups[column] = {
+            **{(p, g): s for p, g, s in zip(per_pilot["pilot"], per_pilot["national_goal"],
+                                            per_pilot["status"])},
+            **{(None, g): s for g, s in zip(across["national_goal"], across["status"])},
+        }
+    goals = list(programme.national_goals["national_goal"])
+    rows = []
+    for pilot in [*programme.pilot_ids, None]:
+        name = ctx.t("goals.matrix.all") if pilot is None else programme.pilot_name(pilot)
+        row = {ctx.t("goals.col.pilot"): name}
+        for goal in goals:
+            judged = rollups["judged_status"].get((pilot, goal))
+            computed = rollups["computed_status"].get((pilot, goal))
+            row[goal] = ("–" if judged is None and computed is None else
+                         ctx.t("goals.matrix.cell", judged=ctx.status(judged),
+                               computed=ctx.status(computed)))
+        rows.append(row)
+    goal_table = pd.DataFrame({
+        ctx.t("goals.col.national_goal"): goals,
+        ctx.t("goals.col.national_goal_text"): [
+            ctx.pick(r, "text") for r in programme.national_goals.to_dict("records")],
+    })
+    phase_label = ctx.t(f"phase.{ctx.phase}")
+    parts = [
+        _paragraph(ctx.t("goals.matrix.intro")),
+        frame_to_html(goal_table, caption=ctx.t("goals.matrix.goals_caption")),
+        frame_to_html(pd.DataFrame(rows),
+                      caption=ctx.t("goals.matrix.caption", phase=phase_label),
+                      numeric_columns=()),
+    ]
+    return HtmlBlock("".join(parts))
+
+
+def index_comparison(ctx: ReportContext) -> HtmlBlock:
+    """Mean index score by pilot and wave: a small-multiples chart and its table.
+
+    Means are of respondents' index scores (:func:`evaluation.survey.index_scores`); groups
+    below the anonymity threshold are suppressed by :func:`evaluation.survey.index_summary`.
+    The chart is :func:`evaluation.plots.synthesis.index_by_pilot_chart`.
+
+    Returns
+    -------
+    HtmlBlock
+        An explanatory paragraph and the figure (with alt text and data table).
+    """
+    from evaluation.survey import index_summary
+
+    programme = ctx.programme
+    summary = index_summary(ctx.data.responses, ctx.data.items, by=("pilot", "wave"),
+                            threshold=ctx.threshold)
+    figure = index_by_pilot_chart(
+        summary,
+        index_labels={r["index"]: ctx.pick(r, "label")
+                      for r in programme.survey_indices.to_dict("records")},
+        pilot_labels={pilot: programme.pilot_name(pilot) for pilot in programme.pilot_ids},
+        lang=ctx.lang, threshold=ctx.threshold)
+    return HtmlBlock(_paragraph(ctx.t("synthesis.index_intro")) + figure.to_html())
+
+
+def common_themes(ctx: ReportContext) -> HtmlBlock:
+    """Share of each pilot's interviews in the phase's round that mention each theme, and the net tone.
+
+    Uses :func:`evaluation.interviews.code_frequencies` (themes, by pilot) and
+    :func:`evaluation.interviews.assessment_balance` (net score per theme over all pilots).
+    """
+    from evaluation.interviews import assessment_balance, code_frequencies
+
+    data, programme = ctx.data, ctx.programme
+    interviews = data.interviews[data.interviews["round"] == ctx.phase]
+    segments = data.segments[data.segments["interview_id"].isin(interviews["interview_id"])]
+    frequencies = code_frequencies(segments, interviews, by="pilot", level="theme",
+                                   codebook=data.codebook, threshold=ctx.threshold)
+    balance = assessment_balance(segments, level="theme", codebook=data.codebook, threshold=ctx.threshold)
+    labels = {r["theme"]: ctx.pick(r, "label") for r in programme.interview_themes.to_dict("records")}
+    net = balance.set_index("theme")["net_score"] if "net_score" in balance.columns else pd.Series(dtype=float)
+    rows = []
+    for theme in programme.interview_themes["theme"]:
+        row = {ctx.t("synthesis.theme"): labels[theme]}
+        for pilot in programme.pilot_ids:
+            cell = frequencies[(frequencies["pilot"] == pilot) & (frequencies["theme"] == theme)]
+            value = cell["share"].iloc[0] if len(cell) else None
+            row[programme.pilot_name(pilot)] = (ctx.t("suppressed_mark") if len(cell) and cell["suppressed"].iloc[0]
+                                                else ctx.percent(value))
+        row[ctx.t("synthesis.net_score")] = ctx.number(net.get(theme), decimals=2)
+        rows.append(row)
+    return HtmlBlock(
+        _paragraph(ctx.t("synthesis.themes_intro"))
+        + frame_to_html(pd.DataFrame(rows), caption=ctx.t("synthesis.themes_caption"))
+        + f'<p class="note">{html.escape(ctx.t("synthesis.net_score_note"))}</p>'
+    )
+
+
+def lessons_across_pilots(ctx: ReportContext) -> HtmlBlock:
+    """The evaluators' recommendations and weaknesses, pilot by pilot, for learning across pilots."""
+    programme = ctx.programme
+    rows = []
+    for pilot in programme.pilot_ids:
+        content = ctx.narrative(pilot)
+        rows.append({
+            ctx.t("synthesis.pilot"): programme.pilot_name(pilot),
+            ctx.t("assessment.strengths"): "; ".join(map(str, content.get("strengths") or [])) or "–",
+            ctx.t("assessment.weaknesses"): "; ".join(map(str, content.get("weaknesses") or [])) or "–",
+            ctx.t("assessment.recommendations"): "; ".join(map(str, content.get("recommendations") or [])) or "–",
+        })
+    return HtmlBlock(
+        _paragraph(ctx.t("synthesis.lessons_intro"))
+        + frame_to_html(pd.DataFrame(rows), caption=ctx.t("synthesis.lessons_caption"))
+    )
+
+
+__all__ = ["common_themes", "index_comparison", "lessons_across_pilots", "national_goals_matrix",
+           "national_goals_text", "pilots_overview"]

@@ -1,0 +1,181 @@
+"""The report context: what one report is about, bound once and handed to every chapter.
+
+A notebook opens a report with :func:`open_report` and passes the :class:`ReportContext` it
+returns to the frame (:mod:`evaluation.report.frame`) and to every chapter
+(:mod:`evaluation.report.chapters`). The context carries the data cut to the phase, the pilot,
+the phase, the language and the anonymity threshold, and formats text, numbers and dates in its
+language, so no chapter passes a language or a threshold by hand.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from functools import cached_property
+from pathlib import Path
+
+from evaluation.contract import DEMO_DATA_DIR, EvaluationData, load_data
+from evaluation.errors import EvaluationError
+from evaluation.i18n import check_language, format_date, format_number, format_percent, pick, t
+from evaluation.plots.base import STATUS_STYLE
+
+
+@dataclass(frozen=True)
+class ReportContext:
+    """What a report is about, and how it speaks to its reader.
+
+    Attributes
+    ----------
+    data : EvaluationData
+        The data, cut to the phase.
+    pilot : str or None
+        Pilot id, or ``None`` for the cross-pilot synthesis.
+    phase : str
+        Phase id.
+    lang : str
+        ``nb`` or ``en``.
+    parameters : dict
+        The notebook's parameters, for the provenance appendix.
+    started : datetime
+        When the report run started (UTC), for the provenance appendix.
+    threshold : int
+        The programme's anonymity threshold (set from the data, not passed).
+
+    Raises
+    ------
+    EvaluationError
+        For an unknown language, pilot or phase, or data cut to another phase.
+
+    Examples
+    --------
+    >>> from evaluation.contract import load_data
+    >>> ctx = ReportContext(load_data(phase="midterm"), pilot="stad", phase="midterm")
+    >>> ctx.threshold, ctx.number(1234.5, decimals=1), ctx.t("status.on_track")
+    (5, '1\\xa0234,5', 'I rute')
+    """
+
+    data: EvaluationData = field(repr=False)
+    pilot: str | None
+    phase: str
+    lang: str = "nb"
+    parameters: dict = field(default_factory=dict)
+    started: dt.datetime = field(default_factory=lambda: dt.datetime.now(dt.timezone.utc))
+    threshold: int = field(init=False)
+
+    def __post_init__(self) -> None:
+        check_language(self.lang)
+        programme = self.data.programme
+        if self.pilot is not None and self.pilot not in programme.pilot_ids:
+            raise EvaluationError(
+                f"unknown pilot {self.pilot!r}; expected one of {', '.join(programme.pilot_ids)}"
+            )
+        if self.phase not in programme.cutoffs:
+            raise EvaluationError(
+                f"unknown phase {self.phase!r}; expected one of {', '.join(programme.cutoffs)}"
+            )
+        if self.data.phase is not None and self.data.phase != self.phase:
+            raise EvaluationError(
+                f"the data are cut to phase {self.data.phase!r}, not to {self.phase!r}"
+            )
+        object.__setattr__(self, "threshold", int(programme.anonymity_threshold))
+
+    # ----------------------------------------------------------------------------- the subject
+    @property
+    def programme(self):
+        """The programme configuration."""
+        return self.data.programme
+
+    @property
+    def pilot_name(self) -> str:
+        """The pilot's display name (or the programme's for the synthesis)."""
+        if self.pilot is None:
+            return self.programme.name_nb if self.lang == "nb" else self.programme.name_en
+        return self.programme.pilot_name(self.pilot)
+
+    @cached_property
+    def attainment(self):
+        """Goal attainment of the report's pilot (all pilots for the synthesis) in its phase.
+
+        :func:`evaluation.goals.goal_attainment`, computed once per report and shared by the
+        chapters that show it.
+        """
+        from evaluation.goals import goal_attainment
+
+        pilots = None if self.pilot is None else [self.pilot]
+        return goal_attainment(self.data, phase=self.phase, threshold=self.threshold,
+                               pilots=pilots)
+
+    def narrative(self, pilot: str | None = None) -> dict:
+        """The evaluators' narrative of a pilot (the report's by default) in the phase.
+
+        ``narratives/<pilot>-<phase>.yaml`` in the report's language, bokmål when that is
+        missing; an empty dict when there is none.
+        """
+        content = self.data.narratives.get((pilot or self.pilot, self.phase)) or {}
+        return content.get(self.lang) or content.get("nb") or {}
+
+    # ------------------------------------------------------------------ text in the language
+    def t(self, key: str, **values: object) -> str:
+        """Translate ``key`` into the report's language (:func:`evaluation.i18n.t`)."""
+        return t(key, self.lang, **values)
+
+    def number(self, value, *, decimals: int = 0) -> str:
+        """A number for the reader (:func:`evaluation.i18n.format_number`)."""
+        return format_number(value, self.lang, decimals=decimals)
+
+    def percent(self, share, *, decimals: int = 0) -> str:
+        """A share in [0, 1] as a percentage (:func:`evaluation.i18n.format_percent`)."""
+        return format_percent(share, self.lang, decimals=decimals)
+
+    def date(self, value) -> str:
+        """A date for the reader (:func:`evaluation.i18n.format_date`)."""
+        return format_date(value, self.lang)
+
+    def pick(self, record: dict, field_name: str) -> str:
+        """A data record's own text in the language (:func:`evaluation.i18n.pick`)."""
+        return pick(record, field_name, self.lang)
+
+    def status(self, status: object) -> str:
+        """A status as text plus symbol, so colour never carries the meaning alone; else "–"."""
+        if not isinstance(status, str) or status not in STATUS_STYLE:
+            return "–"
+        return f"{self.t('status.' + status)} {STATUS_STYLE[status]['symbol']}"
+
+
+def open_report(
+    data_dir: str | Path | None = None, *, pilot: str | None, phase: str, lang: str = "nb"
+) -> ReportContext:
+    """Validate and load the data for one report.
+
+    Parameters
+    ----------
+    data_dir : str or Path, optional
+        Data folder; the bundled demo data when ``None`` or empty.
+    pilot : str or None
+        Pilot id; ``None`` (or ``"all"``) for the synthesis report.
+    phase : str
+        ``midterm`` or ``final`` (a phase of ``programme.yaml``).
+    lang : {"nb", "en"}
+        Language of the report.
+
+    Returns
+    -------
+    ReportContext
+
+    Raises
+    ------
+    DataContractError
+        If the data break the contract.
+    EvaluationError
+        If the pilot or language is unknown.
+    """
+    check_language(lang)
+    data = load_data(data_dir or DEMO_DATA_DIR, phase=phase)
+    if pilot in ("", "all"):
+        pilot = None
+    parameters = {"pilot": pilot or "all", "phase": phase, "lang": lang,
+                  "data_dir": str(Path(data_dir or DEMO_DATA_DIR))}
+    return ReportContext(data=data, pilot=pilot, phase=phase, lang=lang, parameters=parameters)
+
+
+__all__ = ["ReportContext", "open_report"]

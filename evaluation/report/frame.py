@@ -1,0 +1,156 @@
+"""The report's frame: title, chapter headings, about the pilot, data and method, provenance.
+
+Everything a reader sees is built here and in :mod:`evaluation.report.chapters`, in the package,
+from the translation table, so the notebooks stay thin and the same in both languages.
+"""
+
+from __future__ import annotations
+
+import html
+import platform
+from importlib import metadata
+from pathlib import Path
+
+import pandas as pd
+
+from evaluation.files import file_sha256
+from evaluation.report.context import ReportContext
+from evaluation.tables import HtmlBlock, anchor_id, frame_to_html
+
+PACKAGES_IN_PROVENANCE = ("pandas", "numpy", "scipy", "matplotlib", "papermill", "nbconvert", "pyyaml")
+
+
+def chapter_heading(ctx: ReportContext, key: str) -> HtmlBlock:
+    """The ``<h2>`` heading of a chapter, with an anchor for the table of contents."""
+    return HtmlBlock(f'<h2 id="{anchor_id(key)}">{html.escape(ctx.t("chapter." + key))}</h2>')
+
+
+def title_block(ctx: ReportContext) -> HtmlBlock:
+    """The report's title (``<h1>``) and a line with phase, cut-off date and programme."""
+    cutoff = ctx.date(ctx.data.cutoff)
+    phase_name = ctx.t(f"phase.{ctx.phase}")
+    if ctx.pilot is None:
+        title = ctx.t("title.synthesis", phase=phase_name)
+    else:
+        title = ctx.t("title.pilot", phase=phase_name, pilot=ctx.pilot_name)
+    subtitle = ctx.t("title.subtitle", programme=ctx.t("programme_name"), cutoff=cutoff)
+    return HtmlBlock(
+        f'<h1 id="top">{html.escape(title)}</h1>'
+        f'<p class="subtitle">{html.escape(subtitle)}</p>'
+    )
+
+
+def about_pilot(ctx: ReportContext) -> HtmlBlock:
+    """The pilot's municipality, agencies and sub-goals with their national goals."""
+    programme = ctx.programme
+    pilot_row = programme.pilots.set_index("pilot").loc[ctx.pilot]
+    agencies = programme.agencies[programme.agencies["pilot"] == ctx.pilot]
+    agency_names = [ctx.pick(row, "name") for row in agencies.to_dict("records")]
+    parts = [
+        f"<p>{html.escape(ctx.t('about.intro', pilot=ctx.pilot_name, number=pilot_row['municipality_number'], count=len(agency_names)))}</p>",
+        f"<h3 id=\"agencies\">{html.escape(ctx.t('about.agencies'))}</h3><ul>",
+        *[f"<li>{html.escape(name)}</li>" for name in agency_names],
+        "</ul>",
+    ]
+    goals = programme.sub_goals[programme.sub_goals["pilot"] == ctx.pilot]
+    links = programme.sub_goal_links[(programme.sub_goal_links["pilot"] == ctx.pilot)
+                                     & (programme.sub_goal_links["kind"] == "national_goal")]
+    national = links.groupby("sub_goal")["target"].agg(lambda s: ", ".join(s))
+    table = pd.DataFrame({
+        ctx.t("about.sub_goal"): goals["sub_goal"],
+        ctx.t("about.sub_goal_text"): [ctx.pick(r, "text") for r in goals.to_dict("records")],
+        ctx.t("about.national_goals"): [national.get(g, "") for g in goals["sub_goal"]],
+    })
+    parts.append(f"<h3 id=\"sub-goals\">{html.escape(ctx.t('about.sub_goals'))}</h3>")
+    parts.append(frame_to_html(table, caption=ctx.t("about.sub_goals_caption", pilot=ctx.pilot_name)))
+    national_goals = programme.national_goals
+    parts.append(frame_to_html(pd.DataFrame({
+        ctx.t("about.national_goal"): national_goals["national_goal"],
+        ctx.t("about.national_goal_text"): [ctx.pick(r, "text") for r in national_goals.to_dict("records")],
+    }), caption=ctx.t("about.national_goals_caption")))
+    return HtmlBlock("".join(parts))
+
+
+def _wave_label(ctx: ReportContext, wave: int) -> str:
+    role = ctx.programme.wave_role(wave)
+    return f"{wave} ({ctx.t('wave.' + role).lower()})"
+
+
+def _response_rate_rows(ctx: ReportContext) -> list[dict]:
+    """Invited, responded and response rate per wave, of the pilot (or all pilots)."""
+    from evaluation.survey import response_rates
+
+    data = ctx.data
+    population = data.population if ctx.pilot is None else data.population[data.population["pilot"] == ctx.pilot]
+    responses = data.responses if ctx.pilot is None else data.for_pilot("responses", ctx.pilot)
+    rates = response_rates(population, responses, by=("pilot", "wave"), threshold=ctx.threshold)
+    rows = []
+    for row in rates.groupby("wave", as_index=False)[["invited", "responded"]].sum().to_dict("records"):
+        rows.append({
+            ctx.t("method.wave"): _wave_label(ctx, row["wave"]),
+            ctx.t("method.invited"): ctx.number(row["invited"]),
+            ctx.t("method.responded"): ctx.number(row["responded"]),
+            ctx.t("method.rate"): ctx.percent(row["responded"] / row["invited"]),
+        })
+    return rows
+
+
+def data_and_method(ctx: ReportContext) -> HtmlBlock:
+    """Sources, numbers of respondents and interviews, response rates and the anonymity rule."""
+    data = ctx.data
+    parts = [f"<p>{html.escape(ctx.t('method.intro', cutoff=ctx.date(data.cutoff)))}</p>"]
+    parts.append(f"<h3 id=\"response-rates\">{html.escape(ctx.t('method.response_rates'))}</h3>")
+    parts.append(frame_to_html(pd.DataFrame(_response_rate_rows(ctx)),
+                               caption=ctx.t("method.response_rates_caption", pilot=ctx.pilot_name)))
+    interviews = data.interviews if ctx.pilot is None else data.interviews[data.interviews["pilot"] == ctx.pilot]
+    counts = interviews.groupby(["round", "stakeholder_group"]).size()
+    rows = []
+    for (round_id, group), count in counts.items():
+        rows.append({
+            ctx.t("method.stakeholder_group"): ctx.t(f"stakeholder.{group}"),
+            ctx.t("method.round"): ctx.t(f"phase.{round_id}"),
+            ctx.t("method.interviews"): ctx.number(count),
+        })
+    parts.append(f"<h3 id=\"interview-sources\">{html.escape(ctx.t('method.interviews_heading'))}</h3>")
+    parts.append(frame_to_html(pd.DataFrame(rows, columns=[ctx.t("method.stakeholder_group"),
+                                                            ctx.t("method.round"),
+                                                            ctx.t("method.interviews")]),
+                               caption=ctx.t("method.interviews_caption", total=len(interviews))))
+    parts.append(f"<h3 id=\"anonymity\">{html.escape(ctx.t('method.anonymity_heading'))}</h3>")
+    parts.append(f"<p>{html.escape(ctx.t('method.anonymity', threshold=ctx.threshold))}</p>")
+    return HtmlBlock("".join(parts))
+
+
+def provenance(ctx: ReportContext) -> HtmlBlock:
+    """Appendix: each input file with its SHA-256, package versions, parameters, cut-off, run time."""
+    data = ctx.data
+    rows = []
+    for path in data.input_files:
+        path = Path(path)
+        try:
+            relative = path.relative_to(data.data_dir)
+        except ValueError:
+            relative = path
+        rows.append({ctx.t("provenance.file"): str(relative), "SHA-256": file_sha256(path)})
+    versions = [{ctx.t("provenance.package"): "python", ctx.t("provenance.version"): platform.python_version()}]
+    for name in ("statens-hus-evaluation", *PACKAGES_IN_PROVENANCE):
+        try:
+            version = metadata.version(name)
+        except metadata.PackageNotFoundError:
+            version = "–"
+        versions.append({ctx.t("provenance.package"): name, ctx.t("provenance.version"): version})
+    parameters = pd.DataFrame({
+        ctx.t("provenance.parameter"): list(ctx.parameters) + [ctx.t("provenance.cutoff"), ctx.t("provenance.run_time")],
+        ctx.t("provenance.value"): [str(v) for v in ctx.parameters.values()]
+        + [data.cutoff.isoformat(), ctx.started.strftime("%Y-%m-%d %H:%M:%S UTC")],
+    })
+    return HtmlBlock(
+        f"<p>{html.escape(ctx.t('provenance.intro'))}</p>"
+        + frame_to_html(parameters, caption=ctx.t("provenance.parameters_caption"))
+        + frame_to_html(pd.DataFrame(rows), caption=ctx.t("provenance.files_caption"))
+        + frame_to_html(pd.DataFrame(versions), caption=ctx.t("provenance.packages_caption"))
+    )
+
+
+__all__ = ["PACKAGES_IN_PROVENANCE", "about_pilot", "chapter_heading", "data_and_method",
+           "provenance", "title_block"]
