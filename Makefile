@@ -1,13 +1,15 @@
 # The project's front door. On a fresh machine (Python 3.11+ and make):
 #   make reports   set up .venv, register the kernel, render every report from the demo data
-#   make test      set up .venv, register the kernel, run the test suite
+#   make test      set up .venv, register the kernel, lint, run the whole test suite
+#   make test-fast the tests that execute no notebook and open no browser (under a minute)
+#   make lint      ruff over the package, tests, benchmarks and scripts
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 KERNEL := statens-hus-eval
 STAMP := $(VENV)/.installed
 
-.PHONY: reports test setup kernel validate bench lint clean browser-deps
+.PHONY: reports test test-fast setup kernel validate bench lint clean browser-deps
 
 setup: $(STAMP) kernel
 
@@ -31,6 +33,15 @@ validate: setup
 
 test: setup browser-deps
 	$(BIN)/python -m pytest
+
+# Everything but the tests marked `notebook` (they execute notebooks or start kernels) and
+# `browser` (headless Chromium): the quick loop while working on the package.
+test-fast: setup
+	$(BIN)/python -m pytest -m "not notebook and not browser"
+
+# The rules are in pyproject.toml ([tool.ruff]).
+lint: setup
+	$(BIN)/ruff check evaluation tests benchmarks scripts
 
 # Debian's Chromium for the browser and accessibility tests (tests/test_browser.py); Playwright
 # drives it and never downloads a browser of its own. CI runs as root.

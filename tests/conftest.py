@@ -42,3 +42,10 @@ def demo_reports(tmp_path_factory) -> Path:
                                  "--out", str(out), *extra], capture_output=True, text=True)
         assert result.returncode == 0, f"render {extra} failed:\n{result.stdout}\n{result.stderr[-4000:]}"
     return out
+
+
+def pytest_collection_modifyitems(items):
+    """A test that reads the rendered demo reports executes notebooks, whatever its module."""
+    for item in items:
+        if "demo_reports" in getattr(item, "fixturenames", ()):
+            item.add_marker(pytest.mark.notebook)

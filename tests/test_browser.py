@@ -28,7 +28,7 @@ from playwright.sync_api import sync_playwright
 
 from conftest import DEMO
 
-pytestmark = pytest.mark.slow
+pytestmark = [pytest.mark.browser, pytest.mark.notebook]
 
 IN_CI = os.environ.get("CI", "").strip().lower() == "true"
 

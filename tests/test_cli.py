@@ -85,7 +85,7 @@ def test_validate_accepts_the_demo_data():
     assert "valid" in result.stdout and "stad" in result.stdout
 
 
-@pytest.mark.slow
+@pytest.mark.notebook
 @pytest.mark.parametrize("breakage", ["duplicate_respondent", "unknown_agency"])
 def test_bad_data_makes_validate_and_render_exit_1_and_write_nothing(demo_copy, tmp_path, breakage):
     path = demo_copy / "survey/responses.csv"
@@ -139,7 +139,7 @@ def test_importing_the_command_line_and_the_renderer_loads_no_heavy_library():
 # --------------------------------------------------------------------------------------------
 
 
-@pytest.mark.slow
+@pytest.mark.notebook
 def test_a_cli_rerun_with_nothing_changed_renders_nothing_without_loading_pandas(demo_reports, tmp_path):
     data, out = copy_of(demo_reports, tmp_path)
     page = (out / "midterm/stad.html").read_bytes()
@@ -153,7 +153,7 @@ def test_a_cli_rerun_with_nothing_changed_renders_nothing_without_loading_pandas
     assert (out / "midterm/stad.html").read_bytes() == page  # its provenance is the first run's
 
 
-@pytest.mark.slow
+@pytest.mark.notebook
 def test_changed_data_are_validated_again_and_invalid_data_leave_the_reports_alone(demo_reports, tmp_path):
     data, out = copy_of(demo_reports, tmp_path)
     page = (out / "midterm/stad.html").read_bytes()

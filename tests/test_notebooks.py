@@ -11,7 +11,7 @@ import pytest
 
 from conftest import REPO
 
-pytestmark = pytest.mark.slow
+pytestmark = pytest.mark.notebook
 
 
 def test_papermill_runs_the_notebook_without_the_wrapper(tmp_path):

@@ -21,7 +21,7 @@ import pytest
 
 from conftest import read_lines, write_lines
 
-pytestmark = pytest.mark.slow
+pytestmark = pytest.mark.notebook
 
 CANARY_ID = "r-canary42"
 CANARY_NAME = "Kari Nordmann"

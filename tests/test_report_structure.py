@@ -15,7 +15,7 @@ import pytest
 
 from conftest import DEMO
 
-pytestmark = pytest.mark.slow
+pytestmark = pytest.mark.notebook
 
 NBCONVERT_PLACEHOLDER = "No description has been provided for this image"
 

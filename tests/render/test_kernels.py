@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+import pytest
+
 from pathlib import Path
 
 from evaluation import KERNEL_NAME
 from evaluation.render.kernels import WarmKernels, kernel_manager_class
 
 from .helpers import PROBE_PRELOADED, notebook, run_notebook
+
+pytestmark = pytest.mark.notebook  # starts real kernels
 
 
 def test_kernels_talk_over_ipc_and_print_no_tcp_warning(tmp_path, capfd):

@@ -52,7 +52,7 @@ def serial(tmp_path_factory) -> Path:
     return out
 
 
-@pytest.mark.slow
+@pytest.mark.notebook
 @pytest.mark.parametrize("job", JOBS, ids=lambda job: job.name)
 def test_parallel_warm_render_gives_the_same_html_as_a_serial_fresh_run(demo_reports, serial, job):
     parallel = job.html_path(demo_reports).read_text(encoding="utf-8")
@@ -61,7 +61,7 @@ def test_parallel_warm_render_gives_the_same_html_as_a_serial_fresh_run(demo_rep
     assert without_run_time(parallel) == without_run_time(reference)
 
 
-@pytest.mark.slow
+@pytest.mark.notebook
 @pytest.mark.parametrize("job", JOBS, ids=lambda job: job.name)
 def test_parallel_warm_render_gives_the_same_notebook_outputs_as_a_serial_fresh_run(demo_reports, serial, job):
     def outputs(path: Path) -> list:
@@ -108,7 +108,7 @@ def failed_run(tmp_path_factory):
     return {"summary": summary, "lines": lines, "out": out, "notebooks": notebooks}
 
 
-@pytest.mark.slow
+@pytest.mark.notebook
 def test_a_failing_pilot_does_not_stop_the_others(failed_run):
     summary, out = failed_run["summary"], failed_run["out"]
     assert [r.job.name for r in summary.failures] == ["midterm/narvik"]
@@ -130,7 +130,7 @@ def test_a_failing_pilot_does_not_stop_the_others(failed_run):
     assert sorted(manifest["reports"]) == ["midterm/stad"]
 
 
-@pytest.mark.slow
+@pytest.mark.notebook
 def test_progress_shows_one_line_per_report_with_its_time(failed_run):
     lines = failed_run["lines"]
     assert len(lines) == len(FAILING)
@@ -140,7 +140,7 @@ def test_progress_shows_one_line_per_report_with_its_time(failed_run):
     assert any("narvik" in line and "FAILED" in line for line in lines)
 
 
-@pytest.mark.slow
+@pytest.mark.notebook
 def test_the_index_is_written_after_every_report_and_lists_only_good_ones(failed_run):
     out = failed_run["out"]
     index = (out / "index.html").stat().st_mtime_ns
@@ -149,7 +149,7 @@ def test_the_index_is_written_after_every_report_and_lists_only_good_ones(failed
     assert 'href="midterm/stad.html"' in page and "narvik.html" not in page
 
 
-@pytest.mark.slow
+@pytest.mark.notebook
 def test_an_earlier_good_report_survives_a_failed_rerun(demo_reports, failed_run, tmp_path):
     out = tmp_path / "reports"
     shutil.copytree(demo_reports, out)
@@ -223,7 +223,7 @@ def names(reports) -> set:
     return {report.job.name for report in reports}
 
 
-@pytest.mark.slow
+@pytest.mark.notebook
 def test_reports_are_rerendered_exactly_when_what_they_read_changes(demo_copy, notebooks, tmp_path):
     out = tmp_path / "out"
     first = render(demo_copy, out, notebooks)
@@ -260,7 +260,7 @@ def test_reports_are_rerendered_exactly_when_what_they_read_changes(demo_copy, n
     assert names(render(demo_copy, out, notebooks).rendered) == ALL
 
 
-@pytest.mark.slow
+@pytest.mark.notebook
 def test_a_changed_notebook_rerenders_its_reports_and_force_renders_all(demo_copy, notebooks, tmp_path):
     out = tmp_path / "out"
     render(demo_copy, out, notebooks)
@@ -273,7 +273,7 @@ def test_a_changed_notebook_rerenders_its_reports_and_force_renders_all(demo_cop
     assert names(forced.rendered) == ALL and {r.reason for r in forced.rendered} == {"forced"}
 
 
-@pytest.mark.slow
+@pytest.mark.notebook
 def test_the_manifest_records_each_file_a_report_read_and_ignores_files_it_did_not(demo_copy, notebooks, tmp_path):
     out = tmp_path / "out"
     render(demo_copy, out, notebooks)

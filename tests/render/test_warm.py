@@ -16,6 +16,8 @@ from evaluation.render.warm import NEVER_PRELOAD, WARM_PRELOAD, preload_modules
 
 from .helpers import PROBE_PRELOADED, notebook, run_notebook
 
+pytestmark = pytest.mark.notebook  # starts real kernels
+
 
 POLLUTER = """\
 import os, sys, warnings
