@@ -156,9 +156,11 @@ def escape(value: object) -> Markup:
 def environment():
     """The Jinja2 environment of the reports (built once).
 
-    Autoescaping is on for every template, with :func:`escape` applied to every expression
-    (``finalize``) so the escaping rule is the one of :func:`html.escape`; an undefined variable
-    is an error (``StrictUndefined``); block tags leave no blank lines behind.
+    It renders the fragments here and the pages of :mod:`evaluation.render.page` (the report page,
+    its table of contents and the index), so there is one escaping configuration. Autoescaping is
+    on for every template, with :func:`escape` applied to every expression (``finalize``) so the
+    escaping rule is the one of :func:`html.escape`; an undefined variable is an error
+    (``StrictUndefined``); block tags leave no blank lines behind; a page keeps its final newline.
     """
     import jinja2
 
@@ -169,6 +171,7 @@ def environment():
         undefined=jinja2.StrictUndefined,
         trim_blocks=True,
         lstrip_blocks=True,
+        keep_trailing_newline=True,
     )
 
 
