@@ -69,27 +69,38 @@ class Heading:
 class HtmlBlock(str):
     """Trusted HTML: a fragment of a report, and the headings it contains.
 
-    An :class:`HtmlBlock` is markup that the package made, normally by rendering a template. It
-    follows markupsafe's ``__html__`` protocol, so Jinja2 templates, :class:`markupsafe.Markup`
-    and :func:`join` insert it as it is, while a plain ``str`` put in the same places is escaped.
-    Combine blocks with :func:`join` (which keeps the headings); ``+`` is plain string
-    concatenation and gives a plain, untrusted ``str``.
+    An :class:`HtmlBlock` is markup that this module made by rendering a template. It follows
+    markupsafe's ``__html__`` protocol, so Jinja2 templates, :class:`markupsafe.Markup` and
+    :func:`join` insert it as it is, while a plain ``str`` put in the same places is escaped.
 
     Parameters
     ----------
-    markup : str
-        The HTML. It is trusted as it is: pass only markup made by this module's templates.
-    headings : iterable of Heading
-        The headings made by :func:`heading` inside ``markup``, in document order.
+    text : str or object with ``__html__``
+        Text, escaped like any other text: ``HtmlBlock("<b>")`` is ``&lt;b&gt;``. Trusted markup
+        (another block, :class:`markupsafe.Markup`) is kept as it is, and a block keeps its
+        headings. There is no public way to trust a hand-made string: markup comes from
+        :func:`render_fragment` and the fragment functions, and is combined with :func:`join`.
 
     Notes
     -----
+    ``+`` combines like :func:`join`: ``block + other`` and ``other + block`` are blocks whose
+    headings are those of both sides, with a plain ``str`` side escaped (as
+    :class:`markupsafe.Markup` does). Other ``str`` methods (``"".join``, ``replace``, slicing)
+    give a plain ``str``, which is untrusted and escaped wherever it goes next.
+
     Displayed in a notebook, a block with headings returns them as output metadata:
     ``_repr_html_`` gives ``(markup, {"headings": [[level, anchor, text], ...]})``, which
     IPython stores as ``output.metadata["text/html"]["headings"]``.
     """
 
-    def __new__(cls, markup: str = "", headings: Iterable[Heading] = ()) -> HtmlBlock:
+    def __new__(cls, text: object = "") -> HtmlBlock:
+        if isinstance(text, HtmlBlock):
+            return cls._trusted(text.markup, text.headings)
+        return cls._trusted(escape(text), ())
+
+    @classmethod
+    def _trusted(cls, markup: str, headings: Iterable[Heading] = ()) -> HtmlBlock:
+        """A block of ``markup`` as it is; for this module's templates only."""
         block = super().__new__(cls, markup)
         block._headings = tuple(headings)
         return block
@@ -107,8 +118,22 @@ class HtmlBlock(str):
     def __html__(self) -> str:
         return self.markup
 
+    def __add__(self, other: object) -> HtmlBlock:
+        if not isinstance(other, str) and not hasattr(other, "__html__"):
+            return NotImplemented
+        return join(self, other)
+
+    def __radd__(self, other: object) -> HtmlBlock:
+        if not isinstance(other, str) and not hasattr(other, "__html__"):
+            return NotImplemented
+        return join(other, self)
+
+    def __reduce__(self):
+        # copy and pickle rebuild the block as trusted markup instead of escaping it again
+        return HtmlBlock._trusted, (self.markup, self._headings)
+
     def __repr__(self) -> str:
-        return f"HtmlBlock({self.markup!r}, headings={self._headings!r})"
+        return f"<HtmlBlock {self.markup!r} headings={self._headings!r}>"
 
     def _repr_html_(self) -> str | tuple[str, dict]:
         if not self._headings:
@@ -131,9 +156,11 @@ def escape(value: object) -> Markup:
 def environment():
     """The Jinja2 environment of the reports (built once).
 
-    Autoescaping is on for every template, with :func:`escape` applied to every expression
-    (``finalize``) so the escaping rule is the one of :func:`html.escape`; an undefined variable
-    is an error (``StrictUndefined``); block tags leave no blank lines behind.
+    It renders the fragments here and the pages of :mod:`evaluation.render.page` (the report page,
+    its table of contents and the index), so there is one escaping configuration. Autoescaping is
+    on for every template, with :func:`escape` applied to every expression (``finalize``) so the
+    escaping rule is the one of :func:`html.escape`; an undefined variable is an error
+    (``StrictUndefined``); block tags leave no blank lines behind; a page keeps its final newline.
     """
     import jinja2
 
@@ -144,6 +171,7 @@ def environment():
         undefined=jinja2.StrictUndefined,
         trim_blocks=True,
         lstrip_blocks=True,
+        keep_trailing_newline=True,
     )
 
 
@@ -160,7 +188,7 @@ def render_fragment(macro: str, /, *, headings: Iterable[Heading] = (), **argume
         The macro's arguments, passed by keyword. Text is escaped by the template.
     """
     module = environment().get_template(FRAGMENTS).module
-    return HtmlBlock(getattr(module, macro)(**arguments), headings)
+    return HtmlBlock._trusted(getattr(module, macro)(**arguments), headings)
 
 
 def anchor_id(key: str) -> str:
@@ -246,7 +274,7 @@ def join(*parts: HtmlBlock | Markup | str) -> HtmlBlock:
         markup.append(escape(part))
         if isinstance(part, HtmlBlock):
             headings.extend(part.headings)
-    return HtmlBlock("".join(markup), headings)
+    return HtmlBlock._trusted("".join(markup), headings)
 
 
 __all__ = [

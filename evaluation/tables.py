@@ -12,11 +12,6 @@ import pandas as pd
 
 from evaluation.html import HtmlBlock, render_fragment
 
-# The chapters and evaluation.report still import these from here; when they are converted to
-# evaluation.html, this line goes.
-from evaluation.html import anchor_id, heading as section_heading  # noqa: F401
-
-
 WIDE_TABLE_COLUMNS = 6
 """Tables with more columns than this are wrapped in a focusable horizontal scroll region."""
 
@@ -74,8 +69,8 @@ def frame_to_html(
         ``<table class="css_class">`` with ``<caption>``, ``<thead>`` and ``<tbody>``; every
         header and value escaped, a missing value shown as ``–``, numeric cells with
         ``class="num"``. A table with more than :data:`WIDE_TABLE_COLUMNS` columns is wrapped in
-        ``<div class="table-scroll" role="region" tabindex="0" aria-label="caption">``. The
-        block is a ``str``, so it can still be joined with ``"".join``.
+        ``<div class="table-scroll" role="region" tabindex="0" aria-label="caption">``. Combine
+        it with other fragments with :func:`evaluation.html.join`.
     """
     columns = list(frame.columns)
     if numeric_columns is None:

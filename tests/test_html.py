@@ -71,8 +71,8 @@ def test_a_heading_key_gives_a_language_independent_anchor():
 
 # ------------------------------------------------------------------------- join and headings
 def test_join_escapes_plain_strings_and_trusts_blocks_and_markup():
-    block = html.join(html.paragraph("a"), SCRIPT, Markup("<hr />"), HtmlBlock("<br />"))
-    assert block == f"<p>a</p>{SCRIPT_ESCAPED}<hr /><br />"
+    block = html.join(html.paragraph("a"), SCRIPT, Markup("<hr />"), html.note("b"))
+    assert block == f'<p>a</p>{SCRIPT_ESCAPED}<hr /><p class="note">b</p>'
     assert isinstance(block, HtmlBlock)
     with pytest.raises(TypeError):
         html.join(html.paragraph("a"), 3)
@@ -101,11 +101,39 @@ def test_a_displayed_block_hands_its_headings_to_the_notebook_as_metadata():
     assert data["text/html"] == "<p>x</p>" and "text/html" not in metadata
 
 
-def test_a_block_is_still_a_string_for_code_that_joins_strings():
+def test_a_string_cannot_be_made_trusted_markup_by_constructing_a_block():
+    assert HtmlBlock(SCRIPT) == SCRIPT_ESCAPED
+    assert HtmlBlock() == "" and HtmlBlock(Markup("<hr />")) == "<hr />"
+    section = html.heading("Del", key="part")
+    assert HtmlBlock(section) == section and HtmlBlock(section).headings == section.headings
+
+
+def test_plus_joins_like_join_and_escapes_a_plain_string_on_either_side():
+    section = html.heading("Del", key="part")
+    after, before = section + SCRIPT, SCRIPT + section
+    assert isinstance(after, HtmlBlock) and isinstance(before, HtmlBlock)
+    assert after == f'<h3 id="part">Del</h3>{SCRIPT_ESCAPED}'
+    assert before == f'{SCRIPT_ESCAPED}<h3 id="part">Del</h3>'
+    assert (html.paragraph("a") + section).headings == section.headings
+    with pytest.raises(TypeError):
+        section + 1
+
+
+def test_other_string_operations_give_an_untrusted_plain_string():
     block = html.paragraph("a")
-    assert "".join([block, "<hr />"]) == "<p>a</p><hr />"
+    joined = "".join([block, "<hr />"])
+    assert joined == "<p>a</p><hr />" and type(joined) is str
+    assert html.join(joined) == "&lt;p&gt;a&lt;/p&gt;&lt;hr /&gt;"
     assert block.markup == "<p>a</p>" and type(block.markup) is str
-    assert HtmlBlock("<b>trusted</b>") == "<b>trusted</b>"
+
+
+def test_a_copied_or_pickled_block_is_the_same_markup_with_its_headings():
+    import copy
+    import pickle
+
+    block = html.join(html.heading("A & B", key="ab"), html.paragraph("<x>"))
+    for twin in (copy.copy(block), copy.deepcopy(block), pickle.loads(pickle.dumps(block))):
+        assert isinstance(twin, HtmlBlock) and twin == block and twin.headings == block.headings
 
 
 # ---------------------------------------------------------------------------------- the table
@@ -162,7 +190,7 @@ def test_a_figure_is_image_caption_and_data_table():
         '<figure class="report-figure"><img src="data:image/png;base64,iVBORw0KGgo=" alt="Søyler" />'
         "<figcaption>Figur 1</figcaption></figure>"
         '<details class="figure-data" open><summary>Tall</summary>'
-        + frame_to_html(data, caption="Tall") + "</details>"
+        + frame_to_html(data, caption="Tall").markup + "</details>"
     )
     assert figure._repr_html_() == figure.to_html().markup
 

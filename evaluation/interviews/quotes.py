@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import html
 import re
 from collections.abc import Sequence
 
@@ -110,7 +109,7 @@ def select_quotes(
     max_per_theme: int | None = 3,
     threshold: int,
 ) -> pd.DataFrame:
-    """Approved quotes, attributed by stakeholder group only, HTML-escaped.
+    """Approved quotes, attributed by stakeholder group only, as plain text.
 
     Parameters
     ----------
@@ -138,8 +137,8 @@ def select_quotes(
     pandas.DataFrame
         One row per quote, with columns ``theme``, ``code``, ``stakeholder_group`` (missing
         when the group may not be named, see Notes), ``quote`` (plain text, whitespace
-        collapsed, cut to ``max_chars``), ``quote_html`` (``quote`` HTML-escaped, safe to put
-        in markup) and ``truncated`` (bool). No interview id, agency, name or date is returned.
+        collapsed, cut to ``max_chars``; :func:`evaluation.html.quote` escapes it for a report)
+        and ``truncated`` (bool). No interview id, agency, name or date is returned.
 
     Notes
     -----
@@ -158,7 +157,7 @@ def select_quotes(
     check_segments(segments)
     require_columns(segments, ("quote", "quote_approved"), SEGMENTS_FILE)
     check_interviews(interviews, ("stakeholder_group",))
-    columns = ["theme", "code", "stakeholder_group", "quote", "quote_html", "truncated"]
+    columns = ["theme", "code", "stakeholder_group", "quote", "truncated"]
     frame = _approved_quotes(segments, interviews)
     named = set(interviews["stakeholder_group"]) - _pooled_groups(
         interviews, "stakeholder_group", threshold)
@@ -179,7 +178,6 @@ def select_quotes(
             "code": frame["code"].tolist(),
             "stakeholder_group": [g if g in named else None for g in frame["stakeholder_group"]],
             "quote": [q for q, _ in cut],
-            "quote_html": [html.escape(q, quote=True) for q, _ in cut],
             "truncated": [t for _, t in cut],
         }
     )

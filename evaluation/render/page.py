@@ -2,28 +2,37 @@
 index page.
 
 The page and the index are Jinja2 templates (``evaluation/templates/page.html.j2``,
-``toc.html.j2``, ``index.html.j2``) rendered with autoescaping on: every value a template shows
-is escaped unless it is HTML already (the exported notebook, wrapped in :class:`markupsafe.Markup`
+``toc.html.j2``, ``index.html.j2``) rendered by the reports' one environment,
+:func:`evaluation.html.environment`, with autoescaping on: every value a template shows is
+escaped unless it is HTML already (the exported notebook, wrapped in :class:`markupsafe.Markup`
 in one place, :func:`html_page`). The stylesheet is ``report.css``, inlined, so that a page opens
 anywhere without other files.
+
+The table of contents and the page title are built from data, not from the HTML: every heading
+a report displays is an :class:`evaluation.html.Heading` in its output's metadata
+(:meth:`evaluation.html.HtmlBlock._repr_html_`), which :func:`notebook_headings` collects.
 """
 
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
-from html import unescape
 from pathlib import Path
 
 from evaluation.files import atomic_write_text
-from evaluation.render.fingerprints import PACKAGE_DIR, read_manifest
-
-TEMPLATE_DIR = PACKAGE_DIR / "templates"
-"""The page templates and the stylesheet."""
+from evaluation.html import Heading, environment
+from evaluation.render.fingerprints import read_manifest
 
 LANGUAGE_NAMES = {"nb": "Norsk (bokmål)", "en": "English"}
 """Each report language in its own language, for the index."""
+
+REMOVE_CELL_TAG = "remove_cell"
+"""Cells with this tag speak to evaluators in JupyterLab and are left out of the report."""
+
+TOC_LEVELS = (2, 3)
+"""Heading levels in the table of contents: chapters (``<h2>``) and their sections (``<h3>``)."""
 
 
 # --------------------------------------------------------------------------------------------
@@ -47,7 +56,8 @@ def html_exporter():
     exporter = HTMLExporter(template_name="basic", exclude_input=True, exclude_input_prompt=True,
                             exclude_output_prompt=True)
     # Cells tagged remove_cell speak to evaluators in JupyterLab, not to readers of the report.
-    exporter.register_preprocessor(TagRemovePreprocessor(remove_cell_tags={"remove_cell"}), enabled=True)
+    exporter.register_preprocessor(TagRemovePreprocessor(remove_cell_tags={REMOVE_CELL_TAG}),
+                                   enabled=True)
     return exporter
 
 
@@ -83,25 +93,6 @@ def notebook_body(notebook) -> str:
 
 
 @dataclass(frozen=True)
-class Heading:
-    """A heading of a report, for the table of contents.
-
-    Attributes
-    ----------
-    level : int
-        2 for a chapter, 3 for a section.
-    anchor : str
-        The heading's ``id``.
-    text : str
-        Its text (plain text: the template escapes it).
-    """
-
-    level: int
-    anchor: str
-    text: str
-
-
-@dataclass(frozen=True)
 class TocEntry:
     """A chapter in the table of contents, with its sections.
 
@@ -117,35 +108,47 @@ class TocEntry:
     sections: tuple[Heading, ...] = ()
 
 
-_HEADING = re.compile(r'<h([23]) id="([^"]+)">(.*?)</h\1>', re.S)
-_TAG = re.compile(r"<[^>]+>")
+def _output_headings(output) -> list[Heading]:
+    """The headings recorded in one output's metadata (``metadata["text/html"]["headings"]``)."""
+    if output.get("output_type") not in ("display_data", "execute_result"):
+        return []
+    recorded = output.get("metadata", {}).get("text/html", {}).get("headings", [])
+    return [Heading(int(level), str(anchor), str(text)) for level, anchor, text in recorded]
 
 
-def _plain_text(fragment: str) -> str:
-    """The text of an HTML fragment: tags dropped, character references resolved."""
-    return unescape(_TAG.sub("", fragment))
-
-
-def headings_from_body(body: str) -> list[Heading]:
-    """Every ``<h2>`` and ``<h3>`` with an ``id`` in an exported report, in order.
+def notebook_headings(notebook) -> list[Heading]:
+    """Every heading that an executed report displays, in the order of its outputs.
 
     Parameters
     ----------
-    body : str
-        The report's HTML (:func:`notebook_body`).
+    notebook : nbformat.NotebookNode
+        The executed notebook. Its displayed :class:`evaluation.html.HtmlBlock` outputs carry
+        their headings in the output metadata; cells tagged :data:`REMOVE_CELL_TAG` are left
+        out, as they are of the page.
 
     Returns
     -------
-    list of Heading
+    list of evaluation.html.Heading
+        Every level; headings without an anchor are never recorded.
     """
-    return [Heading(int(level), unescape(anchor), _plain_text(text))
-            for level, anchor, text in _HEADING.findall(body)]
+    headings: list[Heading] = []
+    for cell in notebook.cells:
+        if cell.cell_type != "code" or REMOVE_CELL_TAG in cell.get("metadata", {}).get("tags", []):
+            continue
+        for output in cell.get("outputs", []):
+            headings.extend(_output_headings(output))
+    return headings
 
 
-def toc_entries(headings: list[Heading]) -> list[TocEntry]:
-    """Group headings into chapters (level 2), each with the sections (level 3) that follow it."""
+def toc_entries(headings: Sequence[Heading]) -> list[TocEntry]:
+    """Group headings into chapters (level 2), each with the sections (level 3) that follow it.
+
+    Headings of other levels (the title, headings inside a section) are left out.
+    """
     entries: list[TocEntry] = []
     for heading in headings:
+        if heading.level not in TOC_LEVELS:
+            continue
         if heading.level == 2:
             entries.append(TocEntry(heading))
         elif entries:
@@ -155,10 +158,12 @@ def toc_entries(headings: list[Heading]) -> list[TocEntry]:
     return entries
 
 
-def page_title(body: str, fallback: str) -> str:
-    """The text of the report's ``<h1>``, or ``fallback`` if it has none."""
-    match = re.search(r"<h1[^>]*>(.*?)</h1>", body, re.S)
-    return _plain_text(match.group(1)).strip() if match else fallback
+def page_title(headings: Sequence[Heading], fallback: str) -> str:
+    """The text of the report's first level-1 heading, or ``fallback`` if it has none."""
+    for heading in headings:
+        if heading.level == 1:
+            return heading.text.strip()
+    return fallback
 
 
 # --------------------------------------------------------------------------------------------
@@ -166,25 +171,10 @@ def page_title(body: str, fallback: str) -> str:
 # --------------------------------------------------------------------------------------------
 
 
-@lru_cache(maxsize=1)
-def template_environment():
-    """The Jinja2 environment of the page templates, with autoescaping on for every template.
-
-    Returns
-    -------
-    jinja2.Environment
-        Undefined variables raise; templates keep their final newline.
-    """
-    import jinja2
-
-    return jinja2.Environment(loader=jinja2.FileSystemLoader(TEMPLATE_DIR), autoescape=True,
-                              undefined=jinja2.StrictUndefined, keep_trailing_newline=True)
-
-
 _TITLE_BLOCK = re.compile(r"</h1>(\s*<p class=\"subtitle\">.*?</p>)?", re.S)
 
 
-def html_page(body: str, *, lang: str, title: str, toc: bool = True) -> str:
+def html_page(body: str, *, lang: str, title: str, headings: Sequence[Heading] | None = None) -> str:
     """Wrap report content in a complete, self-contained, accessible HTML page.
 
     Parameters
@@ -195,9 +185,10 @@ def html_page(body: str, *, lang: str, title: str, toc: bool = True) -> str:
         The page's language (``<html lang>``).
     title : str
         The page title (plain text).
-    toc : bool
-        Add a table of contents of the report's chapters and sections, after its title block
-        (the ``<h1>`` and its subtitle), or first if it has none.
+    headings : sequence of Heading, optional
+        The report's headings (:func:`notebook_headings`). Given, the page has a table of
+        contents of its chapters and sections (:func:`toc_entries`), after its title block (the
+        ``<h1>`` and its subtitle), or first if it has none; ``None`` gives a page without one.
 
     Returns
     -------
@@ -209,12 +200,12 @@ def html_page(body: str, *, lang: str, title: str, toc: bool = True) -> str:
     from evaluation.i18n import t
 
     lead, rest, contents = Markup(body), Markup(""), None
-    if toc:
-        contents = {"title": t("toc", lang), "entries": toc_entries(headings_from_body(body))}
+    if headings is not None:
+        contents = {"title": t("toc", lang), "entries": toc_entries(headings)}
         match = _TITLE_BLOCK.search(body)
         split = match.end() if match else 0
         lead, rest = Markup(body[:split]), Markup(body[split:])
-    return template_environment().get_template("page.html.j2").render(
+    return environment().get_template("page.html.j2").render(
         lang=lang, title=title, lead=lead, rest=rest, toc=contents)
 
 
@@ -272,7 +263,7 @@ def write_index(out: Path, *, phases, lang: str = "nb") -> Path:
         entries = sorted(by_phase[phase], key=lambda e: (e["pilot"] is None, e["pilot"] or "", e["lang"]))
         sections.append({"id": phase, "label": _phase_label(phase, lang),
                          "rows": [_index_row(entry, lang) for entry in entries]})
-    page = template_environment().get_template("index.html.j2").render(
+    page = environment().get_template("index.html.j2").render(
         lang=lang, title=t("index.title", lang), intro=t("index.intro", lang), phases=sections,
         headers=[t("index.report", lang), t("index.language", lang), t("index.data_version", lang),
                  t("index.generated_at", lang)])

@@ -32,7 +32,8 @@ from evaluation.render.fingerprints import (RenderInputs, current_inputs, phase_
 from evaluation.render.jobs import (NOTEBOOK_DIR, RenderedReport, RenderSummary, ReportJob,
                                     run_in_dependency_order)
 from evaluation.render.kernels import WarmKernels, ensure_kernel, kernel_manager_class, warm_kernels_supported
-from evaluation.render.page import html_exporter, html_page, notebook_body, page_title, write_index
+from evaluation.render.page import (html_exporter, html_page, notebook_body, notebook_headings, page_title,
+                                    write_index)
 
 
 # --------------------------------------------------------------------------------------------
@@ -91,9 +92,10 @@ def render_one(job: ReportJob, *, data_dir: Path, out: Path, kernel_name: str = 
                 progress_bar=False, log_output=False, cwd=str(notebook_dir), **engine_options,
             )
             notebook = nbformat.read(executed, as_version=4)
+            headings = notebook_headings(notebook)
             body = notebook_body(notebook)
-            title = page_title(body, job.name)
-            page = html_page(body, lang=job.lang, title=title)
+            page = html_page(body, lang=job.lang, title=page_title(headings, job.name),
+                             headings=headings)
         except Exception as error:  # noqa: BLE001 - every failure is collected, reported, and exits non-zero
             failed = job.failed_path(out)
             if executed.exists():

@@ -8,9 +8,12 @@ provenance) and the chapters (:mod:`evaluation.report.chapters`), each called as
 
 Example
 -------
+>>> from evaluation import html
 >>> from evaluation.report import open_report, chapter_heading, survey_chapter
 >>> ctx = open_report(pilot="stad", phase="midterm")
->>> html = chapter_heading(ctx, "survey").markup + survey_chapter(ctx).markup
+>>> chapter = html.join(chapter_heading(ctx, "survey"), survey_chapter(ctx))
+>>> chapter.headings[0].anchor
+'survey'
 """
 
 from evaluation.report.chapters.assessment import evaluators_assessment

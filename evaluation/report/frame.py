@@ -6,23 +6,37 @@ from the translation table, so the notebooks stay thin and the same in both lang
 
 from __future__ import annotations
 
-import html
 import platform
 from importlib import metadata
 from pathlib import Path
 
 import pandas as pd
 
+from evaluation import html
 from evaluation.files import file_sha256
+from evaluation.html import HtmlBlock
 from evaluation.report.context import ReportContext
-from evaluation.tables import HtmlBlock, anchor_id, frame_to_html
+from evaluation.tables import frame_to_html
 
 PACKAGES_IN_PROVENANCE = ("pandas", "numpy", "scipy", "matplotlib", "papermill", "nbconvert", "pyyaml")
 
 
 def chapter_heading(ctx: ReportContext, key: str) -> HtmlBlock:
-    """The ``<h2>`` heading of a chapter, with an anchor for the table of contents."""
-    return HtmlBlock(f'<h2 id="{anchor_id(key)}">{html.escape(ctx.t("chapter." + key))}</h2>')
+    """The ``<h2>`` heading of a chapter, with an anchor for the table of contents.
+
+    Its text is the translation of ``chapter.<key>``; its anchor is :func:`evaluation.html.anchor_id`
+    of ``key``, the same in both languages.
+    """
+    return html.heading(ctx.t("chapter." + key), key=key, level=2)
+
+
+def section_heading(ctx: ReportContext, key: str) -> HtmlBlock:
+    """The ``<h3>`` heading of a section of a chapter: the translation of ``key``, anchored by it.
+
+    The anchor is :func:`evaluation.html.anchor_id` of the translation key (for example
+    ``goals.heading.status`` gives ``goals-heading-status``), the same in both languages.
+    """
+    return html.heading(ctx.t(key), key=key)
 
 
 def title_block(ctx: ReportContext) -> HtmlBlock:
@@ -34,10 +48,8 @@ def title_block(ctx: ReportContext) -> HtmlBlock:
     else:
         title = ctx.t("title.pilot", phase=phase_name, pilot=ctx.pilot_name)
     subtitle = ctx.t("title.subtitle", programme=ctx.t("programme_name"), cutoff=cutoff)
-    return HtmlBlock(
-        f'<h1 id="top">{html.escape(title)}</h1>'
-        f'<p class="subtitle">{html.escape(subtitle)}</p>'
-    )
+    return html.join(html.heading(title, key="top", level=1),
+                     html.paragraph(subtitle, css_class="subtitle"))
 
 
 def about_pilot(ctx: ReportContext) -> HtmlBlock:
@@ -46,11 +58,12 @@ def about_pilot(ctx: ReportContext) -> HtmlBlock:
     pilot_row = programme.pilots.set_index("pilot").loc[ctx.pilot]
     agencies = programme.agencies[programme.agencies["pilot"] == ctx.pilot]
     agency_names = [ctx.pick(row, "name") for row in agencies.to_dict("records")]
+    intro = ctx.t("about.intro", pilot=ctx.pilot_name, number=pilot_row["municipality_number"],
+                  count=len(agency_names))
     parts = [
-        f"<p>{html.escape(ctx.t('about.intro', pilot=ctx.pilot_name, number=pilot_row['municipality_number'], count=len(agency_names)))}</p>",
-        f"<h3 id=\"agencies\">{html.escape(ctx.t('about.agencies'))}</h3><ul>",
-        *[f"<li>{html.escape(name)}</li>" for name in agency_names],
-        "</ul>",
+        html.paragraph(intro),
+        html.heading(ctx.t("about.agencies"), key="agencies"),
+        html.bullet_list(agency_names),
     ]
     goals = programme.sub_goals[programme.sub_goals["pilot"] == ctx.pilot]
     links = programme.sub_goal_links[(programme.sub_goal_links["pilot"] == ctx.pilot)
@@ -61,14 +74,14 @@ def about_pilot(ctx: ReportContext) -> HtmlBlock:
         ctx.t("about.sub_goal_text"): [ctx.pick(r, "text") for r in goals.to_dict("records")],
         ctx.t("about.national_goals"): [national.get(g, "") for g in goals["sub_goal"]],
     })
-    parts.append(f"<h3 id=\"sub-goals\">{html.escape(ctx.t('about.sub_goals'))}</h3>")
+    parts.append(html.heading(ctx.t("about.sub_goals"), key="sub-goals"))
     parts.append(frame_to_html(table, caption=ctx.t("about.sub_goals_caption", pilot=ctx.pilot_name)))
     national_goals = programme.national_goals
     parts.append(frame_to_html(pd.DataFrame({
         ctx.t("about.national_goal"): national_goals["national_goal"],
         ctx.t("about.national_goal_text"): [ctx.pick(r, "text") for r in national_goals.to_dict("records")],
     }), caption=ctx.t("about.national_goals_caption")))
-    return HtmlBlock("".join(parts))
+    return html.join(*parts)
 
 
 def _wave_label(ctx: ReportContext, wave: int) -> str:
@@ -98,8 +111,8 @@ def _response_rate_rows(ctx: ReportContext) -> list[dict]:
 def data_and_method(ctx: ReportContext) -> HtmlBlock:
     """Sources, numbers of respondents and interviews, response rates and the anonymity rule."""
     data = ctx.data
-    parts = [f"<p>{html.escape(ctx.t('method.intro', cutoff=ctx.date(data.cutoff)))}</p>"]
-    parts.append(f"<h3 id=\"response-rates\">{html.escape(ctx.t('method.response_rates'))}</h3>")
+    parts = [html.paragraph(ctx.t("method.intro", cutoff=ctx.date(data.cutoff)))]
+    parts.append(html.heading(ctx.t("method.response_rates"), key="response-rates"))
     parts.append(frame_to_html(pd.DataFrame(_response_rate_rows(ctx)),
                                caption=ctx.t("method.response_rates_caption", pilot=ctx.pilot_name)))
     interviews = data.interviews if ctx.pilot is None else data.interviews[data.interviews["pilot"] == ctx.pilot]
@@ -111,14 +124,14 @@ def data_and_method(ctx: ReportContext) -> HtmlBlock:
             ctx.t("method.round"): ctx.t(f"phase.{round_id}"),
             ctx.t("method.interviews"): ctx.number(count),
         })
-    parts.append(f"<h3 id=\"interview-sources\">{html.escape(ctx.t('method.interviews_heading'))}</h3>")
+    parts.append(html.heading(ctx.t("method.interviews_heading"), key="interview-sources"))
     parts.append(frame_to_html(pd.DataFrame(rows, columns=[ctx.t("method.stakeholder_group"),
                                                             ctx.t("method.round"),
                                                             ctx.t("method.interviews")]),
                                caption=ctx.t("method.interviews_caption", total=len(interviews))))
-    parts.append(f"<h3 id=\"anonymity\">{html.escape(ctx.t('method.anonymity_heading'))}</h3>")
-    parts.append(f"<p>{html.escape(ctx.t('method.anonymity', threshold=ctx.threshold))}</p>")
-    return HtmlBlock("".join(parts))
+    parts.append(html.heading(ctx.t("method.anonymity_heading"), key="anonymity"))
+    parts.append(html.paragraph(ctx.t("method.anonymity", threshold=ctx.threshold)))
+    return html.join(*parts)
 
 
 def provenance(ctx: ReportContext) -> HtmlBlock:
@@ -144,13 +157,13 @@ def provenance(ctx: ReportContext) -> HtmlBlock:
         ctx.t("provenance.value"): [str(v) for v in ctx.parameters.values()]
         + [data.cutoff.isoformat(), ctx.started.strftime("%Y-%m-%d %H:%M:%S UTC")],
     })
-    return HtmlBlock(
-        f"<p>{html.escape(ctx.t('provenance.intro'))}</p>"
-        + frame_to_html(parameters, caption=ctx.t("provenance.parameters_caption"))
-        + frame_to_html(pd.DataFrame(rows), caption=ctx.t("provenance.files_caption"))
-        + frame_to_html(pd.DataFrame(versions), caption=ctx.t("provenance.packages_caption"))
+    return html.join(
+        html.paragraph(ctx.t("provenance.intro")),
+        frame_to_html(parameters, caption=ctx.t("provenance.parameters_caption")),
+        frame_to_html(pd.DataFrame(rows), caption=ctx.t("provenance.files_caption")),
+        frame_to_html(pd.DataFrame(versions), caption=ctx.t("provenance.packages_caption")),
     )
 
 
 __all__ = ["PACKAGES_IN_PROVENANCE", "about_pilot", "chapter_heading", "data_and_method",
-           "provenance", "title_block"]
+           "provenance", "section_heading", "title_block"]

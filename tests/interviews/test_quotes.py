@@ -12,6 +12,7 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
+from evaluation import html
 from evaluation import interviews as iv
 from evaluation.errors import DataContractError
 
@@ -74,8 +75,7 @@ def test_select_quotes_never_shows_unapproved_text(quote_data):
 def test_select_quotes_attribute_by_stakeholder_group_only(quote_data):
     segments, interviews = quote_data
     result = iv.select_quotes(segments, interviews=interviews, max_per_theme=None, threshold=2)
-    assert list(result.columns) == ["theme", "code", "stakeholder_group", "quote", "quote_html",
-                                    "truncated"]
+    assert list(result.columns) == ["theme", "code", "stakeholder_group", "quote", "truncated"]
     # county has 1 < 2 interviews; the pool would be 1 < 2, so the next smallest group
     # (agency_management, 2) is pooled too: only employees may be named
     named = dict(zip(result["quote"], result["stakeholder_group"]))
@@ -83,11 +83,12 @@ def test_select_quotes_attribute_by_stakeholder_group_only(quote_data):
     assert pd.isna(named["Lederne er fornøyde."]) and pd.isna(named["Fylket sier dette."])
 
 
-def test_select_quotes_escape_html(quote_data):
+def test_select_quotes_give_plain_text_that_the_quote_fragment_escapes(quote_data):
     segments, interviews = quote_data
     result = iv.select_quotes(segments, interviews=interviews, max_per_theme=None, threshold=2)
     row = cell(result, quote="<script>alert('x')</script> & co")
-    assert row["quote_html"] == "&lt;script&gt;alert(&#x27;x&#x27;)&lt;/script&gt; &amp; co"
+    markup = html.quote(row["quote"], attribution="Ansatte")
+    assert "<p>&lt;script&gt;alert(&#x27;x&#x27;)&lt;/script&gt; &amp; co</p>" in markup
 
 
 def test_select_quotes_truncate_at_a_word(quote_data):

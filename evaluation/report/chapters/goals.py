@@ -10,10 +10,9 @@ report as :attr:`~evaluation.report.context.ReportContext.attainment`).
 
 from __future__ import annotations
 
-import html
-
 import pandas as pd
 
+from evaluation import html
 from evaluation.goals import (
     DEFAULT_ALPHA,
     DEFAULT_NET_THRESHOLD,
@@ -24,10 +23,12 @@ from evaluation.goals import (
     results_chain_status,
     status_change,
 )
+from evaluation.html import HtmlBlock
 from evaluation.interviews import assessment_balance
 from evaluation.plots.results_chain import results_chain_html
 from evaluation.report.context import ReportContext
-from evaluation.tables import HtmlBlock, frame_to_html, section_heading
+from evaluation.report.frame import section_heading
+from evaluation.tables import frame_to_html
 
 LASTING_RESULTS_THEME = "lasting_results"
 """Interview theme whose assessments speak to results that last after the pilot period."""
@@ -57,14 +58,6 @@ def _estimate(ctx: ReportContext, measure: str, value: float) -> str:
     return ctx.number(value, decimals=2)
 
 
-def _paragraph(text: str) -> str:
-    return f"<p>{html.escape(text)}</p>"
-
-
-def _heading(ctx: ReportContext, key: str) -> str:
-    return section_heading(ctx.t(key), key=key)
-
-
 def _sub_goal_labels(ctx: ReportContext) -> dict[str, str]:
     sub_goals = ctx.programme.sub_goals
     rows = sub_goals.loc[sub_goals["pilot"] == ctx.pilot].to_dict("records")
@@ -85,18 +78,18 @@ def _item_labels(ctx: ReportContext) -> dict[tuple[str, str], str]:
     return labels
 
 
-def _indicator_section(ctx: ReportContext) -> str:
+def _indicator_section(ctx: ReportContext) -> HtmlBlock:
     data, result, pilot = ctx.data, ctx.attainment, ctx.pilot
-    parts = [_heading(ctx, "goals.heading.indicators")]
+    parts = [section_heading(ctx, "goals.heading.indicators")]
     thresholds = data.programme.status_thresholds
-    parts.append(_paragraph(ctx.t("goals.indicators.intro",
-                                  on_track=ctx.percent(thresholds.get("on_track", 0.9)),
-                                  at_risk=ctx.percent(thresholds.get("at_risk", 0.5)))))
+    parts.append(html.paragraph(ctx.t("goals.indicators.intro",
+                                      on_track=ctx.percent(thresholds.get("on_track", 0.9)),
+                                      at_risk=ctx.percent(thresholds.get("at_risk", 0.5)))))
     definitions = data.programme.indicators
     definitions = definitions.loc[definitions["pilot"] == pilot]
     if definitions.empty:
-        parts.append(_paragraph(ctx.t("goals.indicators.none")))
-        return "".join(parts)
+        parts.append(html.paragraph(ctx.t("goals.indicators.none")))
+        return html.join(*parts)
     names = {r["indicator_id"]: r for r in definitions.to_dict("records")}
     tracking = result.tracking.loc[result.tracking["pilot"] == pilot]
     rows = []
@@ -128,20 +121,20 @@ def _indicator_section(ctx: ReportContext) -> str:
         pd.DataFrame(rows),
         caption=ctx.t("goals.indicators.caption", pilot=data.programme.pilot_name(pilot)),
     ))
-    return "".join(parts)
+    return html.join(*parts)
 
 
-def _milestone_section(ctx: ReportContext) -> str:
+def _milestone_section(ctx: ReportContext) -> HtmlBlock:
     data, result, pilot = ctx.data, ctx.attainment, ctx.pilot
-    parts = [_heading(ctx, "goals.heading.milestones")]
+    parts = [section_heading(ctx, "goals.heading.milestones")]
     milestones = result.milestones.loc[result.milestones["pilot"] == pilot]
     cutoff = ctx.date(result.as_of)
     if milestones.empty:
-        parts.append(_paragraph(ctx.t("goals.milestones.none")))
-        return "".join(parts)
+        parts.append(html.paragraph(ctx.t("goals.milestones.none")))
+        return html.join(*parts)
     status = milestones["status"]
     completed = int(status.isin(["completed_on_time", "completed_late"]).sum())
-    parts.append(_paragraph(ctx.t(
+    parts.append(html.paragraph(ctx.t(
         "goals.milestones.intro", cutoff=cutoff, completed=completed,
         total=len(milestones), on_time=int((status == "completed_on_time").sum()),
         overdue=int((status == "overdue").sum()))))
@@ -162,20 +155,21 @@ def _milestone_section(ctx: ReportContext) -> str:
         caption=ctx.t("goals.milestones.caption", pilot=data.programme.pilot_name(pilot),
                       cutoff=cutoff),
     ))
-    return "".join(parts)
+    return html.join(*parts)
 
 
-def _status_section(ctx: ReportContext) -> str:
+def _status_section(ctx: ReportContext) -> HtmlBlock:
     data, result, pilot = ctx.data, ctx.attainment, ctx.pilot
-    parts = [_heading(ctx, "goals.heading.status"), _paragraph(ctx.t("goals.status.intro"))]
+    parts = [section_heading(ctx, "goals.heading.status"),
+             html.paragraph(ctx.t("goals.status.intro"))]
     overview = result.overview.loc[result.overview["pilot"] == pilot]
     labels = _sub_goal_labels(ctx)
     n_disagree = int(overview["disagreement"].sum())
     if n_disagree:
-        parts.append(_paragraph(ctx.t("goals.status.disagreements", count=n_disagree,
-                                      total=len(overview))))
+        parts.append(html.paragraph(ctx.t("goals.status.disagreements", count=n_disagree,
+                                          total=len(overview))))
     else:
-        parts.append(_paragraph(ctx.t("goals.status.no_disagreements")))
+        parts.append(html.paragraph(ctx.t("goals.status.no_disagreements")))
     evidence = result.evidence.loc[result.evidence["pilot"] == pilot]
     rows = []
     for r in overview.to_dict("records"):
@@ -202,18 +196,17 @@ def _status_section(ctx: ReportContext) -> str:
     gas = gas_summary(data.assessments.loc[data.assessments["pilot"] == pilot],
                       phase=ctx.phase)
     if len(gas):
-        parts.append(_paragraph(ctx.t("goals.gas.summary", n=int(gas["n_rated"].iloc[0]),
-                                      t=ctx.number(gas["t_score"].iloc[0], decimals=1))))
-    return "".join(parts)
+        parts.append(html.paragraph(ctx.t("goals.gas.summary", n=int(gas["n_rated"].iloc[0]),
+                                          t=ctx.number(gas["t_score"].iloc[0], decimals=1))))
+    return html.join(*parts)
 
 
-def _evidence_section(ctx: ReportContext) -> str:
+def _evidence_section(ctx: ReportContext) -> HtmlBlock:
     data, result, pilot = ctx.data, ctx.attainment, ctx.pilot
-    parts = [_heading(ctx, "goals.heading.evidence"),
-             _paragraph(ctx.t("goals.evidence.intro",
-                              alpha=ctx.number(DEFAULT_ALPHA, decimals=2),
-                              net=ctx.number(DEFAULT_NET_THRESHOLD,
-                                             decimals=1)))]
+    parts = [section_heading(ctx, "goals.heading.evidence"),
+             html.paragraph(ctx.t("goals.evidence.intro",
+                                  alpha=ctx.number(DEFAULT_ALPHA, decimals=2),
+                                  net=ctx.number(DEFAULT_NET_THRESHOLD, decimals=1)))]
     evidence = result.evidence.loc[result.evidence["pilot"] == pilot]
     items = _item_labels(ctx)
     rows = []
@@ -235,10 +228,10 @@ def _evidence_section(ctx: ReportContext) -> str:
             pd.DataFrame(rows),
             caption=ctx.t("goals.evidence.caption", pilot=data.programme.pilot_name(pilot)),
         ))
-    return "".join(parts)
+    return html.join(*parts)
 
 
-def _chain_section(ctx: ReportContext) -> str:
+def _chain_section(ctx: ReportContext) -> HtmlBlock:
     data, result, pilot = ctx.data, ctx.attainment, ctx.pilot
     programme = data.programme
     overview = result.overview.loc[result.overview["pilot"] == pilot]
@@ -246,13 +239,15 @@ def _chain_section(ctx: ReportContext) -> str:
     chain = results_chain_status(programme.results_chain, programme.results_chain_links,
                                  pilot=pilot, sub_goal_status=overview,
                                  national_goal_status=national)
-    return (_heading(ctx, "goals.heading.chain") + _paragraph(ctx.t("goals.chain.intro"))
-            + results_chain_html(chain, lang=ctx.lang,
-                                 title=ctx.t("goals.chain.title",
-                                             pilot=programme.pilot_name(pilot))))
+    return html.join(
+        section_heading(ctx, "goals.heading.chain"),
+        html.paragraph(ctx.t("goals.chain.intro")),
+        results_chain_html(chain, lang=ctx.lang,
+                           title=ctx.t("goals.chain.title", pilot=programme.pilot_name(pilot))),
+    )
 
 
-def _change_section(ctx: ReportContext) -> str:
+def _change_section(ctx: ReportContext) -> HtmlBlock:
     data, final, pilot = ctx.data, ctx.attainment, ctx.pilot
     programme = data.programme
     midterm = goal_attainment(data, phase="midterm", threshold=ctx.threshold, pilots=[pilot])
@@ -273,30 +268,31 @@ def _change_section(ctx: ReportContext) -> str:
             ctx.t("goals.col.computed_change"): ctx.t(f"goals.change.{c['change']}"),
         })
     parts = [
-        _heading(ctx, "goals.heading.change"),
-        _paragraph(ctx.t("goals.change.intro",
-                         midterm=ctx.date(programme.cutoffs["midterm"]),
-                         final=ctx.date(programme.cutoffs["final"]))),
+        section_heading(ctx, "goals.heading.change"),
+        html.paragraph(ctx.t("goals.change.intro",
+                             midterm=ctx.date(programme.cutoffs["midterm"]),
+                             final=ctx.date(programme.cutoffs["final"]))),
         frame_to_html(pd.DataFrame(rows),
                       caption=ctx.t("goals.change.caption",
                                     pilot=programme.pilot_name(pilot))),
     ]
-    return "".join(parts)
+    return html.join(*parts)
 
 
-def _lasting_section(ctx: ReportContext) -> str:
+def _lasting_section(ctx: ReportContext) -> HtmlBlock:
     data, final, pilot = ctx.data, ctx.attainment, ctx.pilot
     programme = data.programme
-    parts = [_heading(ctx, "goals.heading.lasting"), _paragraph(ctx.t("goals.lasting.intro"))]
+    parts = [section_heading(ctx, "goals.heading.lasting"),
+             html.paragraph(ctx.t("goals.lasting.intro"))]
     overview = final.overview.loc[final.overview["pilot"] == pilot]
     good = overview.loc[overview["computed_status"].isin(["achieved", "on_track"])]
     labels = _sub_goal_labels(ctx)
     if len(good):
         listed = "; ".join(f"{labels.get(sg, sg)} ({ctx.status(s)})"
                            for sg, s in zip(good["sub_goal"], good["computed_status"]))
-        parts.append(_paragraph(ctx.t("goals.lasting.sub_goals", sub_goals=listed)))
+        parts.append(html.paragraph(ctx.t("goals.lasting.sub_goals", sub_goals=listed)))
     else:
-        parts.append(_paragraph(ctx.t("goals.lasting.sub_goals_none")))
+        parts.append(html.paragraph(ctx.t("goals.lasting.sub_goals_none")))
     interviews = data.interviews.loc[(data.interviews["pilot"] == pilot)
                                      & (data.interviews["round"] == "final")]
     segments = data.segments.loc[data.segments["interview_id"].isin(interviews["interview_id"])]
@@ -324,8 +320,8 @@ def _lasting_section(ctx: ReportContext) -> str:
             table = frame_to_html(pd.DataFrame(rows),
                                   caption=ctx.t("goals.lasting.caption",
                                                 pilot=programme.pilot_name(pilot)))
-    parts.append(table if table is not None else _paragraph(ctx.t("goals.lasting.none")))
-    return "".join(parts)
+    parts.append(table if table is not None else html.paragraph(ctx.t("goals.lasting.none")))
+    return html.join(*parts)
 
 
 def goals_chapter(ctx: ReportContext) -> HtmlBlock:
@@ -340,13 +336,13 @@ def goals_chapter(ctx: ReportContext) -> HtmlBlock:
 
     Returns
     -------
-    evaluation.tables.HtmlBlock
+    evaluation.html.HtmlBlock
         ``<h3>`` sections: indicators, milestones, status per sub-goal (with the evaluators'
         judgement, the disagreement flag and the GAS T-score), evidence per sub-goal, the
         results chain, and in the final phase the change since midterm and lasting results.
     """
     parts = [
-        _paragraph(ctx.t("goals.intro", cutoff=ctx.date(ctx.attainment.as_of))),
+        html.paragraph(ctx.t("goals.intro", cutoff=ctx.date(ctx.attainment.as_of))),
         _indicator_section(ctx),
         _milestone_section(ctx),
         _status_section(ctx),
@@ -356,7 +352,7 @@ def goals_chapter(ctx: ReportContext) -> HtmlBlock:
     if ctx.phase == "final" and "midterm" in ctx.programme.cutoffs:
         parts.append(_change_section(ctx))
         parts.append(_lasting_section(ctx))
-    return HtmlBlock("".join(parts))
+    return html.join(*parts)
 
 
 __all__ = ["LASTING_RESULTS_THEME", "goals_chapter"]

@@ -15,15 +15,16 @@ group is large enough.
 
 from __future__ import annotations
 
-import html
-
 import pandas as pd
 
+from evaluation import html
 from evaluation import interviews as iv
 from evaluation.errors import InsufficientDataError
+from evaluation.html import HtmlBlock
 from evaluation.plots.heatmap import label_in_sentence, stakeholder_label, theme_stakeholder_heatmap
 from evaluation.report.context import ReportContext
-from evaluation.tables import HtmlBlock, frame_to_html, section_heading
+from evaluation.report.frame import section_heading
+from evaluation.tables import frame_to_html
 
 MAIN_THEMES = 5
 """How many of the most frequently raised themes count as the main themes."""
@@ -33,14 +34,6 @@ QUOTES_PER_THEME = 2
 
 QUOTE_MAX_CHARS = 300
 """Longest quote shown, in characters."""
-
-
-def _paragraph(text: str) -> str:
-    return f"<p>{html.escape(text)}</p>"
-
-
-def _heading(ctx: ReportContext, key: str) -> str:
-    return section_heading(ctx.t(key), key=key)
 
 
 def _signed(ctx: ReportContext, value, decimals: int) -> str:
@@ -82,7 +75,7 @@ def interviews_chapter(ctx: ReportContext) -> HtmlBlock:
 
     Returns
     -------
-    evaluation.tables.HtmlBlock
+    evaluation.html.HtmlBlock
         ``<h3>`` sections with short explanations: interviews by stakeholder group (table);
         themes by stakeholder group (heatmap with its data table); assessments per theme
         (table); co-occurrence of the :data:`MAIN_THEMES` most raised themes (table of counts
@@ -95,10 +88,10 @@ def interviews_chapter(ctx: ReportContext) -> HtmlBlock:
     place = str(names.get(ctx.pilot, ctx.pilot))
     when = ctx.date(cutoff)
     if interviews.empty:
-        return HtmlBlock(_paragraph(ctx.t("interviews.none", pilot=place, cutoff=when)))
+        return html.paragraph(ctx.t("interviews.none", pilot=place, cutoff=when))
     if len(interviews) < ctx.threshold:
-        return HtmlBlock(_paragraph(ctx.t("interviews.too_few", pilot=place, cutoff=when,
-                                          threshold=ctx.threshold)))
+        return html.paragraph(ctx.t("interviews.too_few", pilot=place, cutoff=when,
+                                    threshold=ctx.threshold))
     themes = programme.interview_themes
     theme_ids = list(themes["theme"])
     theme_labels = {row["theme"]: ctx.pick(row, "label") for row in themes.to_dict("records")}
@@ -115,7 +108,7 @@ def interviews_chapter(ctx: ReportContext) -> HtmlBlock:
     parts.append(_quotes_section(ctx, segments, interviews, main, theme_labels))
     if ctx.phase == "final":
         parts.append(_change_section(ctx, segments, interviews, theme_ids, theme_labels, place))
-    return HtmlBlock("".join(parts))
+    return html.join(*parts)
 
 
 def _main_themes(ctx: ReportContext, segments, interviews, theme_ids) -> list[str]:
@@ -133,7 +126,7 @@ def _group_list(ctx: ReportContext, groups) -> str:
     return ", ".join(label_in_sentence(stakeholder_label(g, ctx.lang)) for g in groups)
 
 
-def _groups_section(ctx: ReportContext, interviews, pooled, place, when) -> str:
+def _groups_section(ctx: ReportContext, interviews, pooled, place, when) -> HtmlBlock:
     counts = iv.interview_counts(pooled, by="stakeholder_group", threshold=ctx.threshold)
     mark = ctx.t("suppressed_mark")
     rows = []
@@ -153,37 +146,37 @@ def _groups_section(ctx: ReportContext, interviews, pooled, place, when) -> str:
         ctx.t("interviews.col.informants"): ctx.number(total_informants),
     })
     parts = [
-        _heading(ctx, "interviews.heading.groups"),
-        _paragraph(ctx.t("interviews.groups.intro", cutoff=when,
-                         interviews=ctx.number(total_interviews),
-                         informants=ctx.number(total_informants), pilot=place)),
+        section_heading(ctx, "interviews.heading.groups"),
+        html.paragraph(ctx.t("interviews.groups.intro", cutoff=when,
+                             interviews=ctx.number(total_interviews),
+                             informants=ctx.number(total_informants), pilot=place)),
     ]
     pooled_groups = pooled.attrs.get("pooled_groups", ())
     if pooled_groups:
-        parts.append(_paragraph(ctx.t("interviews.groups.pooled", threshold=ctx.threshold,
-                                      other=stakeholder_label("other", ctx.lang),
-                                      groups=_group_list(ctx, pooled_groups))))
+        parts.append(html.paragraph(ctx.t("interviews.groups.pooled", threshold=ctx.threshold,
+                                          other=stakeholder_label("other", ctx.lang),
+                                          groups=_group_list(ctx, pooled_groups))))
     parts.append(frame_to_html(pd.DataFrame(rows),
                                caption=ctx.t("interviews.groups.caption", place=place)))
     if counts["suppressed"].any():
-        parts.append(_paragraph(ctx.t("interviews.suppressed_note", threshold=ctx.threshold)))
-    return "".join(parts)
+        parts.append(html.paragraph(ctx.t("interviews.suppressed_note", threshold=ctx.threshold)))
+    return html.join(*parts)
 
 
 def _heatmap_section(ctx: ReportContext, segments, pooled, theme_ids, theme_labels,
-                     place) -> str:
+                     place) -> HtmlBlock:
     frequencies = iv.code_frequencies(segments, pooled, by="stakeholder_group", level="theme",
                                       codebook=ctx.data.codebook, include=theme_ids, threshold=ctx.threshold)
     figure = theme_stakeholder_heatmap(frequencies, theme_labels=theme_labels, lang=ctx.lang,
                                        threshold=ctx.threshold, place=place)
-    parts = [_heading(ctx, "interviews.heading.heatmap"),
-             _paragraph(ctx.t("interviews.heatmap.intro")), figure.to_html()]
+    parts = [section_heading(ctx, "interviews.heading.heatmap"),
+             html.paragraph(ctx.t("interviews.heatmap.intro")), figure.to_html()]
     if frequencies["suppressed"].any():
-        parts.append(_paragraph(ctx.t("interviews.suppressed_note", threshold=ctx.threshold)))
-    return "".join(parts)
+        parts.append(html.paragraph(ctx.t("interviews.suppressed_note", threshold=ctx.threshold)))
+    return html.join(*parts)
 
 
-def _balance_section(ctx: ReportContext, segments, theme_ids, theme_labels, place) -> str:
+def _balance_section(ctx: ReportContext, segments, theme_ids, theme_labels, place) -> HtmlBlock:
     balance = iv.assessment_balance(segments, codebook=ctx.data.codebook, include=theme_ids,
                                     threshold=ctx.threshold)
     rows = []
@@ -194,14 +187,14 @@ def _balance_section(ctx: ReportContext, segments, theme_ids, theme_labels, plac
         row[ctx.t("interviews.col.total")] = ctx.number(record.total)
         row[ctx.t("interviews.col.net_score")] = _signed(ctx, record.net_score, 2)
         rows.append(row)
-    return "".join([
-        _heading(ctx, "interviews.heading.balance"),
-        _paragraph(ctx.t("interviews.balance.intro")),
+    return html.join(
+        section_heading(ctx, "interviews.heading.balance"),
+        html.paragraph(ctx.t("interviews.balance.intro")),
         frame_to_html(pd.DataFrame(rows), caption=ctx.t("interviews.balance.caption", place=place)),
-    ])
+    )
 
 
-def _cooccurrence_section(ctx: ReportContext, segments, main, theme_labels, place) -> str:
+def _cooccurrence_section(ctx: ReportContext, segments, main, theme_labels, place) -> HtmlBlock:
     pairs = iv.cooccurrence(segments, unit="interview", level="theme", codebook=ctx.data.codebook,
                             include=main)
     header = ctx.t("interviews.col.theme")
@@ -217,57 +210,55 @@ def _cooccurrence_section(ctx: ReportContext, segments, main, theme_labels, plac
                     "interviews.cooccurrence.cell", count=ctx.number(cell["n_ab"]),
                     c=ctx.number(cell["c_coefficient"], decimals=2))
         rows.append(row)
-    return "".join([
-        _heading(ctx, "interviews.heading.cooccurrence"),
-        _paragraph(ctx.t("interviews.cooccurrence.intro", k=len(main))),
+    return html.join(
+        section_heading(ctx, "interviews.heading.cooccurrence"),
+        html.paragraph(ctx.t("interviews.cooccurrence.intro", k=len(main))),
         frame_to_html(pd.DataFrame(rows), numeric_columns=tuple(theme_labels.get(b, b) for b in main),
                       caption=ctx.t("interviews.cooccurrence.caption", place=place)),
-    ])
+    )
 
 
-def _quotes_section(ctx: ReportContext, segments, interviews, main, theme_labels) -> str:
+def _quotes_section(ctx: ReportContext, segments, interviews, main, theme_labels) -> HtmlBlock:
     unnamed = ctx.t("interviews.quotes.unnamed")
-    parts = [_heading(ctx, "interviews.heading.quotes"),
-             _paragraph(ctx.t("interviews.quotes.intro", threshold=ctx.threshold, unnamed=unnamed))]
+    parts = [section_heading(ctx, "interviews.heading.quotes"),
+             html.paragraph(ctx.t("interviews.quotes.intro", threshold=ctx.threshold,
+                                  unnamed=unnamed))]
     quotes = iv.select_quotes(segments, interviews=interviews, theme=main, codebook=ctx.data.codebook,
                               max_chars=QUOTE_MAX_CHARS, max_per_theme=QUOTES_PER_THEME,
                               threshold=ctx.threshold) if main else pd.DataFrame()
     if quotes.empty:
-        parts.append(_paragraph(ctx.t("interviews.quotes.none")))
-        return "".join(parts)
+        parts.append(html.paragraph(ctx.t("interviews.quotes.none")))
+        return html.join(*parts)
     for theme in main:
         chosen = quotes[quotes["theme"] == theme]
         if chosen.empty:
             continue
-        parts.append(f"<h4>{html.escape(theme_labels.get(theme, theme))}</h4>")
+        parts.append(html.heading(theme_labels.get(theme, theme), key=None, level=4))
         for record in chosen.itertuples(index=False):
             group = record.stakeholder_group
             who = stakeholder_label(group, ctx.lang) if isinstance(group, str) and group else unnamed
             who = who[0].upper() + who[1:] if who else who
-            parts.append(
-                '<figure class="quote"><blockquote><p>'
-                f"{record.quote_html}</p></blockquote>"
-                f"<figcaption>{html.escape(ctx.t('interviews.quotes.attribution', group=who))}"
-                "</figcaption></figure>"
-            )
-    return "".join(parts)
+            parts.append(html.quote(
+                record.quote, attribution=ctx.t("interviews.quotes.attribution", group=who)))
+    return html.join(*parts)
 
 
 def _change_section(ctx: ReportContext, segments, interviews, theme_ids, theme_labels,
-                    place) -> str:
-    parts = [_heading(ctx, "interviews.heading.change")]
+                    place) -> HtmlBlock:
+    parts = [section_heading(ctx, "interviews.heading.change")]
     try:
         change = iv.theme_change(segments, interviews, by="pilot", codebook=ctx.data.codebook,
                                  include=theme_ids, threshold=ctx.threshold)
     except InsufficientDataError:
         change = None
     if change is None or change.empty or change["suppressed"].all():
-        parts.append(_paragraph(ctx.t("interviews.change.unavailable", threshold=ctx.threshold)))
-        return "".join(parts)
+        parts.append(html.paragraph(ctx.t("interviews.change.unavailable",
+                                          threshold=ctx.threshold)))
+        return html.join(*parts)
     first = change.iloc[0]
-    parts.append(_paragraph(ctx.t("interviews.change.intro",
-                                  n_midterm=ctx.number(first["n_midterm"]),
-                                  n_final=ctx.number(first["n_final"]))))
+    parts.append(html.paragraph(ctx.t("interviews.change.intro",
+                                      n_midterm=ctx.number(first["n_midterm"]),
+                                      n_final=ctx.number(first["n_final"]))))
     rows = []
     for record in change.itertuples(index=False):
         rows.append({
@@ -280,7 +271,7 @@ def _change_section(ctx: ReportContext, segments, interviews, theme_ids, theme_l
         })
     parts.append(frame_to_html(pd.DataFrame(rows),
                                caption=ctx.t("interviews.change.caption", place=place)))
-    return "".join(parts)
+    return html.join(*parts)
 
 
 __all__ = ["MAIN_THEMES", "QUOTES_PER_THEME", "interviews_chapter"]

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-import html
-
 import pandas as pd
 
+from evaluation import html
+from evaluation.html import HtmlBlock
 from evaluation.report.context import ReportContext
-from evaluation.tables import HtmlBlock, frame_to_html
+from evaluation.tables import frame_to_html
 
 
 def key_figures(ctx: ReportContext) -> pd.DataFrame:
@@ -48,7 +48,7 @@ def summary_chapter(ctx: ReportContext) -> HtmlBlock:
     parts = []
     text = ctx.narrative().get("summary")
     if text:
-        parts.append(f"<p>{html.escape(str(text))}</p>")
+        parts.append(html.paragraph(str(text)))
     parts.append(frame_to_html(key_figures(ctx), caption=ctx.t("summary.key_figures_caption")))
     overview = ctx.attainment.overview
     goals = ctx.programme.sub_goals.set_index("sub_goal")
@@ -60,10 +60,10 @@ def summary_chapter(ctx: ReportContext) -> HtmlBlock:
             ctx.t("summary.judged"): ctx.status(record["judged_status"]),
             ctx.t("summary.agree"): ctx.t("summary.disagree_yes") if record["disagreement"] else ctx.t("summary.disagree_no"),
         })
-    parts.append(f'<h3 id="status-at-a-glance">{html.escape(ctx.t("summary.status_heading"))}</h3>')
+    parts.append(html.heading(ctx.t("summary.status_heading"), key="status-at-a-glance"))
     parts.append(frame_to_html(pd.DataFrame(rows), caption=ctx.t("summary.status_caption")))
-    parts.append(f'<p class="note">{html.escape(ctx.t("summary.status_note"))}</p>')
-    return HtmlBlock("".join(parts))
+    parts.append(html.note(ctx.t("summary.status_note")))
+    return html.join(*parts)
 
 
 __all__ = ["key_figures", "summary_chapter"]

@@ -12,29 +12,22 @@ figures it hides.
 
 from __future__ import annotations
 
-import html
-
 import pandas as pd
 
-from evaluation import survey
+from evaluation import html, survey
+from evaluation.html import HtmlBlock
 from evaluation.plots.likert import index_trend_chart, likert_chart
 from evaluation.report.context import ReportContext
-from evaluation.tables import HtmlBlock, frame_to_html, section_heading
+from evaluation.report.frame import section_heading
+from evaluation.tables import frame_to_html
 
 
-def _p(text: str) -> str:
-    return f"<p>{html.escape(text)}</p>"
-
-
-def _h3(ctx: ReportContext, key: str) -> str:
-    return section_heading(ctx.t(key), key=key)
-
-
-def _note(ctx: ReportContext, count: int) -> str:
+def _note(ctx: ReportContext, count: int) -> HtmlBlock:
+    """How many figures a section hides below the anonymity threshold (nothing when none)."""
     if not count:
-        return ""
-    return ('<p class="suppression-note">'
-            f"{html.escape(ctx.t('survey.hidden_note', count=count, threshold=ctx.threshold))}</p>")
+        return html.join()
+    return html.paragraph(ctx.t("survey.hidden_note", count=count, threshold=ctx.threshold),
+                          css_class="suppression-note")
 
 
 def _format_p(ctx: ReportContext, value: float) -> str:
@@ -71,7 +64,7 @@ class _Labels:
         return self.indices.get(index, str(index))
 
 
-def _response_section(ctx: ReportContext, population, responses, labels: _Labels) -> str:
+def _response_section(ctx: ReportContext, population, responses, labels: _Labels) -> HtmlBlock:
     by_agency = survey.response_rates(population, responses, by=("wave", "agency"),
                                       threshold=ctx.threshold)
     totals = survey.response_rates(population, responses, by=("wave",), threshold=ctx.threshold,
@@ -97,12 +90,12 @@ def _response_section(ctx: ReportContext, population, responses, labels: _Labels
         ctx.t("survey.col.wave"), ctx.t("survey.col.agency"), ctx.t("survey.col.invited"),
         ctx.t("survey.col.responded"), ctx.t("survey.col.rate"),
     ])
-    return "".join([
-        _h3(ctx, "survey.h.response"),
-        _p(ctx.t("survey.response.intro")),
+    return html.join(
+        section_heading(ctx, "survey.h.response"),
+        html.paragraph(ctx.t("survey.response.intro")),
         frame_to_html(table, caption=ctx.t("survey.response.caption", pilot=ctx.pilot_name)),
         _note(ctx, hidden),
-    ])
+    )
 
 
 def _comparison_table(ctx: ReportContext, rows: pd.DataFrame, labels: _Labels,
@@ -153,7 +146,7 @@ def _comparison_table(ctx: ReportContext, rows: pd.DataFrame, labels: _Labels,
 
 
 def _trend_section(ctx: ReportContext, responses, labels: _Labels,
-                   comparisons: pd.DataFrame) -> str:
+                   comparisons: pd.DataFrame) -> HtmlBlock:
     summary = survey.index_summary(responses, ctx.data.items, by=["wave"], within=["wave"],
                                    threshold=ctx.threshold)
     figure = index_trend_chart(
@@ -161,11 +154,12 @@ def _trend_section(ctx: ReportContext, responses, labels: _Labels,
         lang=ctx.lang, caption=ctx.t("survey.trends.caption", pilot=ctx.pilot_name), threshold=ctx.threshold,
         table_caption=ctx.t("survey.trends.data_caption", pilot=ctx.pilot_name),
     )
-    parts = [_h3(ctx, "survey.h.trends"), _p(ctx.t("survey.trends.intro")), figure.to_html()]
+    parts = [section_heading(ctx, "survey.h.trends"), html.paragraph(ctx.t("survey.trends.intro")),
+             figure.to_html()]
     hidden = int(summary["suppressed"].sum())
     main = comparisons[comparisons["from_role"] == "baseline"]
     if main.empty:
-        parts.append(_p(ctx.t("survey.trends.none")))
+        parts.append(html.paragraph(ctx.t("survey.trends.none")))
     else:
         pilot_rows = main[main["level"] == "pilot"]
         table, count = _comparison_table(ctx, pilot_rows, labels, with_agency=False)
@@ -176,20 +170,21 @@ def _trend_section(ctx: ReportContext, responses, labels: _Labels,
         if len(agency_rows):
             table, count = _comparison_table(ctx, agency_rows, labels, with_agency=True)
             hidden += count
-            parts.append(_p(ctx.t("survey.trends.agency_intro", threshold=ctx.threshold)))
+            parts.append(html.paragraph(ctx.t("survey.trends.agency_intro",
+                                              threshold=ctx.threshold)))
             parts.append(frame_to_html(table, caption=ctx.t("survey.trends.agency_caption",
                                                             pilot=ctx.pilot_name)))
     parts.append(_note(ctx, hidden))
-    return "".join(parts)
+    return html.join(*parts)
 
 
-def _change_section(ctx: ReportContext, comparisons: pd.DataFrame, labels: _Labels) -> str:
+def _change_section(ctx: ReportContext, comparisons: pd.DataFrame, labels: _Labels) -> HtmlBlock:
     rows = comparisons[(comparisons["from_role"] == "midterm") & (comparisons["to_role"] == "final")]
-    parts = [_h3(ctx, "survey.h.change_since_midterm")]
+    parts = [section_heading(ctx, "survey.h.change_since_midterm")]
     if rows.empty:
-        parts.append(_p(ctx.t("survey.change.none")))
-        return "".join(parts)
-    parts.append(_p(ctx.t("survey.change.intro")))
+        parts.append(html.paragraph(ctx.t("survey.change.none")))
+        return html.join(*parts)
+    parts.append(html.paragraph(ctx.t("survey.change.intro")))
     hidden = 0
     for level, with_agency in (("pilot", False), ("agency", True)):
         part = rows[rows["level"] == level]
@@ -199,11 +194,12 @@ def _change_section(ctx: ReportContext, comparisons: pd.DataFrame, labels: _Labe
         hidden += count
         parts.append(frame_to_html(table, caption=ctx.t("survey.change.caption", pilot=ctx.pilot_name)))
     parts.append(_note(ctx, hidden))
-    return "".join(parts)
+    return html.join(*parts)
 
 
-def _items_section(ctx: ReportContext, wave_responses, labels: _Labels, wave_text: str) -> str:
-    parts = [_h3(ctx, "survey.h.items"), _p(ctx.t("survey.items.intro", wave=wave_text))]
+def _items_section(ctx: ReportContext, wave_responses, labels: _Labels, wave_text: str) -> HtmlBlock:
+    parts = [section_heading(ctx, "survey.h.items"),
+             html.paragraph(ctx.t("survey.items.intro", wave=wave_text))]
     hidden = 0
     items = ctx.data.items
     for index in dict.fromkeys(items["index"]):
@@ -220,11 +216,11 @@ def _items_section(ctx: ReportContext, wave_responses, labels: _Labels, wave_tex
         )
         parts.append(figure.to_html())
     parts.append(_note(ctx, hidden))
-    return "".join(parts)
+    return html.join(*parts)
 
 
 def _reliability_section(ctx: ReportContext, wave_responses, labels: _Labels,
-                         wave_text: str) -> str:
+                         wave_text: str) -> HtmlBlock:
     table = survey.index_reliability(wave_responses, ctx.data.items, threshold=ctx.threshold)
     note = ctx.t("suppressed_note", threshold=ctx.threshold)
     rows, hidden = [], 0
@@ -252,13 +248,13 @@ def _reliability_section(ctx: ReportContext, wave_responses, labels: _Labels,
         ctx.t("survey.col.alpha"), ctx.t("survey.col.alpha_ci"),
         ctx.t("survey.col.items_raising"),
     ])
-    return "".join([
-        _h3(ctx, "survey.h.reliability"),
-        _p(ctx.t("survey.reliability.intro")),
+    return html.join(
+        section_heading(ctx, "survey.h.reliability"),
+        html.paragraph(ctx.t("survey.reliability.intro")),
         frame_to_html(frame, caption=ctx.t("survey.reliability.caption", pilot=ctx.pilot_name,
                                            wave=wave_text)),
         _note(ctx, hidden),
-    ])
+    )
 
 
 def survey_chapter(ctx: ReportContext) -> HtmlBlock:
@@ -272,7 +268,7 @@ def survey_chapter(ctx: ReportContext) -> HtmlBlock:
 
     Returns
     -------
-    evaluation.tables.HtmlBlock
+    evaluation.html.HtmlBlock
         ``<h3>`` sections: response rates; index trends (chart, tests per pilot and per
         agency); in the final phase the change since midterm; the distribution of answers per
         index (diverging bars with data tables) in the phase's wave; and the reliability of
@@ -288,10 +284,10 @@ def survey_chapter(ctx: ReportContext) -> HtmlBlock:
     data, pilot, phase = ctx.data, ctx.pilot, ctx.phase
     labels = _Labels(ctx)
     responses = data.for_pilot("responses", pilot)
-    parts = [_p(ctx.t("survey.intro", threshold=ctx.threshold))]
+    parts = [html.paragraph(ctx.t("survey.intro", threshold=ctx.threshold))]
     if responses.empty:
-        parts.append(_p(ctx.t("survey.no_data", pilot=ctx.pilot_name)))
-        return HtmlBlock("".join(parts))
+        parts.append(html.paragraph(ctx.t("survey.no_data", pilot=ctx.pilot_name)))
+        return html.join(*parts)
 
     population = data.for_pilot("population", pilot)
     if data.cutoff is not None:  # waves are years; a wave after the cut-off is not reported yet
@@ -311,7 +307,7 @@ def survey_chapter(ctx: ReportContext) -> HtmlBlock:
     wave_text = labels.wave(wave)
     parts.append(_items_section(ctx, wave_responses, labels, wave_text))
     parts.append(_reliability_section(ctx, wave_responses, labels, wave_text))
-    return HtmlBlock("".join(parts))
+    return html.join(*parts)
 
 
 __all__ = ["survey_chapter"]

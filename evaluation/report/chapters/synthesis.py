@@ -7,18 +7,14 @@ the lessons the evaluators draw.
 
 from __future__ import annotations
 
-import html
-
 import pandas as pd
 
+from evaluation import html
 from evaluation.goals import national_goal_rollup
+from evaluation.html import HtmlBlock
 from evaluation.plots.synthesis import index_by_pilot_chart
 from evaluation.report.context import ReportContext
-from evaluation.tables import HtmlBlock, frame_to_html
-
-
-def _paragraph(text: str) -> str:
-    return f"<p>{html.escape(text)}</p>"
+from evaluation.tables import frame_to_html
 
 
 def pilots_overview(ctx: ReportContext) -> HtmlBlock:
@@ -48,15 +44,15 @@ def pilots_overview(ctx: ReportContext) -> HtmlBlock:
             ctx.t("synthesis.response_rate", wave=latest): "–" if rate is None else ctx.percent(rate["rate"]),
             ctx.t("synthesis.interviews"): ctx.number((round_interviews["pilot"] == pilot).sum()),
         })
-    return HtmlBlock(
-        _paragraph(ctx.t("synthesis.pilots_intro"))
-        + frame_to_html(pd.DataFrame(rows), caption=ctx.t("synthesis.pilots_caption"))
+    return html.join(
+        html.paragraph(ctx.t("synthesis.pilots_intro")),
+        frame_to_html(pd.DataFrame(rows), caption=ctx.t("synthesis.pilots_caption")),
     )
 
 
 def national_goals_text(ctx: ReportContext) -> HtmlBlock:
     """A paragraph introducing the national goals (the matrix that follows lists them)."""
-    return HtmlBlock(_paragraph(ctx.t("synthesis.national_goals_intro")))
+    return html.paragraph(ctx.t("synthesis.national_goals_intro"))
 
 
 def national_goals_matrix(ctx: ReportContext) -> HtmlBlock:
@@ -69,7 +65,7 @@ def national_goals_matrix(ctx: ReportContext) -> HtmlBlock:
 
     Returns
     -------
-    evaluation.tables.HtmlBlock
+    evaluation.html.HtmlBlock
         An explanatory paragraph, a table of the national goals' texts, and the matrix: one row
         per pilot and a last row across all pilots, one column per national goal; each cell
         gives the roll-up of the evaluators' judged status and of the computed status
@@ -107,14 +103,13 @@ def national_goals_matrix(ctx: ReportContext) -> HtmlBlock:
             ctx.pick(r, "text") for r in programme.national_goals.to_dict("records")],
     })
     phase_label = ctx.t(f"phase.{ctx.phase}")
-    parts = [
-        _paragraph(ctx.t("goals.matrix.intro")),
+    return html.join(
+        html.paragraph(ctx.t("goals.matrix.intro")),
         frame_to_html(goal_table, caption=ctx.t("goals.matrix.goals_caption")),
         frame_to_html(pd.DataFrame(rows),
                       caption=ctx.t("goals.matrix.caption", phase=phase_label),
                       numeric_columns=()),
-    ]
-    return HtmlBlock("".join(parts))
+    )
 
 
 def index_comparison(ctx: ReportContext) -> HtmlBlock:
@@ -140,7 +135,7 @@ def index_comparison(ctx: ReportContext) -> HtmlBlock:
                       for r in programme.survey_indices.to_dict("records")},
         pilot_labels={pilot: programme.pilot_name(pilot) for pilot in programme.pilot_ids},
         lang=ctx.lang, threshold=ctx.threshold)
-    return HtmlBlock(_paragraph(ctx.t("synthesis.index_intro")) + figure.to_html())
+    return html.join(html.paragraph(ctx.t("synthesis.index_intro")), figure.to_html())
 
 
 def common_themes(ctx: ReportContext) -> HtmlBlock:
@@ -169,10 +164,10 @@ def common_themes(ctx: ReportContext) -> HtmlBlock:
                                                 else ctx.percent(value))
         row[ctx.t("synthesis.net_score")] = ctx.number(net.get(theme), decimals=2)
         rows.append(row)
-    return HtmlBlock(
-        _paragraph(ctx.t("synthesis.themes_intro"))
-        + frame_to_html(pd.DataFrame(rows), caption=ctx.t("synthesis.themes_caption"))
-        + f'<p class="note">{html.escape(ctx.t("synthesis.net_score_note"))}</p>'
+    return html.join(
+        html.paragraph(ctx.t("synthesis.themes_intro")),
+        frame_to_html(pd.DataFrame(rows), caption=ctx.t("synthesis.themes_caption")),
+        html.note(ctx.t("synthesis.net_score_note")),
     )
 
 
@@ -188,9 +183,9 @@ def lessons_across_pilots(ctx: ReportContext) -> HtmlBlock:
             ctx.t("assessment.weaknesses"): "; ".join(map(str, content.get("weaknesses") or [])) or "–",
             ctx.t("assessment.recommendations"): "; ".join(map(str, content.get("recommendations") or [])) or "–",
         })
-    return HtmlBlock(
-        _paragraph(ctx.t("synthesis.lessons_intro"))
-        + frame_to_html(pd.DataFrame(rows), caption=ctx.t("synthesis.lessons_caption"))
+    return html.join(
+        html.paragraph(ctx.t("synthesis.lessons_intro")),
+        frame_to_html(pd.DataFrame(rows), caption=ctx.t("synthesis.lessons_caption")),
     )
 
 
