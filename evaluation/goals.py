@@ -27,7 +27,7 @@ import numpy as np
 import pandas as pd
 
 from evaluation.errors import DataContractError, DataProblem, InsufficientDataError
-from evaluation.contract.vocabulary import STATUSES
+from evaluation.contract.vocabulary import BASELINE_ROLE, STATUSES
 
 STATUS_LEVEL = {"off_track": 0, "at_risk": 1, "on_track": 2, "achieved": 3}
 """Ordinal level of each informative status (``no_data`` has none)."""
@@ -284,7 +284,8 @@ def survey_evidence(comparison: pd.DataFrame, *, to_role: str) -> pd.DataFrame:
         ``from_role``, ``to_role``, ``n_from``, ``n_to``, ``difference``, ``pvalue_holm``,
         ``effect_size``, ``suppressed``.
     to_role : str
-        Role of the wave compared with the baseline: ``midterm`` or ``final`` (the phase).
+        Role of the wave compared with the baseline: a phase id of the programme
+        (:attr:`evaluation.contract.Programme.phases`).
 
     Returns
     -------
@@ -298,8 +299,8 @@ def survey_evidence(comparison: pd.DataFrame, *, to_role: str) -> pd.DataFrame:
     """
     _require(comparison, ("pilot", "index", "from_role", "to_role", "difference",
                           "pvalue_holm", "effect_size"), "survey comparison")
-    if to_role not in ("midterm", "final"):
-        raise ValueError(f"to_role must be 'midterm' or 'final', got {to_role!r}")
+    if not isinstance(to_role, str) or to_role == BASELINE_ROLE:
+        raise ValueError(f"to_role must be a phase id of the programme, got {to_role!r}")
     rows = comparison.loc[(comparison["from_role"] == "baseline")
                           & (comparison["to_role"] == to_role)]
     if "level" in rows.columns:
