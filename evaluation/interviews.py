@@ -44,7 +44,7 @@ import pandas as pd
 
 from evaluation.contract.vocabulary import ASSESSMENTS, STAKEHOLDER_GROUPS
 from evaluation.errors import DataContractError, DataProblem, InsufficientDataError
-from evaluation.qda import QdaImport, read_qdpx, read_taguette  # re-exported: the importers
+from evaluation.importers import QdaImport, read_qdpx, read_taguette  # re-exported: the importers
 
 ROUNDS = ("midterm", "final")
 """Interview rounds (phase ids) in time order."""
