@@ -14,17 +14,13 @@ from pathlib import Path
 
 import yaml
 
+from evaluation.contract.vocabulary import ID_PATTERN, ITEM_ID_PATTERN
 from evaluation.errors import DataContractError, DataProblem
 
 DONT_KNOW = "dont_know"
 """Code target: the answer is "vet ikke" (don't know)."""
 MISSING = "missing"
 """Code target: the answer counts as not given (an empty cell in the contract)."""
-
-ID_PATTERN = re.compile(r"^[a-z0-9][a-z0-9_-]*$")
-"""Contract ids (pilots, agencies): lower-case letters, digits, ``_`` and ``-``."""
-ITEM_PATTERN = re.compile(r"^[A-Za-z][A-Za-z0-9_]*$")
-"""Contract item ids such as ``Q01``."""
 
 _TOP_KEYS = ("description", "format", "source", "columns", "constants", "values",
              "dont_know_code", "codes", "items")
@@ -446,7 +442,7 @@ def _parse(data: object, file: str, base_dir: Path) -> SurveyMapping:
                     add(f"{path}.codes", f"code set {codes_name!r} is not defined under codes",
                         "the name of a code set under codes: ("
                         + ", ".join(code_sets) + ")" if code_sets else "a code set under codes:")
-            if not isinstance(target, str) or not ITEM_PATTERN.match(target):
+            if not isinstance(target, str) or not ITEM_ID_PATTERN.match(target):
                 add(path, f"{target!r} is not an item id", "an item id of survey/items.csv such as Q01")
                 continue
             if target in seen_items:
