@@ -224,160 +224,180 @@ _TONE = {
 
 def _pilots() -> list[dict]:
     """The programme's pilots: sub-goals, indicators and results chains (synthetic but plausible)."""
-    def chain(inputs, activities, outputs, outcomes, impacts):
-        def elements(entries):
-            return [{"text_nb": nb, "text_en": en, **({"sub_goals": goals} if goals and goals[0][0] != "N"
-                                                      else {"national_goals": goals} if goals else {})}
-                    for nb, en, goals in entries]
-        return {"inputs": elements(inputs), "activities": elements(activities),
-                "outputs": elements(outputs), "outcomes": elements(outcomes), "impacts": elements(impacts)}
+    return [_stad(), _orkland(), _narvik(), _lyngdal()]
 
-    def indicator(iid, nb, en, unit, direction, base, target, sub_goal):
-        return {"id": iid, "name_nb": nb, "name_en": en, "unit": unit, "direction": direction,
-                "baseline": {"value": base, "year": 2021}, "target": {"value": target, "year": 2024},
-                "sub_goal": sub_goal}
 
-    return [
-        {
-            "id": "stad", "name": "Stad", "municipality_number": "4649",
-            "agencies": list(OFFICES["stad"]),
-            "sub_goals": [
-                {"id": "stad-d1", "text_nb": "Samlokalisere Skatteetaten, NAV og Politiet i et nytt Statens hus på Nordfjordeid",
-                 "text_en": "Co-locate the Tax Administration, NAV and the Police in a new State House in Nordfjordeid",
-                 "national_goals": ["N4"], "survey_indices": ["workplace"], "interview_themes": ["colocation"]},
-                {"id": "stad-d2", "text_nb": "Styrke samarbeidet og fagmiljøet mellom etatene",
-                 "text_en": "Strengthen collaboration and the professional environment across agencies",
-                 "national_goals": ["N1", "N4"], "survey_indices": ["collaboration", "professional_environment"],
-                 "interview_themes": ["collaboration", "professional_environment"]},
-                {"id": "stad-d3", "text_nb": "Etablere et distriktshub med fleksible kontorplasser for statsansatte",
-                 "text_en": "Establish a district hub with flexible offices for state employees",
-                 "national_goals": ["N2", "N3"], "survey_indices": ["recruitment_retention"],
-                 "interview_themes": ["recruitment"]},
-            ],
-            "indicators": [
-                indicator("stad-i1", "Statlige årsverk i kommunen", "State full-time equivalents in the municipality",
-                          "årsverk", "increase", 212, 230, "stad-d3"),
-                indicator("stad-i2", "Felles faglige aktiviteter per år", "Joint professional activities per year",
-                          "antall", "increase", 2, 12, "stad-d2"),
-                indicator("stad-i3", "Kvalifiserte søkere per utlyste stilling", "Qualified applicants per vacancy",
-                          "søkere", "increase", 3.1, 5.0, "stad-d3"),
-            ],
-            "results_chain": chain(
-                [("Pilotmidler og kommunens prosjektleder", "Pilot funding and the municipality's project manager", []),
-                 ("Etatenes lokale ledere i styringsgruppen", "The agencies' local managers in the steering group", [])],
-                [("Konkurransegrunnlag og leieavtale for Statens hus", "Tender and lease for the State House", ["stad-d1"]),
-                 ("Felles fagdager og hospitering", "Joint professional days and job shadowing", ["stad-d2"])],
-                [("Signert leieavtale for 1 880 m² (januar 2024)", "Lease signed for 1,880 m² (January 2024)", ["stad-d1"]),
-                 ("Distriktshub med fleksible kontorplasser", "District hub with flexible offices", ["stad-d3"])],
-                [("Tettere samarbeid og større fagmiljø", "Closer collaboration and a larger professional environment", ["stad-d2"]),
-                 ("Flere kvalifiserte søkere", "More qualified applicants", ["stad-d3"])],
-                [("Robuste statlige arbeidsplasser i distriktet", "Robust state jobs in the district", ["N1", "N2"]),
-                 ("Kunnskap om samlokalisering for lokaliseringspolitikken", "Knowledge of co-location for localisation policy", ["N5"])],
-            ),
-        },
-        {
-            "id": "orkland", "name": "Orkland", "municipality_number": "5059",
-            "agencies": list(OFFICES["orkland"]),
-            "sub_goals": [
-                {"id": "orkland-d1", "text_nb": "Utvikle scenarier for samfunnskonsekvenser av grønn næringsutvikling",
-                 "text_en": "Develop scenarios for the societal consequences of green industry",
-                 "national_goals": ["N1", "N5"], "survey_indices": ["professional_environment"],
-                 "interview_themes": ["professional_environment", "lasting_results"]},
-                {"id": "orkland-d2", "text_nb": "Et felles program mot sosialt og digitalt utenforskap",
-                 "text_en": "A joint programme against social and digital exclusion",
-                 "national_goals": ["N4"], "survey_indices": ["collaboration"], "interview_themes": ["collaboration"]},
-                {"id": "orkland-d3", "text_nb": "Gjøre det lettere å rekruttere til statlige stillinger i Orkland",
-                 "text_en": "Make it easier to recruit to state jobs in Orkland",
-                 "national_goals": ["N2"], "survey_indices": ["recruitment_retention"], "interview_themes": ["recruitment"]},
-            ],
-            "indicators": [
-                indicator("orkland-i1", "Deltakere i tiltak mot utenforskap", "Participants in measures against exclusion",
-                          "personer", "increase", 0, 120, "orkland-d2"),
-                indicator("orkland-i2", "Turnover i statlige kontor", "Staff turnover in state offices",
-                          "prosent", "decrease", 14.0, 9.0, "orkland-d3"),
-                indicator("orkland-i3", "Ferdigstilte scenariorapporter", "Scenario reports completed",
-                          "antall", "increase", 0, 3, "orkland-d1"),
-            ],
-            "results_chain": chain(
-                [("Pilotmidler og prosjektleder i kommunen", "Pilot funding and a project manager in the municipality", [])],
-                [("Scenarioarbeid «Scenario Orkland»", "Scenario work ‘Scenario Orkland’", ["orkland-d1"]),
-                 ("Felles tiltak mot utenforskap", "Joint measures against exclusion", ["orkland-d2"])],
-                [("Scenariorapporter", "Scenario reports", ["orkland-d1"]),
-                 ("Deltakere i tiltak", "Participants in measures", ["orkland-d2"])],
-                [("Bedre felles planlegging", "Better joint planning", ["orkland-d1"]),
-                 ("Lavere turnover", "Lower turnover", ["orkland-d3"])],
-                [("Sterkere offentlig fagmiljø i regionen", "A stronger public professional environment in the region", ["N1"])],
-            ),
-        },
-        {
-            "id": "narvik", "name": "Narvik", "municipality_number": "1806",
-            "agencies": list(OFFICES["narvik"]),
-            "sub_goals": [
-                {"id": "narvik-d1", "text_nb": "Samarbeid og kompetansebygging mellom de sju statlige virksomhetene",
-                 "text_en": "Collaboration and competence building among the seven state agencies",
-                 "national_goals": ["N1", "N4"], "survey_indices": ["collaboration", "professional_environment"],
-                 "interview_themes": ["collaboration", "professional_environment"]},
-                {"id": "narvik-d2", "text_nb": "Vertskap, attraktivitet og rekruttering",
-                 "text_en": "Hosting, attractiveness and recruitment",
-                 "national_goals": ["N2", "N3"], "survey_indices": ["recruitment_retention", "belonging"],
-                 "interview_themes": ["recruitment"]},
-                {"id": "narvik-d3", "text_nb": "Tjenesteutvikling og innovasjon på tvers",
-                 "text_en": "Service development and innovation across agencies",
-                 "national_goals": ["N4", "N5"], "survey_indices": [], "interview_themes": ["lasting_results"]},
-            ],
-            "indicators": [
-                indicator("narvik-i1", "Deltidsstillinger for studenter", "Part-time jobs for students",
-                          "stillinger", "increase", 0, 10, "narvik-d2"),
-                indicator("narvik-i2", "Kvalifiserte søkere per utlyste stilling", "Qualified applicants per vacancy",
-                          "søkere", "increase", 2.4, 4.0, "narvik-d2"),
-                indicator("narvik-i3", "Felles tjenesteutviklingsprosjekter", "Joint service development projects",
-                          "antall", "increase", 0, 4, "narvik-d3"),
-            ],
-            "results_chain": chain(
-                [("Pilotmidler, prosjektleder og tre delprosjekter", "Pilot funding, a project manager and three sub-projects", [])],
-                [("Felles kompetanseprogram", "Joint competence programme", ["narvik-d1"]),
-                 ("Deltidsstillinger for studenter med Skatteetaten og UiT", "Part-time student jobs with the Tax Administration and UiT", ["narvik-d2"])],
-                [("Studenter i deltidsstillinger", "Students in part-time jobs", ["narvik-d2"]),
-                 ("Tjenesteutviklingsprosjekter", "Service development projects", ["narvik-d3"])],
-                [("Sterkere fagmiljø", "A stronger professional environment", ["narvik-d1"]),
-                 ("Flere kvalifiserte søkere", "More qualified applicants", ["narvik-d2"])],
-                [("Lettere å rekruttere kompetanse til staten i Narvik", "Easier recruitment of competence to the state in Narvik", ["N2", "N3"])],
-            ),
-        },
-        {
-            "id": "lyngdal", "name": "Lyngdal", "municipality_number": "4225",
-            "agencies": list(OFFICES["lyngdal"]),
-            "sub_goals": [
-                {"id": "lyngdal-d1", "text_nb": "Etablere kontorfellesskapet RegionLab Lister for desentralt arbeid",
-                 "text_en": "Establish the RegionLab Lister shared office for decentralised work",
-                 "national_goals": ["N3", "N4"], "survey_indices": ["workplace"], "interview_themes": ["colocation"]},
-                {"id": "lyngdal-d2", "text_nb": "Lavere kontor- og reisekostnader for offentlige arbeidsgivere",
-                 "text_en": "Lower office and travel costs for public employers",
-                 "national_goals": ["N5"], "survey_indices": [], "interview_themes": ["colocation", "lasting_results"]},
-                {"id": "lyngdal-d3", "text_nb": "Et sterkere fagmiljø for offentlig ansatte i Lister",
-                 "text_en": "A stronger professional environment for public employees in Lister",
-                 "national_goals": ["N1"], "survey_indices": ["professional_environment", "collaboration"],
-                 "interview_themes": ["professional_environment"]},
-            ],
-            "indicators": [
-                indicator("lyngdal-i1", "Faste brukere av RegionLab Lister", "Regular users of RegionLab Lister",
-                          "personer", "increase", 0, 25, "lyngdal-d1"),
-                indicator("lyngdal-i2", "Reisekostnader per ansatt", "Travel costs per employee",
-                          "kroner", "decrease", 18500, 14000, "lyngdal-d2"),
-                indicator("lyngdal-i3", "Felles faglige aktiviteter per år", "Joint professional activities per year",
-                          "antall", "increase", 1, 8, "lyngdal-d3"),
-            ],
-            "results_chain": chain(
-                [("Pilotmidler og Lister-samarbeidet", "Pilot funding and the Lister regional cooperation", [])],
-                [("Etablering av RegionLab Lister", "Establishing RegionLab Lister", ["lyngdal-d1"])],
-                [("Kontorfellesskap åpnet januar 2023", "Shared office opened January 2023", ["lyngdal-d1"])],
-                [("Lavere kontor- og reisekostnader", "Lower office and travel costs", ["lyngdal-d2"]),
-                 ("Større fagmiljø", "A larger professional environment", ["lyngdal-d3"])],
-                [("Flere kan jobbe desentralt for staten", "More people can work decentrally for the state", ["N3"]),
-                 ("Kunnskap om kontorfellesskap for lokaliseringspolitikken", "Knowledge of shared offices for localisation policy", ["N5"])],
-            ),
-        },
-    ]
+def _chain(inputs, activities, outputs, outcomes, impacts) -> dict:
+    """A results chain from (text_nb, text_en, links) entries per stage; links are sub-goal or
+    national-goal ids."""
+    def elements(entries):
+        return [{"text_nb": nb, "text_en": en, **({"sub_goals": goals} if goals and goals[0][0] != "N"
+                                                  else {"national_goals": goals} if goals else {})}
+                for nb, en, goals in entries]
+    return {"inputs": elements(inputs), "activities": elements(activities),
+            "outputs": elements(outputs), "outcomes": elements(outcomes), "impacts": elements(impacts)}
+
+
+def _indicator(iid, nb, en, unit, direction, base, target, sub_goal) -> dict:
+    """An indicator with a 2021 baseline and a 2024 target."""
+    return {"id": iid, "name_nb": nb, "name_en": en, "unit": unit, "direction": direction,
+            "baseline": {"value": base, "year": 2021}, "target": {"value": target, "year": 2024},
+            "sub_goal": sub_goal}
+
+
+def _stad() -> dict:
+    """The Stad pilot."""
+    return {
+        "id": "stad", "name": "Stad", "municipality_number": "4649",
+        "agencies": list(OFFICES["stad"]),
+        "sub_goals": [
+            {"id": "stad-d1", "text_nb": "Samlokalisere Skatteetaten, NAV og Politiet i et nytt Statens hus på Nordfjordeid",
+             "text_en": "Co-locate the Tax Administration, NAV and the Police in a new State House in Nordfjordeid",
+             "national_goals": ["N4"], "survey_indices": ["workplace"], "interview_themes": ["colocation"]},
+            {"id": "stad-d2", "text_nb": "Styrke samarbeidet og fagmiljøet mellom etatene",
+             "text_en": "Strengthen collaboration and the professional environment across agencies",
+             "national_goals": ["N1", "N4"], "survey_indices": ["collaboration", "professional_environment"],
+             "interview_themes": ["collaboration", "professional_environment"]},
+            {"id": "stad-d3", "text_nb": "Etablere et distriktshub med fleksible kontorplasser for statsansatte",
+             "text_en": "Establish a district hub with flexible offices for state employees",
+             "national_goals": ["N2", "N3"], "survey_indices": ["recruitment_retention"],
+             "interview_themes": ["recruitment"]},
+        ],
+        "indicators": [
+            _indicator("stad-i1", "Statlige årsverk i kommunen", "State full-time equivalents in the municipality",
+                      "årsverk", "increase", 212, 230, "stad-d3"),
+            _indicator("stad-i2", "Felles faglige aktiviteter per år", "Joint professional activities per year",
+                      "antall", "increase", 2, 12, "stad-d2"),
+            _indicator("stad-i3", "Kvalifiserte søkere per utlyste stilling", "Qualified applicants per vacancy",
+                      "søkere", "increase", 3.1, 5.0, "stad-d3"),
+        ],
+        "results_chain": _chain(
+            [("Pilotmidler og kommunens prosjektleder", "Pilot funding and the municipality's project manager", []),
+             ("Etatenes lokale ledere i styringsgruppen", "The agencies' local managers in the steering group", [])],
+            [("Konkurransegrunnlag og leieavtale for Statens hus", "Tender and lease for the State House", ["stad-d1"]),
+             ("Felles fagdager og hospitering", "Joint professional days and job shadowing", ["stad-d2"])],
+            [("Signert leieavtale for 1 880 m² (januar 2024)", "Lease signed for 1,880 m² (January 2024)", ["stad-d1"]),
+             ("Distriktshub med fleksible kontorplasser", "District hub with flexible offices", ["stad-d3"])],
+            [("Tettere samarbeid og større fagmiljø", "Closer collaboration and a larger professional environment", ["stad-d2"]),
+             ("Flere kvalifiserte søkere", "More qualified applicants", ["stad-d3"])],
+            [("Robuste statlige arbeidsplasser i distriktet", "Robust state jobs in the district", ["N1", "N2"]),
+             ("Kunnskap om samlokalisering for lokaliseringspolitikken", "Knowledge of co-location for localisation policy", ["N5"])],
+        ),
+    }
+
+
+def _orkland() -> dict:
+    """The Orkland pilot."""
+    return {
+        "id": "orkland", "name": "Orkland", "municipality_number": "5059",
+        "agencies": list(OFFICES["orkland"]),
+        "sub_goals": [
+            {"id": "orkland-d1", "text_nb": "Utvikle scenarier for samfunnskonsekvenser av grønn næringsutvikling",
+             "text_en": "Develop scenarios for the societal consequences of green industry",
+             "national_goals": ["N1", "N5"], "survey_indices": ["professional_environment"],
+             "interview_themes": ["professional_environment", "lasting_results"]},
+            {"id": "orkland-d2", "text_nb": "Et felles program mot sosialt og digitalt utenforskap",
+             "text_en": "A joint programme against social and digital exclusion",
+             "national_goals": ["N4"], "survey_indices": ["collaboration"], "interview_themes": ["collaboration"]},
+            {"id": "orkland-d3", "text_nb": "Gjøre det lettere å rekruttere til statlige stillinger i Orkland",
+             "text_en": "Make it easier to recruit to state jobs in Orkland",
+             "national_goals": ["N2"], "survey_indices": ["recruitment_retention"], "interview_themes": ["recruitment"]},
+        ],
+        "indicators": [
+            _indicator("orkland-i1", "Deltakere i tiltak mot utenforskap", "Participants in measures against exclusion",
+                      "personer", "increase", 0, 120, "orkland-d2"),
+            _indicator("orkland-i2", "Turnover i statlige kontor", "Staff turnover in state offices",
+                      "prosent", "decrease", 14.0, 9.0, "orkland-d3"),
+            _indicator("orkland-i3", "Ferdigstilte scenariorapporter", "Scenario reports completed",
+                      "antall", "increase", 0, 3, "orkland-d1"),
+        ],
+        "results_chain": _chain(
+            [("Pilotmidler og prosjektleder i kommunen", "Pilot funding and a project manager in the municipality", [])],
+            [("Scenarioarbeid «Scenario Orkland»", "Scenario work ‘Scenario Orkland’", ["orkland-d1"]),
+             ("Felles tiltak mot utenforskap", "Joint measures against exclusion", ["orkland-d2"])],
+            [("Scenariorapporter", "Scenario reports", ["orkland-d1"]),
+             ("Deltakere i tiltak", "Participants in measures", ["orkland-d2"])],
+            [("Bedre felles planlegging", "Better joint planning", ["orkland-d1"]),
+             ("Lavere turnover", "Lower turnover", ["orkland-d3"])],
+            [("Sterkere offentlig fagmiljø i regionen", "A stronger public professional environment in the region", ["N1"])],
+        ),
+    }
+
+
+def _narvik() -> dict:
+    """The Narvik pilot."""
+    return {
+        "id": "narvik", "name": "Narvik", "municipality_number": "1806",
+        "agencies": list(OFFICES["narvik"]),
+        "sub_goals": [
+            {"id": "narvik-d1", "text_nb": "Samarbeid og kompetansebygging mellom de sju statlige virksomhetene",
+             "text_en": "Collaboration and competence building among the seven state agencies",
+             "national_goals": ["N1", "N4"], "survey_indices": ["collaboration", "professional_environment"],
+             "interview_themes": ["collaboration", "professional_environment"]},
+            {"id": "narvik-d2", "text_nb": "Vertskap, attraktivitet og rekruttering",
+             "text_en": "Hosting, attractiveness and recruitment",
+             "national_goals": ["N2", "N3"], "survey_indices": ["recruitment_retention", "belonging"],
+             "interview_themes": ["recruitment"]},
+            {"id": "narvik-d3", "text_nb": "Tjenesteutvikling og innovasjon på tvers",
+             "text_en": "Service development and innovation across agencies",
+             "national_goals": ["N4", "N5"], "survey_indices": [], "interview_themes": ["lasting_results"]},
+        ],
+        "indicators": [
+            _indicator("narvik-i1", "Deltidsstillinger for studenter", "Part-time jobs for students",
+                      "stillinger", "increase", 0, 10, "narvik-d2"),
+            _indicator("narvik-i2", "Kvalifiserte søkere per utlyste stilling", "Qualified applicants per vacancy",
+                      "søkere", "increase", 2.4, 4.0, "narvik-d2"),
+            _indicator("narvik-i3", "Felles tjenesteutviklingsprosjekter", "Joint service development projects",
+                      "antall", "increase", 0, 4, "narvik-d3"),
+        ],
+        "results_chain": _chain(
+            [("Pilotmidler, prosjektleder og tre delprosjekter", "Pilot funding, a project manager and three sub-projects", [])],
+            [("Felles kompetanseprogram", "Joint competence programme", ["narvik-d1"]),
+             ("Deltidsstillinger for studenter med Skatteetaten og UiT", "Part-time student jobs with the Tax Administration and UiT", ["narvik-d2"])],
+            [("Studenter i deltidsstillinger", "Students in part-time jobs", ["narvik-d2"]),
+             ("Tjenesteutviklingsprosjekter", "Service development projects", ["narvik-d3"])],
+            [("Sterkere fagmiljø", "A stronger professional environment", ["narvik-d1"]),
+             ("Flere kvalifiserte søkere", "More qualified applicants", ["narvik-d2"])],
+            [("Lettere å rekruttere kompetanse til staten i Narvik", "Easier recruitment of competence to the state in Narvik", ["N2", "N3"])],
+        ),
+    }
+
+
+def _lyngdal() -> dict:
+    """The Lyngdal pilot."""
+    return {
+        "id": "lyngdal", "name": "Lyngdal", "municipality_number": "4225",
+        "agencies": list(OFFICES["lyngdal"]),
+        "sub_goals": [
+            {"id": "lyngdal-d1", "text_nb": "Etablere kontorfellesskapet RegionLab Lister for desentralt arbeid",
+             "text_en": "Establish the RegionLab Lister shared office for decentralised work",
+             "national_goals": ["N3", "N4"], "survey_indices": ["workplace"], "interview_themes": ["colocation"]},
+            {"id": "lyngdal-d2", "text_nb": "Lavere kontor- og reisekostnader for offentlige arbeidsgivere",
+             "text_en": "Lower office and travel costs for public employers",
+             "national_goals": ["N5"], "survey_indices": [], "interview_themes": ["colocation", "lasting_results"]},
+            {"id": "lyngdal-d3", "text_nb": "Et sterkere fagmiljø for offentlig ansatte i Lister",
+             "text_en": "A stronger professional environment for public employees in Lister",
+             "national_goals": ["N1"], "survey_indices": ["professional_environment", "collaboration"],
+             "interview_themes": ["professional_environment"]},
+        ],
+        "indicators": [
+            _indicator("lyngdal-i1", "Faste brukere av RegionLab Lister", "Regular users of RegionLab Lister",
+                      "personer", "increase", 0, 25, "lyngdal-d1"),
+            _indicator("lyngdal-i2", "Reisekostnader per ansatt", "Travel costs per employee",
+                      "kroner", "decrease", 18500, 14000, "lyngdal-d2"),
+            _indicator("lyngdal-i3", "Felles faglige aktiviteter per år", "Joint professional activities per year",
+                      "antall", "increase", 1, 8, "lyngdal-d3"),
+        ],
+        "results_chain": _chain(
+            [("Pilotmidler og Lister-samarbeidet", "Pilot funding and the Lister regional cooperation", [])],
+            [("Etablering av RegionLab Lister", "Establishing RegionLab Lister", ["lyngdal-d1"])],
+            [("Kontorfellesskap åpnet januar 2023", "Shared office opened January 2023", ["lyngdal-d1"])],
+            [("Lavere kontor- og reisekostnader", "Lower office and travel costs", ["lyngdal-d2"]),
+             ("Større fagmiljø", "A larger professional environment", ["lyngdal-d3"])],
+            [("Flere kan jobbe desentralt for staten", "More people can work decentrally for the state", ["N3"]),
+             ("Kunnskap om kontorfellesskap for lokaliseringspolitikken", "Knowledge of shared offices for localisation policy", ["N5"])],
+        ),
+    }
 
 
 # Yearly indicator values 2021–2024 (the 2021 value is the baseline).

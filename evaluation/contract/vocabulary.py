@@ -26,10 +26,9 @@ MILESTONE_STATUSES = ("completed_on_time", "completed_late", "overdue", "not_yet
 """Status of a milestone at a cut-off date."""
 
 BASELINE_ROLE = "baseline"
-"""The role of the survey wave before the pilot started; every other wave's role is a phase id."""
+"""The role of the survey wave before the pilot started; every other wave's role is a phase id
+(see :attr:`evaluation.contract.Programme.wave_roles`)."""
 
-WAVE_ROLES = (BASELINE_ROLE, "midterm", "final")
-"""Roles a survey wave can have (``waves`` in ``programme.yaml``)."""
 
 CHAIN_STAGES = ("inputs", "activities", "outputs", "outcomes", "impacts")
 """The stages of a results chain (virkningskjede), in order."""
@@ -40,6 +39,12 @@ DIRECTIONS = ("increase", "decrease")
 ID_PATTERN = re.compile(r"^[a-z0-9][a-z0-9_-]*$")
 """Ids chosen by the evaluation (pilots, agencies, sub-goals, codes, themes, interviews)."""
 
+NATIONAL_GOAL_ID_PATTERN = re.compile(r"^N[0-9]+$")
+"""National goal ids (``N1`` … ``N5``)."""
+
+MUNICIPALITY_NUMBER_PATTERN = re.compile(r"^\d{4}$")
+"""A Norwegian municipality number (``kommunenummer``): four digits, such as ``4649``."""
+
 OPAQUE_ID_PATTERN = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]*$")
 """Ids that come from other systems (respondent ids, segment ids)."""
 
@@ -48,5 +53,6 @@ ITEM_ID_PATTERN = re.compile(r"^[A-Za-z][A-Za-z0-9_]*$")
 
 __all__ = [
     "ASSESSMENTS", "BASELINE_ROLE", "CHAIN_STAGES", "DIRECTIONS", "ID_PATTERN", "ITEM_ID_PATTERN",
-    "MILESTONE_STATUSES", "OPAQUE_ID_PATTERN", "STAKEHOLDER_GROUPS", "STATUSES", "WAVE_ROLES",
+    "MILESTONE_STATUSES", "MUNICIPALITY_NUMBER_PATTERN", "NATIONAL_GOAL_ID_PATTERN", "OPAQUE_ID_PATTERN",
+    "STAKEHOLDER_GROUPS", "STATUSES",
 ]

@@ -14,6 +14,7 @@ import math
 import numpy as np
 import pandas as pd
 
+from evaluation.contract.vocabulary import BASELINE_ROLE
 from evaluation.goals._frames import require
 
 SOURCES = ("indicator", "survey", "milestone", "interview")
@@ -91,7 +92,8 @@ def survey_evidence(comparison: pd.DataFrame, *, to_role: str) -> pd.DataFrame:
         ``from_role``, ``to_role``, ``n_from``, ``n_to``, ``difference``, ``p_value_adjusted``,
         ``effect_size``, ``suppressed``.
     to_role : str
-        Role of the wave compared with the baseline: ``midterm`` or ``final`` (the phase).
+        Role of the wave compared with the baseline: a phase id of the programme
+        (:attr:`evaluation.contract.Programme.phases`).
 
     Returns
     -------
@@ -105,8 +107,8 @@ def survey_evidence(comparison: pd.DataFrame, *, to_role: str) -> pd.DataFrame:
     """
     require(comparison, ("pilot", "index", "from_role", "to_role", "difference",
                          "p_value_adjusted", "effect_size"), "survey comparison")
-    if to_role not in ("midterm", "final"):
-        raise ValueError(f"to_role must be 'midterm' or 'final', got {to_role!r}")
+    if not isinstance(to_role, str) or to_role == BASELINE_ROLE:
+        raise ValueError(f"to_role must be a phase id of the programme, got {to_role!r}")
     rows = comparison.loc[(comparison["from_role"] == "baseline")
                           & (comparison["to_role"] == to_role)]
     if "level" in rows.columns:

@@ -1,4 +1,10 @@
-"""Survey importers: turn the survey tools' own exports into ``survey/responses.csv``.
+"""Importers: turn the tools' own exports into the contract's files.
+
+Interview coding from qualitative analysis tools becomes ``interviews/``:
+:func:`~evaluation.importers.qdpx.read_qdpx` reads a REFI-QDA project (NVivo, ATLAS.ti, MAXQDA,
+QualCoder), :func:`~evaluation.importers.taguette.read_taguette` a Taguette export; both return a
+:class:`~evaluation.importers.qda.QdaImport` (see :mod:`evaluation.importers.qda`). The rest of
+this page is about survey exports, which become ``survey/responses.csv``.
 
 Evaluators do not get data in the contract's shape. :func:`import_survey` reads an export as the
 tool wrote it, maps it with a small YAML *mapping file* to the contract (``data/README.md``), and
@@ -98,6 +104,8 @@ columns are never imported.
 """
 
 from evaluation.importers.mapping import SurveyMapping, read_mapping
+from evaluation.importers.qda import QdaImport, make_id
+from evaluation.importers.qdpx import read_qdpx
 from evaluation.importers.responses import (
     BASE_COLUMNS,
     FORMATS,
@@ -105,15 +113,20 @@ from evaluation.importers.responses import (
     import_survey,
     items_with_scales,
 )
+from evaluation.importers.taguette import read_taguette
 from evaluation.importers.write import write_contract_responses
 
 __all__ = [
     "BASE_COLUMNS",
     "FORMATS",
     "ImportResult",
+    "QdaImport",
     "SurveyMapping",
     "import_survey",
     "items_with_scales",
+    "make_id",
     "read_mapping",
+    "read_qdpx",
+    "read_taguette",
     "write_contract_responses",
 ]

@@ -7,6 +7,7 @@ later (an unknown item, a code mapped to the wrong level) can point at the line 
 
 from __future__ import annotations
 
+import codecs
 import datetime as dt
 import re
 from dataclasses import dataclass, field
@@ -14,17 +15,13 @@ from pathlib import Path
 
 import yaml
 
+from evaluation.contract.vocabulary import ID_PATTERN, ITEM_ID_PATTERN
 from evaluation.errors import DataContractError, DataProblem
 
 DONT_KNOW = "dont_know"
 """Code target: the answer is "vet ikke" (don't know)."""
 MISSING = "missing"
 """Code target: the answer counts as not given (an empty cell in the contract)."""
-
-ID_PATTERN = re.compile(r"^[a-z0-9][a-z0-9_-]*$")
-"""Contract ids (pilots, agencies): lower-case letters, digits, ``_`` and ``-``."""
-ITEM_PATTERN = re.compile(r"^[A-Za-z][A-Za-z0-9_]*$")
-"""Contract item ids such as ``Q01``."""
 
 _TOP_KEYS = ("description", "format", "source", "columns", "constants", "values",
              "dont_know_code", "codes", "items")
@@ -241,233 +238,279 @@ def read_mapping(mapping: str | Path | dict, *, file: str | None = None) -> Surv
 
 
 def _parse(data: object, file: str, base_dir: Path) -> SurveyMapping:
-    problems: list[DataProblem] = []
-    lines: dict[str, int] = {}
-
-    def record(node: object, path: str) -> None:
-        if isinstance(node, _Located):
-            if path and path not in lines:
-                lines[path] = node.line
-            for key, line in node.key_lines.items():
-                child = f"{path}.{key}" if path else str(key)
-                lines[child] = line
-                record(node[key], child)
-
-    record(data, "")
-
-    def add(path: str, message: str, expected: str = "") -> None:
-        line = None
-        probe = path
-        while probe:
-            if probe in lines:
-                line = lines[probe]
-                break
-            probe = probe.rpartition(".")[0]
-        problems.append(DataProblem(file, line, path or None, message, expected))
-
+    """Check a mapping's parsed YAML section by section; every problem is raised at once."""
+    parser = _MappingParser(data, file)
     if data is None:
         data = {}
     if not isinstance(data, dict):
         raise DataContractError.single(file, 1, None, "the mapping is not a YAML mapping",
                                        "keys such as columns:, codes: and items:")
+    parser.data = data
+    for key in data:
+        if key not in _TOP_KEYS:
+            parser.add(str(key), f"unknown key {key!r}", "one of " + ", ".join(_TOP_KEYS))
+    fmt = data.get("format")
+    if fmt is not None and not isinstance(fmt, str):
+        parser.add("format", "format is not a text", "nettskjema, surveyxact, spss or excel")
+        fmt = None
+    options = parser.source_options(base_dir)
+    columns = parser.columns()
+    constants = parser.constants(columns)
+    values = parser.values()
+    dont_know_code = parser.dont_know_code()
+    code_sets = parser.code_sets()
+    items = parser.items(code_sets)
+    if parser.problems:
+        raise DataContractError(parser.problems)
+    return SurveyMapping(
+        file=file, base_dir=base_dir, format=fmt, **options, columns=columns, constants=constants,
+        values=values, dont_know_code=dont_know_code, code_sets=code_sets, items=tuple(items),
+        lines=parser.lines,
+    )
 
-    def section(key: str, allowed: tuple[str, ...] | None = None) -> dict:
-        value = data.get(key)
+
+class _MappingParser:
+    """The checks of one mapping file's sections; collects problems at their YAML lines.
+
+    Parameters
+    ----------
+    data : object
+        The parsed YAML (with key lines, see :class:`_Located`).
+    file : str
+        The mapping file's name, for messages.
+    """
+
+    def __init__(self, data: object, file: str):
+        self.data = data
+        self.file = file
+        self.problems: list[DataProblem] = []
+        self.lines: dict[str, int] = {}
+        self._record(data, "")
+
+    def _record(self, node: object, path: str) -> None:
+        if isinstance(node, _Located):
+            if path and path not in self.lines:
+                self.lines[path] = node.line
+            for key, line in node.key_lines.items():
+                child = f"{path}.{key}" if path else str(key)
+                self.lines[child] = line
+                self._record(node[key], child)
+
+    def add(self, path: str, message: str, expected: str = "") -> None:
+        """Record a problem at the line of key path ``path`` (or of its nearest ancestor)."""
+        line = None
+        probe = path
+        while probe:
+            if probe in self.lines:
+                line = self.lines[probe]
+                break
+            probe = probe.rpartition(".")[0]
+        self.problems.append(DataProblem(self.file, line, path or None, message, expected))
+
+    def section(self, key: str, allowed: tuple[str, ...] | None = None) -> dict:
+        """A top-level mapping (empty when absent); unknown sub-keys are problems."""
+        value = self.data.get(key)
         if value is None:
             return {}
         if not isinstance(value, dict):
-            add(key, f"{key} is not a mapping", f"{key}: followed by indented key: value lines")
+            self.add(key, f"{key} is not a mapping", f"{key}: followed by indented key: value lines")
             return {}
         if allowed is not None:
             for sub in value:
                 if sub not in allowed:
-                    add(f"{key}.{sub}", f"unknown key {sub!r} in {key}",
-                        "one of " + ", ".join(allowed))
+                    self.add(f"{key}.{sub}", f"unknown key {sub!r} in {key}", "one of " + ", ".join(allowed))
         return value
 
-    for key in data:
-        if key not in _TOP_KEYS:
-            add(str(key), f"unknown key {key!r}", "one of " + ", ".join(_TOP_KEYS))
+    def source_options(self, base_dir: Path) -> dict:
+        """``source:``: encoding, delimiter, decimal, sheet, codebook and date format."""
+        source = self.section("source", _SOURCE_KEYS)
+        text_options: dict[str, str | None] = {}
+        for key in ("encoding", "delimiter", "decimal", "sheet", "date_format", "codebook"):
+            value = source.get(key)
+            if value is not None and not isinstance(value, str):
+                self.add(f"source.{key}", f"source.{key} is not a text", "a text (quote it)")
+                value = None
+            text_options[key] = value
+        delimiter = text_options["delimiter"]
+        if delimiter is not None:
+            delimiter = _DELIMITER_WORDS.get(delimiter.lower(), delimiter)
+            if len(delimiter) != 1:
+                self.add("source.delimiter", f"delimiter {text_options['delimiter']!r} is not one character",
+                         'one character such as ";" or ",", or the word tab')
+                delimiter = None
+        decimal = text_options["decimal"]
+        if decimal is not None and decimal not in (",", "."):
+            self.add("source.decimal", f"decimal separator {decimal!r} is not a comma or a point", '"," or "."')
+            decimal = None
+        encoding = text_options["encoding"]
+        if encoding is not None:
+            try:
+                codecs.lookup(encoding)
+            except LookupError:
+                self.add("source.encoding", f"unknown encoding {encoding!r}",
+                         "an encoding name such as utf-8, cp1252 or utf-16")
+                encoding = None
+        codebook = Path(text_options["codebook"]) if text_options["codebook"] else None
+        if codebook is not None and not codebook.is_absolute():
+            codebook = base_dir / codebook
+        return {"encoding": encoding, "delimiter": delimiter, "decimal": decimal, "sheet": text_options["sheet"],
+                "codebook": codebook, "date_format": text_options["date_format"]}
 
-    fmt = data.get("format")
-    if fmt is not None and not isinstance(fmt, str):
-        add("format", "format is not a text", "nettskjema, surveyxact, spss or excel")
-        fmt = None
+    def columns(self) -> dict[str, str]:
+        """``columns:``: contract column to source column."""
+        columns: dict[str, str] = {}
+        for key, value in self.section("columns", _COLUMN_KEYS).items():
+            if key not in _COLUMN_KEYS:
+                continue
+            if value is None or isinstance(value, (bool, dict, list)):
+                self.add(f"columns.{key}", f"columns.{key} does not name a source column",
+                         "the name of a column of the export")
+                continue
+            columns[key] = str(value).strip()
+        return columns
 
-    source = section("source", _SOURCE_KEYS)
-    text_options: dict[str, str | None] = {}
-    for key in ("encoding", "delimiter", "decimal", "sheet", "date_format", "codebook"):
-        value = source.get(key)
-        if value is not None and not isinstance(value, str):
-            add(f"source.{key}", f"source.{key} is not a text", "a text (quote it)")
-            value = None
-        text_options[key] = value
-    delimiter = text_options["delimiter"]
-    if delimiter is not None:
-        delimiter = _DELIMITER_WORDS.get(delimiter.lower(), delimiter)
-        if len(delimiter) != 1:
-            add("source.delimiter", f"delimiter {text_options['delimiter']!r} is not one character",
-                'one character such as ";" or ",", or the word tab')
-            delimiter = None
-    decimal = text_options["decimal"]
-    if decimal is not None and decimal not in (",", "."):
-        add("source.decimal", f"decimal separator {decimal!r} is not a comma or a point",
-            '"," or "."')
-        decimal = None
-    encoding = text_options["encoding"]
-    if encoding is not None:
-        import codecs
+    def constants(self, columns: dict[str, str]) -> dict[str, object]:
+        """``constants:``: one pilot, agency or response date for every row."""
+        constants: dict[str, object] = {}
+        for key, value in self.section("constants", _CONSTANT_KEYS).items():
+            if key not in _CONSTANT_KEYS:
+                continue
+            path = f"constants.{key}"
+            if key in columns:
+                self.add(path, f"{key} is given both as a column and as a constant", "one of the two")
+                continue
+            if key == "response_date":
+                value = _constant_date(value)
+                if value is None:
+                    self.add(path, "constants.response_date is not a date", "an ISO date such as 2022-10-14")
+                    continue
+            elif not isinstance(value, str) or not ID_PATTERN.match(value):
+                self.add(path, f"{value!r} is not a contract id", "a lower-case id such as nav or stad")
+                continue
+            constants[key] = value
+        return constants
 
-        try:
-            codecs.lookup(encoding)
-        except LookupError:
-            add("source.encoding", f"unknown encoding {encoding!r}",
-                "an encoding name such as utf-8, cp1252 or utf-16")
-            encoding = None
-    codebook = Path(text_options["codebook"]) if text_options["codebook"] else None
-    if codebook is not None and not codebook.is_absolute():
-        codebook = base_dir / codebook
-
-    columns: dict[str, str] = {}
-    for key, value in section("columns", _COLUMN_KEYS).items():
-        if key not in _COLUMN_KEYS:
-            continue
-        if value is None or isinstance(value, (bool, dict, list)):
-            add(f"columns.{key}", f"columns.{key} does not name a source column",
-                "the name of a column of the export")
-            continue
-        columns[key] = str(value).strip()
-
-    constants: dict[str, object] = {}
-    for key, value in section("constants", _CONSTANT_KEYS).items():
-        if key not in _CONSTANT_KEYS:
-            continue
-        path = f"constants.{key}"
-        if key in columns:
-            add(path, f"{key} is given both as a column and as a constant", "one of the two")
-            continue
-        if key == "response_date":
-            if isinstance(value, dt.datetime):
-                value = value.date()
-            elif isinstance(value, str):
+    def values(self) -> dict[str, dict[str, str]]:
+        """``values:``: source values recoded into pilot and agency ids."""
+        values: dict[str, dict[str, str]] = {}
+        for key, table in self.section("values", _VALUE_KEYS).items():
+            if key not in _VALUE_KEYS:
+                continue
+            path = f"values.{key}"
+            if not isinstance(table, dict):
+                self.add(path, f"{path} is not a mapping", "source value: contract id lines")
+                continue
+            recoded: dict[str, str] = {}
+            for source_value, target in table.items():
+                sub = f"{path}.{source_value}"
                 try:
-                    value = dt.date.fromisoformat(value.strip())
-                except ValueError:
-                    value = None
-            if not isinstance(value, dt.date):
-                add(path, "constants.response_date is not a date", "an ISO date such as 2022-10-14")
-                continue
-        elif not isinstance(value, str) or not ID_PATTERN.match(value):
-            add(path, f"{value!r} is not a contract id", "a lower-case id such as nav or stad")
-            continue
-        constants[key] = value
+                    canonical = code_key(source_value)
+                except ValueError as error:
+                    self.add(sub, str(error), "a source value")
+                    continue
+                if not isinstance(target, str) or not ID_PATTERN.match(target):
+                    self.add(sub, f"{target!r} is not a contract id", f"a lower-case {key} id such as "
+                             + ("stad" if key == "pilot" else "nav"))
+                    continue
+                if canonical in recoded:
+                    self.add(sub, f"value {canonical} appears twice in {path}", "each source value once")
+                    continue
+                recoded[canonical] = target
+            values[key] = recoded
+        return values
 
-    values: dict[str, dict[str, str]] = {}
-    for key, table in section("values", _VALUE_KEYS).items():
-        if key not in _VALUE_KEYS:
-            continue
-        path = f"values.{key}"
-        if not isinstance(table, dict):
-            add(path, f"{path} is not a mapping", "source value: contract id lines")
-            continue
-        recoded: dict[str, str] = {}
-        for source_value, target in table.items():
-            sub = f"{path}.{source_value}"
-            try:
-                canonical = code_key(source_value)
-            except ValueError as error:
-                add(sub, str(error), "a source value")
-                continue
-            if not isinstance(target, str) or not ID_PATTERN.match(target):
-                add(sub, f"{target!r} is not a contract id", f"a lower-case {key} id such as "
-                    + ("stad" if key == "pilot" else "nav"))
-                continue
-            if canonical in recoded:
-                add(sub, f"value {canonical} appears twice in {path}", "each source value once")
-                continue
-            recoded[canonical] = target
-        values[key] = recoded
+    def dont_know_code(self) -> int | None:
+        """``dont_know_code:``: the contract's don't-know code, when no contract items are given."""
+        code = self.data.get("dont_know_code")
+        if code is not None and (isinstance(code, bool) or not isinstance(code, int)):
+            self.add("dont_know_code", f"{code!r} is not a whole number", "the contract's don't-know code, such as 9")
+            return None
+        return code
 
-    dont_know_code = data.get("dont_know_code")
-    if dont_know_code is not None and (isinstance(dont_know_code, bool)
-                                       or not isinstance(dont_know_code, int)):
-        add("dont_know_code", f"{dont_know_code!r} is not a whole number",
-            "the contract's don't-know code, such as 9")
-        dont_know_code = None
+    def code_sets(self) -> dict[str, dict[str, object]]:
+        """``codes:``: named code sets, source code to scale level, ``dont_know`` or ``missing``."""
+        code_sets: dict[str, dict[str, object]] = {}
+        for name, table in self.section("codes").items():
+            path = f"codes.{name}"
+            if not isinstance(table, dict) or not table:
+                self.add(path, f"code set {name!r} is not a mapping of codes",
+                         "source code: scale level, dont_know or missing lines")
+                continue
+            recoded: dict[str, object] = {}
+            for source_code, target in table.items():
+                sub = f"{path}.{source_code}"
+                try:
+                    canonical = code_key(source_code)
+                except ValueError as error:
+                    self.add(sub, str(error), "a source code")
+                    continue
+                if isinstance(target, str) and target.strip().lower() in (DONT_KNOW, MISSING):
+                    target = target.strip().lower()
+                elif isinstance(target, bool) or not isinstance(target, int):
+                    self.add(sub, f"code {source_code!r} maps to {target!r}",
+                             "a scale level (a whole number), dont_know or missing")
+                    continue
+                if canonical in recoded:
+                    self.add(sub, f"code {canonical} appears twice in code set {name!r}", "each source code once")
+                    continue
+                recoded[canonical] = target
+            code_sets[str(name)] = recoded
+        return code_sets
 
-    code_sets: dict[str, dict[str, object]] = {}
-    for name, table in section("codes").items():
-        path = f"codes.{name}"
-        if not isinstance(table, dict) or not table:
-            add(path, f"code set {name!r} is not a mapping of codes",
-                "source code: scale level, dont_know or missing lines")
-            continue
-        recoded_codes: dict[str, object] = {}
-        for source_code, target in table.items():
-            sub = f"{path}.{source_code}"
-            try:
-                canonical = code_key(source_code)
-            except ValueError as error:
-                add(sub, str(error), "a source code")
-                continue
-            if isinstance(target, str) and target.strip().lower() in (DONT_KNOW, MISSING):
-                target = target.strip().lower()
-            elif isinstance(target, bool) or not isinstance(target, int):
-                add(sub, f"code {source_code!r} maps to {target!r}",
-                    "a scale level (a whole number), dont_know or missing")
-                continue
-            if canonical in recoded_codes:
-                add(sub, f"code {canonical} appears twice in code set {name!r}",
-                    "each source code once")
-                continue
-            recoded_codes[canonical] = target
-        code_sets[str(name)] = recoded_codes
+    def items(self, code_sets: dict[str, dict[str, object]]) -> list[ItemMapping]:
+        """``items:``: source column to item id (optionally with its code set)."""
+        items: list[ItemMapping] = []
+        raw_items = self.data.get("items")
+        seen_items: dict[str, str] = {}
+        if raw_items is None:
+            self.add("items", "the mapping has no items", "items: with one source column: item id line per item")
+        elif not isinstance(raw_items, dict) or not raw_items:
+            self.add("items", "items is not a mapping of source columns to item ids",
+                     "items: with one source column: item id line per item")
+        else:
+            for source_column, target in raw_items.items():
+                item = self._item(source_column, target, code_sets, seen_items)
+                if item is not None:
+                    items.append(item)
+        if raw_items is not None and not code_sets and "codes" not in self.data:
+            self.add("codes", "the mapping has no code sets", "codes: with at least one code set")
+        return items
 
-    items: list[ItemMapping] = []
-    raw_items = data.get("items")
-    seen_items: dict[str, str] = {}
-    if raw_items is None:
-        add("items", "the mapping has no items", "items: with one source column: item id line per item")
-    elif not isinstance(raw_items, dict) or not raw_items:
-        add("items", "items is not a mapping of source columns to item ids",
-            "items: with one source column: item id line per item")
-    else:
-        for source_column, target in raw_items.items():
-            path = f"items.{source_column}"
-            line = lines.get(path, 0)
-            codes_name = None
-            if isinstance(target, dict):
-                unknown = [k for k in target if k not in ("item", "codes")]
-                for k in unknown:
-                    add(f"{path}.{k}", f"unknown key {k!r}", "item and codes")
-                codes_name = target.get("codes")
-                target = target.get("item")
-                if codes_name is not None and str(codes_name) not in code_sets:
-                    add(f"{path}.codes", f"code set {codes_name!r} is not defined under codes",
-                        "the name of a code set under codes: ("
-                        + ", ".join(code_sets) + ")" if code_sets else "a code set under codes:")
-            if not isinstance(target, str) or not ITEM_PATTERN.match(target):
-                add(path, f"{target!r} is not an item id", "an item id of survey/items.csv such as Q01")
-                continue
-            if target in seen_items:
-                add(path, f"item {target} is mapped from two columns "
-                    f"({seen_items[target]} and {source_column})", "each item from one column")
-                continue
-            seen_items[target] = str(source_column)
-            items.append(ItemMapping(str(source_column).strip(), target,
-                                     None if codes_name is None else str(codes_name), line))
-    if raw_items is not None and not code_sets and "codes" not in data:
-        add("codes", "the mapping has no code sets", "codes: with at least one code set")
+    def _item(self, source_column: object, target: object, code_sets: dict, seen_items: dict[str, str]) -> ItemMapping | None:
+        path = f"items.{source_column}"
+        line = self.lines.get(path, 0)
+        codes_name = None
+        if isinstance(target, dict):
+            unknown = [k for k in target if k not in ("item", "codes")]
+            for k in unknown:
+                self.add(f"{path}.{k}", f"unknown key {k!r}", "item and codes")
+            codes_name = target.get("codes")
+            target = target.get("item")
+            if codes_name is not None and str(codes_name) not in code_sets:
+                self.add(f"{path}.codes", f"code set {codes_name!r} is not defined under codes",
+                         "the name of a code set under codes: ("
+                         + ", ".join(code_sets) + ")" if code_sets else "a code set under codes:")
+        if not isinstance(target, str) or not ITEM_ID_PATTERN.match(target):
+            self.add(path, f"{target!r} is not an item id", "an item id of survey/items.csv such as Q01")
+            return None
+        if target in seen_items:
+            self.add(path, f"item {target} is mapped from two columns "
+                     f"({seen_items[target]} and {source_column})", "each item from one column")
+            return None
+        seen_items[target] = str(source_column)
+        return ItemMapping(str(source_column).strip(), target, None if codes_name is None else str(codes_name), line)
 
-    if problems:
-        raise DataContractError(problems)
-    return SurveyMapping(
-        file=file, base_dir=base_dir, format=fmt, encoding=encoding, delimiter=delimiter,
-        decimal=decimal, sheet=text_options["sheet"], codebook=codebook,
-        date_format=text_options["date_format"], columns=columns, constants=constants,
-        values=values, dont_know_code=dont_know_code, code_sets=code_sets, items=tuple(items),
-        lines=lines,
-    )
+
+def _constant_date(value: object) -> dt.date | None:
+    """A constant response date (a YAML date or an ISO text), or ``None``."""
+    if isinstance(value, dt.datetime):
+        value = value.date()
+    elif isinstance(value, str):
+        try:
+            value = dt.date.fromisoformat(value.strip())
+        except ValueError:
+            value = None
+    return value if isinstance(value, dt.date) else None
 
 
 __all__ = ["DONT_KNOW", "MISSING", "ItemMapping", "SurveyMapping", "code_key", "read_mapping"]

@@ -2,8 +2,8 @@
 
 Evaluators code interview transcripts in a qualitative tool (NVivo, ATLAS.ti, MAXQDA, QualCoder,
 Taguette). The contract's ``interviews/interviews.csv``, ``interviews/segments.csv`` and
-``interviews/codebook.csv`` (or an import with :func:`evaluation.qda.read_qdpx` /
-:func:`evaluation.qda.read_taguette`) hold that coding; the functions here turn it into
+``interviews/codebook.csv`` (or an import with :func:`evaluation.importers.read_qdpx` /
+:func:`evaluation.importers.read_taguette`) hold that coding; the functions here turn it into
 
 * theme and code frequencies by stakeholder group (NVivo's matrix coding query):
   :func:`code_frequencies`;

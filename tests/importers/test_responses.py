@@ -1,4 +1,4 @@
-"""Tests of evaluation.importers: survey exports as the tools write them -> survey/responses.csv.
+"""Tests of evaluation.importers.responses (import_survey, with its mapping and readers): survey exports as the tools write them -> survey/responses.csv.
 
 Reference values are written by hand from the fixture files in tests/fixtures/exports/ (see
 their README): every expected code below is read off the export and its mapping by eye, with
@@ -12,7 +12,6 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
-import os
 from pathlib import Path
 
 import pandas as pd
@@ -20,79 +19,16 @@ import pytest
 import yaml
 
 from evaluation.errors import DataContractError
-from evaluation.importers import ImportResult, import_survey, read_mapping, write_contract_responses
-
-FIXTURES = Path(__file__).parent / "fixtures" / "exports"
-SX_DIR = FIXTURES / "surveyxact_csv"
-SX_MAPPING = FIXTURES / "surveyxact.yaml"
-NS_DIR = FIXTURES / "nettskjema"
-NS_DATA = NS_DIR / "data-123456.csv"
-NS_MAPPING = NS_DIR / "mapping.yaml"
-NA = pd.NA
-
-
-def contract_items(dont_know: int | None = 9) -> pd.DataFrame:
-    """Contract items as load_data returns them: three agree5 items, levels 1-5."""
-    return pd.DataFrame({
-        "item_id": ["Q01", "Q02", "Q03"],
-        "index": ["collaboration", "collaboration", "belonging"],
-        "scale": ["agree5"] * 3,
-        "scale_min": pd.array([1, 1, 1], dtype="Int64"),
-        "scale_max": pd.array([5, 5, 5], dtype="Int64"),
-        "dont_know_code": pd.array([dont_know] * 3, dtype="Int64"),
-    })
-
-
-def expected_frame(rows: list[tuple], wave: int, items=("Q01", "Q02", "Q03")) -> pd.DataFrame:
-    """(respondent_id, date, pilot, agency, *codes) tuples -> the contract frame."""
-    frame = pd.DataFrame({
-        "respondent_id": pd.Series([r[0] for r in rows], dtype=object).astype(str),
-        "wave": pd.Series([wave] * len(rows), dtype="int64"),
-        "response_date": pd.to_datetime(pd.Series([r[1] for r in rows])).astype("datetime64[ns]"),
-        "pilot": pd.Series([r[2] for r in rows], dtype=object).astype(str),
-        "agency": pd.Series([r[3] for r in rows], dtype=object).astype(str),
-    })
-    for position, item in enumerate(items):
-        frame[item] = pd.array([r[4 + position] for r in rows], dtype="Int64")
-    return frame
-
-
-def problems_of(error: pytest.ExceptionInfo) -> list:
-    return error.value.problems
-
-
-def line_of(text: str, needle: str) -> int:
-    """1-based line of the first line containing needle (counted independently of the code)."""
-    for number, line in enumerate(text.splitlines(), start=1):
-        if needle in line:
-            return number
-    raise AssertionError(f"{needle!r} not in text")
-
-
-def write_mapping(tmp_path: Path, text: str, name: str = "mapping.yaml") -> Path:
-    path = tmp_path / name
-    path.write_text(text, encoding="utf-8")
-    return path
+from evaluation.importers import ImportResult, import_survey, read_mapping
+from .survey_exports import (
+    FIXTURES, NA, NS_DATA, NS_DIR, NS_MAPPING, SX_DIR, SX_EXPECTED, SX_MAPPING, contract_items,
+    expected_frame, line_of, problems_of, write_mapping,
+)
 
 
 # --------------------------------------------------------------------------------------------
 # SurveyXact
 # --------------------------------------------------------------------------------------------
-
-# By hand from surveyxact_csv/dataset.csv with surveyxact.yaml (codes 1,2,6,3,4 -> levels
-# 1,2,3,4,5; code 5 "Vet ikke" -> the contract's don't-know code 9; blank -> <NA>; kommune
-# 1 stad, 2 orkland; etat 1 nav, 2 skatteetaten, 3 politiet; Q03 is not in the export):
-#   1001: s_1_1 = 6 -> 3,  s_1_2 = 5 -> 9
-#   1002: s_1_1 = 4 -> 5,  s_1_2 blank -> <NA>
-#   1003: s_1_1 = 5 -> 9,  s_1_2 = 1 -> 1
-#   1004: no answer at all (invited, never answered) -> left out
-#   1005: s_1_1 = 2 -> 2,  s_1_2 = 3 -> 4
-SX_EXPECTED = [
-    ("1001", "2022-10-14", "stad", "nav", 3, 9, NA),
-    ("1002", "2022-10-14", "stad", "skatteetaten", 5, NA, NA),
-    ("1003", "2022-10-15", "stad", "politiet", 9, 1, NA),
-    ("1005", "2022-10-17", "orkland", "nav", 2, 4, NA),
-]
 
 
 def test_surveyxact_semicolon_cp1252_maps_codes_by_value_not_display_order():
@@ -686,86 +622,6 @@ def test_bad_arguments_raise_value_error():
     with pytest.raises(ValueError, match="item_id"):
         import_survey(SX_DIR, format="surveyxact", mapping=SX_MAPPING, wave=2022,
                       items=pd.DataFrame({"id": ["Q01"]}))
-
-
-# --------------------------------------------------------------------------------------------
-# Writing survey/responses.csv
-# --------------------------------------------------------------------------------------------
-
-
-def _surveyxact_result() -> ImportResult:
-    return import_survey(SX_DIR, format="surveyxact", mapping=SX_MAPPING, wave=2022,
-                         items=contract_items(), encoding="cp1252")
-
-
-# SX_EXPECTED in the contract's CSV form (data/README.md): ISO dates, empty cells for <NA>.
-SX_CSV = (
-    "respondent_id,wave,response_date,pilot,agency,Q01,Q02,Q03\n"
-    "1001,2022,2022-10-14,stad,nav,3,9,\n"
-    "1002,2022,2022-10-14,stad,skatteetaten,5,,\n"
-    "1003,2022,2022-10-15,stad,politiet,9,1,\n"
-    "1005,2022,2022-10-17,orkland,nav,2,4,\n"
-)
-
-
-def test_write_contract_responses_writes_the_contract_csv(tmp_path):
-    path = write_contract_responses(_surveyxact_result(), tmp_path / "data")
-    assert path == tmp_path / "data" / "survey" / "responses.csv"
-    assert path.read_bytes() == SX_CSV.encode("utf-8")
-    assert [p.name for p in path.parent.iterdir()] == ["responses.csv"]
-
-
-def test_written_responses_read_back_as_the_imported_frame(tmp_path):
-    result = _surveyxact_result()
-    path = write_contract_responses(result, tmp_path)
-    back = pd.read_csv(path, dtype={"respondent_id": str})
-    assert list(back["respondent_id"]) == ["1001", "1002", "1003", "1005"]
-    for item in ("Q01", "Q02", "Q03"):
-        assert list(back[item].astype("Int64")) == list(result.responses[item])
-
-
-def test_write_merges_replacing_the_imported_wave_and_keeping_other_waves(tmp_path):
-    survey = tmp_path / "survey"
-    survey.mkdir()
-    earlier_2021 = ["r-aa01,2021,2021-10-01,stad,nav,4,,2", "r-aa02,2021,2021-10-03,stad,nav,9,3,"]
-    old_2022 = "r-old1,2022,2022-10-01,stad,nav,1,1,1"
-    (survey / "responses.csv").write_text(
-        "respondent_id,wave,response_date,pilot,agency,Q01,Q02,Q03\n"
-        + "\n".join([earlier_2021[0], old_2022, earlier_2021[1]]) + "\n", encoding="utf-8")
-    write_contract_responses(_surveyxact_result(), tmp_path)
-    lines = (survey / "responses.csv").read_text(encoding="utf-8").splitlines()
-    assert lines[1:3] == earlier_2021
-    assert old_2022 not in lines
-    assert "\n".join(lines[3:]) + "\n" == SX_CSV.split("\n", 1)[1]
-
-
-def test_write_refuses_other_item_columns_and_leaves_the_file_intact(tmp_path):
-    survey = tmp_path / "survey"
-    survey.mkdir()
-    original = "respondent_id,wave,response_date,pilot,agency,Q01,Q04\nr1,2021,2021-10-01,stad,nav,4,\n"
-    (survey / "responses.csv").write_text(original, encoding="utf-8")
-    with pytest.raises(DataContractError) as error:
-        write_contract_responses(_surveyxact_result(), tmp_path)
-    message = problems_of(error)[0].message
-    assert "only in the file: Q04" in message and "only in the import: Q02, Q03" in message
-    assert (survey / "responses.csv").read_text(encoding="utf-8") == original
-
-
-def test_failed_write_leaves_the_earlier_file_and_no_temporary_file(tmp_path, monkeypatch):
-    survey = tmp_path / "survey"
-    survey.mkdir()
-    original = ("respondent_id,wave,response_date,pilot,agency,Q01,Q02,Q03\n"
-                "r1,2021,2021-10-01,stad,nav,4,,\n")
-    (survey / "responses.csv").write_text(original, encoding="utf-8")
-
-    def broken_replace(source, target):
-        raise OSError("disk full")
-
-    monkeypatch.setattr(os, "replace", broken_replace)
-    with pytest.raises(OSError, match="disk full"):
-        write_contract_responses(_surveyxact_result(), tmp_path)
-    assert (survey / "responses.csv").read_text(encoding="utf-8") == original
-    assert [p.name for p in survey.iterdir()] == ["responses.csv"]
 
 
 # --------------------------------------------------------------------------------------------

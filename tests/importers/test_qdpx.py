@@ -1,13 +1,5 @@
-"""Tests of the REFI-QDA and Taguette readers (evaluation.qda).
-
-The fixtures under ``tests/fixtures/qda/`` are written by hand to the formats' specifications:
-``qdpx/project.qde`` follows the QDA-XML project schema (``urn:QDA-XML:project:1.0``,
-Project-mrt2019.xsd, www.qdasoftware.org) with the transcript in ``qdpx/Sources/``; the Taguette
-files follow Taguette's export code (``taguette/export.py``: highlights ``id, document, tag,
-content``, one row per highlight and tag; codebook ``tag, parent, description, number of
-highlights``). The expected frames below are written by hand from the fixtures; the selection
-offsets in ``project.qde`` were found with ``str.index`` on the transcript text.
-"""
+"""Tests of the REFI-QDA reader (evaluation.importers.qdpx), on the hand-written project in
+``tests/fixtures/qda/qdpx/`` (see ``qda_expected.py``)."""
 
 from __future__ import annotations
 
@@ -19,45 +11,9 @@ import pandas as pd
 import pytest
 
 from evaluation.errors import DataContractError
-from evaluation.qda import QdaImport, make_id, read_qdpx, read_taguette
+from evaluation.importers import read_qdpx
 
-FIXTURES = Path(__file__).parent / "fixtures" / "qda"
-QDPX = FIXTURES / "qdpx"
-TAGUETTE = FIXTURES / "taguette"
-ROOT = Path(__file__).resolve().parents[1]
-
-QUOTE_1 = "Vi møtes nå hver måned, og det har gjort terskelen lavere."
-QUOTE_2 = "Men IT-systemene snakker ikke sammen."
-QUOTE_3 = "Det er vanskelig å rekruttere, men flere søker nå enn før."
-QUOTE_4 = "Lokalene er ikke klare ennå."
-
-EXPECTED_INTERVIEWS = pd.DataFrame({
-    "interview_id": ["i-stad-0001", "i-stad-0002"],
-    "pilot": ["stad", "stad"],
-    "date": pd.to_datetime(["2022-09-20", "2024-03-05"]),
-    "stakeholder_group": ["agency_management", "employees"],  # "Ledere i etatene", "Ansatte"
-    "informants": [1, 3],
-})
-EXPECTED_CODEBOOK = pd.DataFrame({
-    "code": ["felles_moteplasser", "collab_barriers", "recr_applicants", "colocation"],
-    "theme": ["collaboration", "collaboration", "recruitment", "colocation"],
-    "label_nb": ["Felles møteplasser", "collab_barriers", "recr_applicants", "colocation"],
-    "label_en": ["Felles møteplasser", "collab_barriers", "recr_applicants", "colocation"],
-    "description": ["Faste møter på tvers av etatene", "", "Antall og kvalifikasjoner blant søkere",
-                    "Lokaler"],
-})
-
-
-def expected_segments(ids: list[str]) -> pd.DataFrame:
-    return pd.DataFrame({
-        "segment_id": ids,
-        "interview_id": ["i-stad-0001", "i-stad-0001", "i-stad-0002", "i-stad-0002", "i-stad-0002"],
-        "code": ["felles_moteplasser", "collab_barriers", "recr_applicants", "colocation",
-                 "colocation"],
-        "assessment": ["positive", "negative", "mixed", "mixed", "neutral"],  # "negativ" -> negative
-        "quote": [QUOTE_1, QUOTE_2, QUOTE_3, QUOTE_3, QUOTE_4],
-        "quote_approved": ["yes", "no", "yes", "yes", "no"],
-    })
+from .qda_expected import QDPX, QUOTE_1, QUOTE_2, ROOT, assert_import
 
 
 def build_qdpx(target: Path, project: str | None = None, *, sources: bool = True) -> Path:
@@ -74,17 +30,6 @@ def build_qdpx(target: Path, project: str | None = None, *, sources: bool = True
 def project_text() -> str:
     return (QDPX / "project.qde").read_text(encoding="utf-8")
 
-
-def assert_import(result: QdaImport, segment_ids: list[str]) -> None:
-    pd.testing.assert_frame_equal(result.interviews, EXPECTED_INTERVIEWS, check_dtype=False)
-    assert str(result.interviews["date"].dtype).startswith("datetime64")
-    pd.testing.assert_frame_equal(result.segments, expected_segments(segment_ids), check_dtype=False)
-    pd.testing.assert_frame_equal(result.codebook, EXPECTED_CODEBOOK, check_dtype=False)
-
-
-# --------------------------------------------------------------------------------------------
-# REFI-QDA
-# --------------------------------------------------------------------------------------------
 
 QDPX_IDS = [
     "f6000000-0000-4000-8000-000000000001-1",
@@ -239,91 +184,3 @@ def test_read_qdpx_rejects_a_root_that_is_not_a_project(tmp_path):
     with pytest.raises(DataContractError) as error:
         read_qdpx(build_qdpx(tmp_path / "bad.qdpx", text))
     assert "Project" in str(error.value)
-
-
-# --------------------------------------------------------------------------------------------
-# Taguette
-# --------------------------------------------------------------------------------------------
-
-TAGUETTE_IDS = ["tg-1-1", "tg-2-1", "tg-3-1", "tg-3-2", "tg-4-1"]
-
-
-def test_read_taguette_csv_maps_the_hand_written_export_onto_the_contract():
-    result = read_taguette(TAGUETTE / "highlights.csv", TAGUETTE / "codebook.csv",
-                           TAGUETTE / "mapping.csv")
-    assert_import(result, TAGUETTE_IDS)
-
-
-def _csv_to_xlsx(source: Path, target: Path, sheet: str) -> Path:
-    from openpyxl import Workbook
-
-    frame = pd.read_csv(source, dtype=str, keep_default_na=False)
-    workbook = Workbook()
-    worksheet = workbook.active
-    worksheet.title = sheet
-    worksheet.append(list(frame.columns))
-    for row in frame.itertuples(index=False):
-        worksheet.append([int(v) if c in ("id", "number of highlights") and v else v
-                          for c, v in zip(frame.columns, row)])
-    workbook.save(target)
-    return target
-
-
-def test_read_taguette_xlsx_gives_the_same_frames(tmp_path):
-    highlights = _csv_to_xlsx(TAGUETTE / "highlights.csv", tmp_path / "highlights.xlsx", "highlights")
-    codebook = _csv_to_xlsx(TAGUETTE / "codebook.csv", tmp_path / "codebook.xlsx", "codebook")
-    result = read_taguette(highlights, codebook, TAGUETTE / "mapping.csv")
-    assert_import(result, TAGUETTE_IDS)
-
-
-def test_read_taguette_names_the_line_of_an_unknown_tag(tmp_path):
-    text = (TAGUETTE / "highlights.csv").read_text(encoding="utf-8").replace(
-        "2,Intervju Stad 1,collab_barriers", "2,Intervju Stad 1,collab_barrier")
-    path = tmp_path / "highlights.csv"
-    path.write_text(text, encoding="utf-8")
-    with pytest.raises(DataContractError) as error:
-        read_taguette(path, TAGUETTE / "codebook.csv", TAGUETTE / "mapping.csv")
-    # the changed row is the fourth data row: line 5 (header on line 1)
-    assert (error.value.file, error.value.row, error.value.column) == (str(path), 5, "tag")
-
-
-def test_read_taguette_rejects_a_document_missing_from_the_mapping(tmp_path):
-    mapping = pd.read_csv(TAGUETTE / "mapping.csv").iloc[:1]
-    with pytest.raises(DataContractError) as error:
-        read_taguette(TAGUETTE / "highlights.csv", TAGUETTE / "codebook.csv", mapping)
-    assert error.value.column == "document" and error.value.row == 7
-    assert "Intervju Stad 2" in str(error.value)
-
-
-def test_read_taguette_checks_the_mapping(tmp_path):
-    mapping = pd.read_csv(TAGUETTE / "mapping.csv", dtype=str)
-    mapping.loc[1, "stakeholder_group"] = "press"
-    mapping.loc[0, "date"] = "20.09.2022"
-    with pytest.raises(DataContractError) as error:
-        read_taguette(TAGUETTE / "highlights.csv", TAGUETTE / "codebook.csv", mapping)
-    where = {(p.row, p.column) for p in error.value.problems}
-    assert where == {(2, "date"), (3, "stakeholder_group")}
-
-
-def test_read_taguette_rejects_two_assessments_on_one_highlight(tmp_path):
-    text = (TAGUETTE / "highlights.csv").read_text(encoding="utf-8") + (
-        "4,Intervju Stad 2,positive,Lokalene er ikke klare ennå.\n")
-    path = tmp_path / "highlights.csv"
-    path.write_text(text, encoding="utf-8")
-    with pytest.raises(DataContractError) as error:
-        read_taguette(path, TAGUETTE / "codebook.csv", TAGUETTE / "mapping.csv")
-    assert "several assessments" in str(error.value) and error.value.row == 11
-
-
-def test_read_taguette_rejects_a_cycle_in_the_tag_tree(tmp_path):
-    codebook = pd.read_csv(TAGUETTE / "codebook.csv", dtype=str, keep_default_na=False)
-    codebook.loc[0, "parent"] = "Felles møteplasser"
-    with pytest.raises(DataContractError) as error:
-        read_taguette(TAGUETTE / "highlights.csv", codebook, TAGUETTE / "mapping.csv")
-    assert error.value.column == "parent"
-
-
-def test_make_id_turns_names_into_contract_ids():
-    assert make_id("Felles møteplasser") == "felles_moteplasser"
-    assert make_id("Ærlig talt: Økonomi/Åpenhet") == "aerlig_talt_okonomi_apenhet"
-    assert make_id("collab_barriers") == "collab_barriers"

@@ -1,0 +1,202 @@
+"""CSV files of the contract: reading them, and checking and converting their columns.
+
+A :class:`Column` declares what one column holds (its kind, whether a cell may be empty, the
+allowed values or the catalogue they refer to); :func:`check_columns` checks a whole file against
+its columns at once -- vectorised, so that 100 000 survey responses take seconds -- and logs
+every bad cell at ``FILE:ROW:COLUMN`` (the header is line 1).
+"""
+
+from __future__ import annotations
+
+import io
+import re
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Mapping
+
+import numpy as np
+import pandas as pd
+
+from evaluation.contract.problems import ProblemLog
+from evaluation.contract.vocabulary import ID_PATTERN, OPAQUE_ID_PATTERN
+
+
+@dataclass(frozen=True)
+class Column:
+    """How one CSV column is checked and converted.
+
+    Attributes
+    ----------
+    name : str
+        The column's name in the header.
+    kind : str
+        ``id``, ``opaque_id``, ``text``, ``int``, ``float``, ``date``, ``bool`` or ``enum``.
+    optional : bool
+        An empty cell is allowed (and becomes ``None``).
+    allowed : tuple or str, optional
+        The allowed values (for ``enum``), or the name of a reference to another file or to
+        ``programme.yaml`` (``pilots``, ``interview_ids`` …) that :func:`check_columns` looks up;
+        a reference that is ``None`` (its file could not be read) is not checked.
+    allowed_text : str
+        What the message says is expected instead of an unknown value.
+    """
+
+    name: str
+    kind: str = "text"
+    optional: bool = False
+    allowed: tuple | str | None = None
+    allowed_text: str = ""
+
+
+def expected_text(kind: str) -> str:
+    """What a cell of ``kind`` should look like, in a problem's ``expected`` part."""
+    return {
+        "id": "an id of lower-case letters, digits, - and _",
+        "opaque_id": "an opaque id of letters, digits, ., - and _",
+        "int": "a whole number",
+        "float": "a number with a decimal point (not a comma)",
+        "date": "an ISO date such as 2022-10-14",
+        "bool": "yes or no",
+        "text": "a text",
+    }.get(kind, kind)
+
+
+def read_csv(path: Path, log: ProblemLog) -> pd.DataFrame | None:
+    """Read a CSV as strings, reporting a missing file, bad encoding or malformed rows."""
+    if not path.exists():
+        log.add(None, None, "file is missing", "the file described in data/README.md")
+        return None
+    raw = path.read_bytes()
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as error:
+        row = raw[: error.start].count(b"\n") + 1
+        log.add(row, None, f"byte 0x{raw[error.start]:02x} at position {error.start} is not UTF-8",
+                "UTF-8 text (save the file as CSV UTF-8)")
+        return None
+    try:
+        frame = pd.read_csv(io.StringIO(text), dtype=str, keep_default_na=False, na_filter=False)
+    except (pd.errors.ParserError, pd.errors.EmptyDataError) as error:
+        match = re.search(r"line (\d+)", str(error))
+        log.add(int(match.group(1)) if match else None, None, f"not a valid CSV file: {error}",
+                "comma-separated values with the same number of fields on every line")
+        return None
+    frame.columns = [str(c).strip() for c in frame.columns]
+    return frame
+
+
+def check_columns(frame: pd.DataFrame, columns: tuple[Column, ...], log: ProblemLog,
+                  references: Mapping[str, tuple | None], *, extra_columns: bool = False) -> pd.DataFrame:
+    """Check every declared column of a file; return the frame with typed columns.
+
+    Parameters
+    ----------
+    frame : DataFrame
+        The file as read by :func:`read_csv` (all strings).
+    columns : tuple of Column
+        The file's columns.
+    log : ProblemLog
+        Receives a problem for a missing or unknown column and for every bad cell.
+    references : mapping
+        The values a reference (a :attr:`Column.allowed` given as a name) allows.
+    extra_columns : bool
+        Columns not declared are allowed (they are checked elsewhere, as the item columns of
+        ``responses.csv`` are).
+
+    Returns
+    -------
+    DataFrame
+        Declared columns converted (``int``, ``float``, ``datetime.date``, ``bool``; ``None`` for
+        an empty or invalid cell); other columns as read.
+    """
+    out = frame.copy()
+    for name in [c.name for c in columns if c.name not in frame.columns]:
+        log.add(1, name, "column is missing", f"a column named {name!r}")
+    if not extra_columns:
+        known = {c.name for c in columns}
+        for name in frame.columns:
+            if name not in known:
+                log.add(1, name, "unknown column", "only the columns " + ", ".join(c.name for c in columns))
+    for column in columns:
+        if column.name in frame.columns:
+            allowed = references[column.allowed] if isinstance(column.allowed, str) else column.allowed
+            out[column.name] = _check_column(frame[column.name], column, allowed, log)
+    return out
+
+
+def _check_column(cells: pd.Series, column: Column, allowed: tuple | None, log: ProblemLog) -> pd.Series:
+    """Check and convert one column: empty cells, cells of the wrong kind, unknown values."""
+    values = cells.astype(str).str.strip()
+    allowed = None if allowed is None else {str(a) for a in allowed}
+    empty = values.eq("").to_numpy()
+    valid, converted = _fast_convert(values, column.kind)
+    valid = valid & ~empty
+    result = pd.Series([None] * len(values), index=values.index, dtype=object)
+    result[valid] = converted[valid].astype(object)
+    if not column.optional:
+        for position in np.flatnonzero(empty):
+            log.add(int(position) + 2, column.name, "empty cell", expected_text(column.kind))
+    for position in np.flatnonzero(~empty & ~valid):  # rare: explain what is wrong, cell by cell
+        _log_invalid(values.iloc[position], int(position) + 2, column, log)
+    if allowed is not None:
+        unknown = valid & ~values.isin(allowed).to_numpy()
+        for position in np.flatnonzero(unknown):
+            value = values.iloc[position]
+            log.add(int(position) + 2, column.name, f"unknown value {value!r}",
+                    column.allowed_text or ("one of " + ", ".join(sorted(allowed)[:12])
+                                            + (" …" if len(allowed) > 12 else "")))
+    return result
+
+
+def _fast_convert(values: pd.Series, kind: str) -> tuple[np.ndarray, pd.Series]:
+    """Which non-empty cells of ``values`` are valid for ``kind``, and their converted values.
+
+    Vectorised, so that validating 100 000 responses takes seconds, not minutes; the cells it
+    rejects are explained one by one by :func:`_log_invalid`.
+    """
+    if kind == "int":
+        valid = values.str.fullmatch(r"[+-]?\d+").to_numpy(dtype=bool)
+        converted = pd.Series(0, index=values.index, dtype="int64")
+        converted[valid] = values[valid].astype("int64")
+        return valid, converted
+    if kind == "float":
+        numbers = pd.to_numeric(values.where(values.str.fullmatch(r"[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?")),
+                                errors="coerce")
+        return (numbers.notna() & np.isfinite(numbers)).to_numpy(dtype=bool), numbers
+    if kind == "date":
+        shaped = values.str.fullmatch(r"\d{4}-\d{2}-\d{2}")
+        parsed = pd.to_datetime(values.where(shaped), format="%Y-%m-%d", errors="coerce")
+        valid = parsed.notna().to_numpy(dtype=bool)
+        converted = pd.Series([None] * len(values), index=values.index, dtype=object)
+        converted[valid] = [d.date() for d in parsed[valid]]
+        return valid, converted
+    if kind == "bool":
+        lower = values.str.lower()
+        return lower.isin(("yes", "no")).to_numpy(dtype=bool), lower.eq("yes")
+    if kind in ("id", "opaque_id"):
+        pattern = (ID_PATTERN if kind == "id" else OPAQUE_ID_PATTERN).pattern.strip("^$")
+        return values.str.fullmatch(pattern).to_numpy(dtype=bool), values
+    return np.ones(len(values), dtype=bool), values
+
+
+def _log_invalid(value: str, row: int, column: Column, log: ProblemLog) -> None:
+    """Say why one cell is not valid for its column's kind."""
+    if column.kind == "date":
+        what = (f"{value!r} is an impossible date" if re.fullmatch(r"\d{4}-\d{2}-\d{2}", value)
+                else f"{value!r} is not an ISO date")
+    else:
+        what = f"{value!r} is not valid"
+    log.add(row, column.name, what, expected_text(column.kind))
+
+
+def check_duplicates(frame: pd.DataFrame, keys: tuple[str, ...], log: ProblemLog, what: str) -> None:
+    """Log every row whose ``keys`` repeat an earlier row's, naming the first one's line."""
+    keys = list(keys)
+    if not set(keys) <= set(frame.columns) or frame.empty:
+        return
+    duplicated = frame.duplicated(keys, keep="first")
+    for position in frame.index[duplicated]:
+        first = frame.index[(frame[keys] == frame.loc[position, keys]).all(axis=1)][0]
+        log.add(int(position) + 2, keys[-1],
+                f"duplicate {what} {', '.join(str(frame.loc[position, k]) for k in keys)!s}"
+                f" (first on line {int(first) + 2})", f"each {what} once")

@@ -1,0 +1,126 @@
+"""The rules of programme.yaml (evaluation.contract.programme, .programme_rules) and the
+Programme's phase helpers.
+
+Each test breaks one thing in a copy of the demo data and checks the exact location that an
+analyst would look at: the line number as a text editor shows it (header = line 1) and the
+column name. The expected line is computed by the test from the file it edited.
+"""
+
+from __future__ import annotations
+
+from conftest import read_lines, write_lines
+from evaluation.contract import validate
+
+
+def test_yaml_syntax_error_names_the_line(demo_copy):
+    path = demo_copy / "programme.yaml"
+    lines = read_lines(path)
+    broken = next(i for i, line in enumerate(lines) if line.startswith("phases:"))
+    lines[broken + 1] = "- id: midterm\n  cutoff: [2022-12-31"  # unclosed flow sequence
+    write_lines(path, lines)
+    problems = validate(demo_copy)
+    assert problems and problems[0].file == "programme.yaml"
+    assert problems[0].row is not None and problems[0].row >= broken + 2
+    assert "YAML syntax error" in problems[0].message
+
+def test_target_equal_to_baseline_is_a_data_error_at_its_yaml_line(demo_copy):
+    path = demo_copy / "programme.yaml"
+    lines = read_lines(path)
+    # the first indicator is stad-i1 with baseline 212; set its target to 212 too
+    start = next(i for i, line in enumerate(lines) if "id: stad-i1" in line)
+    target = next(i for i in range(start, len(lines)) if lines[i].strip() == "target:")
+    value_line = target + 1
+    assert "value: 230" in lines[value_line]
+    lines[value_line] = lines[value_line].replace("230", "212")
+    write_lines(path, lines)
+    problems = validate(demo_copy)
+    located = [p for p in problems if p.column == "pilots[0].indicators[0].target.value"]
+    assert located and located[0].row == value_line + 1
+    assert "equals the baseline" in located[0].message
+
+
+def _replace_line(path, startswith, new_lines):
+    """Replace the first line starting with ``startswith`` by ``new_lines``; return its line number."""
+    lines = read_lines(path)
+    at = next(i for i, line in enumerate(lines) if line.startswith(startswith))
+    lines[at:at + 1] = new_lines
+    write_lines(path, lines)
+    return at + 1
+
+
+def test_a_missing_anonymity_threshold_is_a_problem_not_a_default(demo_copy):
+    path = demo_copy / "programme.yaml"
+    _replace_line(path, "anonymity_threshold:", [])
+    root_line = next(i for i, line in enumerate(read_lines(path)) if not line.startswith("#")) + 1
+    messages = [str(p) for p in validate(demo_copy)]
+    assert messages == [f"programme.yaml:{root_line}:anonymity_threshold: missing; "
+                        "expected an integer of at least 2"]
+
+
+def test_an_anonymity_threshold_below_two_is_refused_at_its_line(demo_copy):
+    line = _replace_line(demo_copy / "programme.yaml", "anonymity_threshold:", ["anonymity_threshold: 1"])
+    assert [str(p) for p in validate(demo_copy)] == [
+        f"programme.yaml:{line}:anonymity_threshold: 1 is not allowed; expected an integer of at least 2"]
+
+
+def test_a_wave_role_must_be_the_baseline_or_a_phase(demo_copy):
+    path = demo_copy / "programme.yaml"
+    lines = read_lines(path)
+    at = lines.index("  role: final")
+    lines[at] = "  role: interim"
+    write_lines(path, lines)
+    problems = [str(p) for p in validate(demo_copy) if p.file == "programme.yaml"]
+    assert problems == [f"programme.yaml:{at + 1}:waves[2].role: unknown wave role 'interim'; "
+                        "expected one of baseline, midterm, final"]
+
+
+def test_wave_roles_follow_the_programmes_phases(demo_copy):
+    """A programme with a third phase may give a wave that phase's role."""
+    path = demo_copy / "programme.yaml"
+    text = path.read_text(encoding="utf-8")
+    text = text.replace("- id: final\n  cutoff: 2024-12-31\n",
+                        "- id: interim\n  cutoff: 2023-12-31\n- id: final\n  cutoff: 2024-12-31\n")
+    text = text.replace("- id: 2022\n  role: midterm\n", "- id: 2022\n  role: midterm\n- id: 2023\n  role: interim\n")
+    path.write_text(text, encoding="utf-8")
+    assert validate(demo_copy) == []
+
+
+def test_programme_phase_helpers_come_from_the_phases():
+    from evaluation.contract import load_data
+
+    programme = load_data().programme
+    assert programme.phases == ["midterm", "final"]
+    assert programme.previous_phase("midterm") is None
+    assert programme.previous_phase("final") == "midterm"
+    assert programme.wave_roles == ("baseline", "midterm", "final")
+    # the survey's wave comparisons: each phase against the baseline, then against the phase before
+    assert programme.comparisons == (("baseline", "midterm"), ("baseline", "final"), ("midterm", "final"))
+
+
+def test_comparisons_of_three_phases():
+    import dataclasses
+
+    from evaluation.contract import load_data
+
+    programme = load_data().programme
+    three = dataclasses.replace(programme, cutoffs={"a": 1, "b": 2, "c": 3})
+    assert three.wave_roles == ("baseline", "a", "b", "c")
+    assert three.comparisons == (("baseline", "a"), ("baseline", "b"), ("baseline", "c"), ("a", "b"), ("b", "c"))
+    assert three.previous_phase("c") == "b"
+
+
+def test_status_thresholds_that_are_not_numbers_are_located(demo_copy):
+    line = _replace_line(demo_copy / "programme.yaml", "  at_risk:", ["  at_risk: half"])
+    assert [str(p) for p in validate(demo_copy)] == [
+        f"programme.yaml:{line}:status_thresholds.at_risk: 'half' is not a number; expected a number"]
+
+
+def test_a_programme_section_that_is_not_a_mapping_is_located(demo_copy):
+    path = demo_copy / "programme.yaml"
+    _replace_line(path, "programme:", ["programme: 5"])
+    lines = read_lines(path)
+    lines = [line for line in lines if not line.startswith("  name_")]
+    write_lines(path, lines)
+    line = lines.index("programme: 5") + 1
+    assert [str(p) for p in validate(demo_copy)] == [
+        f"programme.yaml:{line}:programme: 5 is not a mapping; expected {{name_nb: TEXT, name_en: TEXT}}"]
