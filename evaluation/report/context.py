@@ -92,6 +92,11 @@ class ReportContext:
             return self.programme.name_nb if self.lang == "nb" else self.programme.name_en
         return self.programme.pilot_name(self.pilot)
 
+    @property
+    def previous_phase(self) -> str | None:
+        """The programme's phase before the report's (``None`` for the first phase)."""
+        return self.programme.previous_phase(self.phase)
+
     @cached_property
     def attainment(self):
         """Goal attainment of the report's pilot (all pilots for the synthesis) in its phase.
