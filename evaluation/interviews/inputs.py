@@ -277,10 +277,10 @@ def sort_groups(frame: pd.DataFrame, by: Sequence[str], *, rounds: Sequence[str]
     for column in by:
         if column == "stakeholder_group":
             order = {g: i for i, g in enumerate(STAKEHOLDER_GROUPS)}
-            keys[column] = frame[column].map(lambda v: (order.get(v, len(order)), str(v)))
+            keys[column] = frame[column].map(lambda v, order=order: (order.get(v, len(order)), str(v)))
         elif column == "round":
             order = {g: i for i, g in enumerate(rounds)}
-            keys[column] = frame[column].map(lambda v: (order.get(v, len(order)), str(v)))
+            keys[column] = frame[column].map(lambda v, order=order: (order.get(v, len(order)), str(v)))
         else:
             keys[column] = frame[column].map(lambda v: (0, str(v)))
     order = sorted(range(len(frame)), key=lambda i: tuple(keys[c].iloc[i] for c in by))

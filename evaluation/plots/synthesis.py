@@ -50,7 +50,8 @@ def _table(summary: pd.DataFrame, index_labels: Mapping, pilot_labels: Mapping, 
             t("method.wave", lang): str(record["wave"]),
             "n": t("suppressed_note", lang, threshold=threshold)
             if record["suppressed"] else format_number(record["n"], lang),
-            t("survey_overview.mean", lang): "–" if record["suppressed"] else format_number(record["mean"], lang, decimals=2),
+            t("survey_overview.mean", lang): "–" if record["suppressed"]
+            else format_number(record["mean"], lang, decimals=2),
         })
     return pd.DataFrame(rows)
 

@@ -59,7 +59,7 @@ class ReportContext:
     phase: str
     lang: str = "nb"
     parameters: dict = field(default_factory=dict)
-    started: dt.datetime = field(default_factory=lambda: dt.datetime.now(dt.timezone.utc))
+    started: dt.datetime = field(default_factory=lambda: dt.datetime.now(dt.UTC))
     threshold: int = field(init=False)
 
     def __post_init__(self) -> None:

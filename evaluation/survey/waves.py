@@ -120,7 +120,8 @@ def compare_waves(
 
 
 def _scores_and_pairs(responses: pd.DataFrame, items: pd.DataFrame, waves: pd.DataFrame,
-                      comparisons: list[tuple[str, str]], *, by_agency: bool) -> tuple[pd.DataFrame, dict, list[tuple[str, str]]]:
+                      comparisons: list[tuple[str, str]], *,
+                      by_agency: bool) -> tuple[pd.DataFrame, dict, list[tuple[str, str]]]:
     """Index scores present, the first wave of each role, and the comparisons that can be made."""
     required = ["wave", "pilot", *(["agency"] if by_agency else [])]
     check_by(responses, required)

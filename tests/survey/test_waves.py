@@ -43,7 +43,8 @@ def test_compare_waves_tests_pilot_change_and_holm_adjusts_the_family():
 
 
 def test_compare_waves_hides_small_agencies_and_their_complement():
-    result = compare_waves(two_wave_survey(), make_items(), WAVES, comparisons=COMPARISONS, threshold=5).set_index("agency")
+    result = compare_waves(two_wave_survey(), make_items(), WAVES, comparisons=COMPARISONS,
+                           threshold=5).set_index("agency")
     agencies = result[result["level"] == "agency"]
     # per wave: a = 6, b = 5, c = 2 -> c primary, b (smallest other) complementary
     assert agencies["suppressed"].to_dict() == {"a": False, "b": True, "c": True}

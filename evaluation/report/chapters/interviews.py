@@ -267,7 +267,7 @@ def _change_section(ctx: ReportContext, segments, interviews, theme_ids, theme_l
             ctx.t("interviews.col.theme"): theme_labels.get(record.theme, record.theme),
             ctx.t("interviews.col.share_midterm"): ctx.percent(record.share_from),
             ctx.t("interviews.col.share_final"): ctx.percent(record.share_to),
-            ctx.t("interviews.col.change"): _signed(ctx, 
+            ctx.t("interviews.col.change"): _signed(ctx,
                                                     None if pd.isna(record.change) else float(record.change) * 100, 0),
             ctx.t("interviews.col.p_value"): _p_value(ctx, record.p_value),
         })
