@@ -154,11 +154,17 @@ def code_frequencies(
 
     Examples
     --------
-    >>> from evaluation.contract import load_data                      # doctest: +SKIP
-    >>> data = load_data("data/demo", phase="midterm")                 # doctest: +SKIP
-    >>> code_frequencies(data.segments, data.interviews, level="theme",
-    ...                  codebook=data.codebook,
-    ...                  threshold=data.anonymity_threshold)  # doctest: +SKIP
+    On the demo data (the midterm phase), themes per stakeholder group:
+
+    >>> from evaluation.contract import load_data
+    >>> data = load_data(phase="midterm")
+    >>> table = code_frequencies(data.segments, data.interviews, level="theme",
+    ...                          codebook=data.codebook, threshold=data.anonymity_threshold)
+    >>> list(table.columns)
+    ['stakeholder_group', 'theme', 'n_interviews', 'references', 'interviews_coded', 'share', 'suppressed']
+    >>> first = table.iloc[0]
+    >>> first["stakeholder_group"], first["theme"], int(first["n_interviews"])
+    ('project_management', 'collaboration', 5)
     """
     threshold = check_threshold(threshold)
     level = check_level(level)

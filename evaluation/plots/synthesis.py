@@ -79,7 +79,7 @@ def index_by_pilot_chart(
     index_labels: Mapping[object, str],
     pilot_labels: Mapping[object, str],
     lang: str = "nb",
-    threshold: int = 5,
+    threshold: int,
 ) -> ReportFigure:
     """Mean index score by pilot and wave: small multiples, one panel per index.
 

@@ -25,7 +25,7 @@ from evaluation.goals import (
 )
 from evaluation.html import HtmlBlock
 from evaluation.interviews import assessment_balance
-from evaluation.plots.results_chain import results_chain_html
+from evaluation.report.results_chain import results_chain_html
 from evaluation.report.context import ReportContext
 from evaluation.report.frame import section_heading
 from evaluation.tables import frame_to_html
