@@ -31,7 +31,7 @@ reports: setup
 validate: setup
 	$(BIN)/python -m evaluation validate --data-dir data/demo
 
-test: setup browser-deps
+test: lint browser-deps
 	$(BIN)/python -m pytest
 
 # Everything but the tests marked `notebook` (they execute notebooks or start kernels) and

@@ -82,7 +82,7 @@ class PeakMemory:
             self.peak = max(self.peak, total)
             self._stop.wait(self.interval)
 
-    def __enter__(self) -> "PeakMemory":
+    def __enter__(self) -> PeakMemory:
         self._thread.start()
         return self
 
@@ -191,8 +191,8 @@ def floor(repeats: int) -> dict:
     from evaluation.render.warm import preload_modules
 
     modules = preload_modules(NOTEBOOK_DIR)
-    code = ("import importlib\nfor name in %r:\n    try:\n        importlib.import_module(name)\n"
-            "    except ImportError:\n        pass\n" % modules)
+    code = (f"import importlib\nfor name in {modules!r}:\n    try:\n        importlib.import_module(name)\n"
+            "    except ImportError:\n        pass\n")
     runtime = Path(tempfile.mkdtemp(prefix="shb-"))
     try:
         fresh = [asyncio.run(_kernel_start_and_imports(kernel_manager_class(runtime), code)) for _ in range(repeats)]
@@ -284,7 +284,7 @@ def synthetic_programme(target: Path, *, pilots: int = 4, respondents: int = 1) 
                     out_rows.append(copy)
         _write(target / name, out_rows, fields)
     segment_rows = []
-    for old, new, round_, _ in copies:
+    for old, _new, round_, _ in copies:
         for interview in interviews:
             if interview["pilot"] != old:
                 continue
@@ -346,14 +346,15 @@ def main(argv: list[str] | None = None) -> int:
         f = base["fresh"]
         report("fresh kernel", f"{f:6.2f} s  (samples {', '.join(f'{x:.2f}' for x in base['fresh_all'])})")
         report("kernel forked from the warm process", f"{base['forked']:6.2f} s  = {base['forked'] / f:.2f} x floor")
-        report("warm process start (once per render)", f"{base['warm_start']:6.2f} s  = {base['warm_start'] / f:.2f} x floor")
+        report("warm process start (once per render)",
+               f"{base['warm_start']:6.2f} s  = {base['warm_start'] / f:.2f} x floor")
 
         print("Demo programme (4 pilots x 2 phases + 2 syntheses = 10 reports):", flush=True)
         demo = work / "demo"
         shutil.copytree(DEMO, demo)  # a copy: the rerun below changes it
         runs = {}
         for label, options in (("cold, --jobs 1", ["--jobs", "1"]), (f"cold, default ({cores} workers)", []),
-                               (f"cold, default, --fresh-kernels", ["--fresh-kernels"])):
+                               ("cold, default, --fresh-kernels", ["--fresh-kernels"])):
             out = work / f"demo-{len(runs)}"
             runs[label] = run = render(demo, out, *options)
             reports = run["rendered"]
@@ -384,7 +385,8 @@ def main(argv: list[str] | None = None) -> int:
             run = render(data, work / f"pilots-{pilots}-out", "--phase", "final")
             per = run["seconds"] / run["rendered"]
             report(f"{pilots} pilots, final phase ({run['rendered']} reports)",
-                   f"{run['seconds']:6.1f} s; {per:5.2f} s per report = {per / f:.2f} x floor; peak {run['peak_mb']:.0f} MB")
+                   f"{run['seconds']:6.1f} s; {per:5.2f} s per report = {per / f:.2f} x floor; "
+                   f"peak {run['peak_mb']:.0f} MB")
         single = {}
         for factor in (1, 10) if args.quick else (1, 10, 100):
             data = synthetic_programme(work / f"respondents-{factor}", respondents=factor)

@@ -251,7 +251,8 @@ def _stad() -> dict:
         "id": "stad", "name": "Stad", "municipality_number": "4649",
         "agencies": list(OFFICES["stad"]),
         "sub_goals": [
-            {"id": "stad-d1", "text_nb": "Samlokalisere Skatteetaten, NAV og Politiet i et nytt Statens hus på Nordfjordeid",
+            {"id": "stad-d1",
+             "text_nb": "Samlokalisere Skatteetaten, NAV og Politiet i et nytt Statens hus på Nordfjordeid",
              "text_en": "Co-locate the Tax Administration, NAV and the Police in a new State House in Nordfjordeid",
              "national_goals": ["N4"], "survey_indices": ["workplace"], "interview_themes": ["colocation"]},
             {"id": "stad-d2", "text_nb": "Styrke samarbeidet og fagmiljøet mellom etatene",
@@ -278,10 +279,12 @@ def _stad() -> dict:
              ("Felles fagdager og hospitering", "Joint professional days and job shadowing", ["stad-d2"])],
             [("Signert leieavtale for 1 880 m² (januar 2024)", "Lease signed for 1,880 m² (January 2024)", ["stad-d1"]),
              ("Distriktshub med fleksible kontorplasser", "District hub with flexible offices", ["stad-d3"])],
-            [("Tettere samarbeid og større fagmiljø", "Closer collaboration and a larger professional environment", ["stad-d2"]),
+            [("Tettere samarbeid og større fagmiljø",
+              "Closer collaboration and a larger professional environment", ["stad-d2"]),
              ("Flere kvalifiserte søkere", "More qualified applicants", ["stad-d3"])],
             [("Robuste statlige arbeidsplasser i distriktet", "Robust state jobs in the district", ["N1", "N2"]),
-             ("Kunnskap om samlokalisering for lokaliseringspolitikken", "Knowledge of co-location for localisation policy", ["N5"])],
+             ("Kunnskap om samlokalisering for lokaliseringspolitikken",
+              "Knowledge of co-location for localisation policy", ["N5"])],
         ),
     }
 
@@ -301,7 +304,8 @@ def _orkland() -> dict:
              "national_goals": ["N4"], "survey_indices": ["collaboration"], "interview_themes": ["collaboration"]},
             {"id": "orkland-d3", "text_nb": "Gjøre det lettere å rekruttere til statlige stillinger i Orkland",
              "text_en": "Make it easier to recruit to state jobs in Orkland",
-             "national_goals": ["N2"], "survey_indices": ["recruitment_retention"], "interview_themes": ["recruitment"]},
+             "national_goals": ["N2"], "survey_indices": ["recruitment_retention"],
+             "interview_themes": ["recruitment"]},
         ],
         "indicators": [
             _indicator("orkland-i1", "Deltakere i tiltak mot utenforskap", "Participants in measures against exclusion",
@@ -312,14 +316,16 @@ def _orkland() -> dict:
                       "antall", "increase", 0, 3, "orkland-d1"),
         ],
         "results_chain": _chain(
-            [("Pilotmidler og prosjektleder i kommunen", "Pilot funding and a project manager in the municipality", [])],
+            [("Pilotmidler og prosjektleder i kommunen",
+              "Pilot funding and a project manager in the municipality", [])],
             [("Scenarioarbeid «Scenario Orkland»", "Scenario work ‘Scenario Orkland’", ["orkland-d1"]),
              ("Felles tiltak mot utenforskap", "Joint measures against exclusion", ["orkland-d2"])],
             [("Scenariorapporter", "Scenario reports", ["orkland-d1"]),
              ("Deltakere i tiltak", "Participants in measures", ["orkland-d2"])],
             [("Bedre felles planlegging", "Better joint planning", ["orkland-d1"]),
              ("Lavere turnover", "Lower turnover", ["orkland-d3"])],
-            [("Sterkere offentlig fagmiljø i regionen", "A stronger public professional environment in the region", ["N1"])],
+            [("Sterkere offentlig fagmiljø i regionen",
+              "A stronger public professional environment in the region", ["N1"])],
         ),
     }
 
@@ -351,14 +357,17 @@ def _narvik() -> dict:
                       "antall", "increase", 0, 4, "narvik-d3"),
         ],
         "results_chain": _chain(
-            [("Pilotmidler, prosjektleder og tre delprosjekter", "Pilot funding, a project manager and three sub-projects", [])],
+            [("Pilotmidler, prosjektleder og tre delprosjekter",
+              "Pilot funding, a project manager and three sub-projects", [])],
             [("Felles kompetanseprogram", "Joint competence programme", ["narvik-d1"]),
-             ("Deltidsstillinger for studenter med Skatteetaten og UiT", "Part-time student jobs with the Tax Administration and UiT", ["narvik-d2"])],
+             ("Deltidsstillinger for studenter med Skatteetaten og UiT",
+              "Part-time student jobs with the Tax Administration and UiT", ["narvik-d2"])],
             [("Studenter i deltidsstillinger", "Students in part-time jobs", ["narvik-d2"]),
              ("Tjenesteutviklingsprosjekter", "Service development projects", ["narvik-d3"])],
             [("Sterkere fagmiljø", "A stronger professional environment", ["narvik-d1"]),
              ("Flere kvalifiserte søkere", "More qualified applicants", ["narvik-d2"])],
-            [("Lettere å rekruttere kompetanse til staten i Narvik", "Easier recruitment of competence to the state in Narvik", ["N2", "N3"])],
+            [("Lettere å rekruttere kompetanse til staten i Narvik",
+              "Easier recruitment of competence to the state in Narvik", ["N2", "N3"])],
         ),
     }
 
@@ -395,7 +404,8 @@ def _lyngdal() -> dict:
             [("Lavere kontor- og reisekostnader", "Lower office and travel costs", ["lyngdal-d2"]),
              ("Større fagmiljø", "A larger professional environment", ["lyngdal-d3"])],
             [("Flere kan jobbe desentralt for staten", "More people can work decentrally for the state", ["N3"]),
-             ("Kunnskap om kontorfellesskap for lokaliseringspolitikken", "Knowledge of shared offices for localisation policy", ["N5"])],
+             ("Kunnskap om kontorfellesskap for lokaliseringspolitikken",
+              "Knowledge of shared offices for localisation policy", ["N5"])],
         ),
     }
 
@@ -434,39 +444,57 @@ _MILESTONES = [
      "2024-06-30", "2024-10-01"),
     ("lyngdal", "lyngdal-m1", "lyngdal-d1", "RegionLab Lister åpnet", "RegionLab Lister opened",
      "2022-12-31", "2023-01-16"),
-    ("lyngdal", "lyngdal-m2", "lyngdal-d2", "Kostnadsanalyse av kontorfellesskapet", "Cost analysis of the shared office",
-     "2024-06-30", "2024-05-20"),
-    ("lyngdal", "lyngdal-m3", "lyngdal-d3", "Fagnettverk for offentlig ansatte i Lister", "Professional network for public employees in Lister",
-     "2023-06-30", "2023-09-01"),
+    ("lyngdal", "lyngdal-m2", "lyngdal-d2", "Kostnadsanalyse av kontorfellesskapet",
+     "Cost analysis of the shared office", "2024-06-30", "2024-05-20"),
+    ("lyngdal", "lyngdal-m3", "lyngdal-d3", "Fagnettverk for offentlig ansatte i Lister",
+     "Professional network for public employees in Lister", "2023-06-30", "2023-09-01"),
 ]
 
 # Evaluators' judged status and GAS score per (sub-goal, phase), with a rationale.
 _ASSESSMENTS = {
-    ("stad-d1", "midterm"): ("on_track", 0, "Konkurransegrunnlaget er klart, men forsinket.", "The tender is ready, but late."),
-    ("stad-d1", "final"): ("achieved", 1, "Leieavtalen er signert og innflytting er planlagt i 2025.", "The lease is signed and moving in is planned for 2025."),
-    ("stad-d2", "midterm"): ("on_track", 0, "Faste fagdager er etablert.", "Regular professional days are established."),
-    ("stad-d2", "final"): ("achieved", 2, "Samarbeidet er tydelig styrket i både indikatorer og intervjuer.", "Collaboration is clearly stronger in indicators and interviews."),
+    ("stad-d1", "midterm"): ("on_track", 0, "Konkurransegrunnlaget er klart, men forsinket.",
+                             "The tender is ready, but late."),
+    ("stad-d1", "final"): ("achieved", 1, "Leieavtalen er signert og innflytting er planlagt i 2025.",
+                           "The lease is signed and moving in is planned for 2025."),
+    ("stad-d2", "midterm"): ("on_track", 0, "Faste fagdager er etablert.",
+                             "Regular professional days are established."),
+    ("stad-d2", "final"): ("achieved", 2, "Samarbeidet er tydelig styrket i både indikatorer og intervjuer.",
+                           "Collaboration is clearly stronger in indicators and interviews."),
     ("stad-d3", "midterm"): ("at_risk", -1, "Hubben er ikke åpnet ennå.", "The hub has not opened yet."),
-    ("stad-d3", "final"): ("on_track", 0, "Hubben er i bruk, men få eksterne statsansatte bruker den.", "The hub is in use, but few external state employees use it."),
-    ("orkland-d1", "midterm"): ("on_track", 0, "Første scenariorapport er levert.", "The first scenario report is delivered."),
-    ("orkland-d1", "final"): ("achieved", 1, "Tre scenariorapporter er brukt i kommunens planarbeid.", "Three scenario reports are used in the municipality's planning."),
-    ("orkland-d2", "midterm"): ("at_risk", -1, "Programmet er vedtatt, men har få deltakere.", "The programme is adopted but has few participants."),
-    ("orkland-d2", "final"): ("off_track", -1, "Deltakelsen er langt under målet.", "Participation is far below the target."),
+    ("stad-d3", "final"): ("on_track", 0, "Hubben er i bruk, men få eksterne statsansatte bruker den.",
+                           "The hub is in use, but few external state employees use it."),
+    ("orkland-d1", "midterm"): ("on_track", 0, "Første scenariorapport er levert.",
+                                "The first scenario report is delivered."),
+    ("orkland-d1", "final"): ("achieved", 1, "Tre scenariorapporter er brukt i kommunens planarbeid.",
+                              "Three scenario reports are used in the municipality's planning."),
+    ("orkland-d2", "midterm"): ("at_risk", -1, "Programmet er vedtatt, men har få deltakere.",
+                                "The programme is adopted but has few participants."),
+    ("orkland-d2", "final"): ("off_track", -1, "Deltakelsen er langt under målet.",
+                              "Participation is far below the target."),
     # Deliberate disagreement: turnover has not fallen, yet the evaluators judge the sub-goal on track.
-    ("orkland-d3", "midterm"): ("on_track", 0, "Etatene har startet et felles rekrutteringsarbeid.", "The agencies have started joint recruitment work."),
-    ("orkland-d3", "final"): ("on_track", 0, "Rekrutteringskampanjen er forsinket, men etatene melder økt interesse.", "The recruitment campaign is late, but the agencies report more interest."),
+    ("orkland-d3", "midterm"): ("on_track", 0, "Etatene har startet et felles rekrutteringsarbeid.",
+                                "The agencies have started joint recruitment work."),
+    ("orkland-d3", "final"): ("on_track", 0, "Rekrutteringskampanjen er forsinket, men etatene melder økt interesse.",
+                              "The recruitment campaign is late, but the agencies report more interest."),
     ("narvik-d1", "midterm"): ("on_track", 0, "Delprosjektene er i gang.", "The sub-projects are under way."),
-    ("narvik-d1", "final"): ("achieved", 1, "Sju virksomheter deltar i et felles kompetanseprogram.", "Seven agencies take part in a joint competence programme."),
+    ("narvik-d1", "final"): ("achieved", 1, "Sju virksomheter deltar i et felles kompetanseprogram.",
+                             "Seven agencies take part in a joint competence programme."),
     ("narvik-d2", "midterm"): ("on_track", 0, "Avtalen med UiT er inngått.", "The agreement with UiT is signed."),
-    ("narvik-d2", "final"): ("at_risk", 0, "Studentstillingene er på plass, men søkertallene har ikke økt.", "Student jobs are in place, but applicant numbers have not risen."),
+    ("narvik-d2", "final"): ("at_risk", 0, "Studentstillingene er på plass, men søkertallene har ikke økt.",
+                             "Student jobs are in place, but applicant numbers have not risen."),
     ("narvik-d3", "midterm"): ("no_data", None, "For tidlig å vurdere.", "Too early to assess."),
-    ("narvik-d3", "final"): ("at_risk", -1, "Én felles tjeneste er lansert, seint.", "One joint service has been launched, late."),
-    ("lyngdal-d1", "midterm"): ("at_risk", -1, "Åpningen er utsatt til januar 2023.", "The opening is postponed to January 2023."),
-    ("lyngdal-d1", "final"): ("achieved", 1, "RegionLab Lister har over 20 faste brukere.", "RegionLab Lister has more than 20 regular users."),
-    ("lyngdal-d2", "midterm"): ("no_data", None, "Kontorfellesskapet er ikke åpnet.", "The shared office has not opened."),
+    ("narvik-d3", "final"): ("at_risk", -1, "Én felles tjeneste er lansert, seint.",
+                             "One joint service has been launched, late."),
+    ("lyngdal-d1", "midterm"): ("at_risk", -1, "Åpningen er utsatt til januar 2023.",
+                                "The opening is postponed to January 2023."),
+    ("lyngdal-d1", "final"): ("achieved", 1, "RegionLab Lister har over 20 faste brukere.",
+                              "RegionLab Lister has more than 20 regular users."),
+    ("lyngdal-d2", "midterm"): ("no_data", None, "Kontorfellesskapet er ikke åpnet.",
+                                "The shared office has not opened."),
     ("lyngdal-d2", "final"): ("on_track", 1, "Reisekostnadene har falt klart.", "Travel costs have fallen clearly."),
     ("lyngdal-d3", "midterm"): ("on_track", 0, "Fagnettverket er planlagt.", "The professional network is planned."),
-    ("lyngdal-d3", "final"): ("on_track", 0, "Fagnettverket er etablert, men kom seint i gang.", "The network is established, but started late."),
+    ("lyngdal-d3", "final"): ("on_track", 0, "Fagnettverket er etablert, men kom seint i gang.",
+                              "The network is established, but started late."),
 }
 
 _NARRATIVE_POINTS = {
@@ -474,10 +502,13 @@ _NARRATIVE_POINTS = {
                   ("Etatene deltar aktivt i styringsgruppen", "The agencies take an active part in the steering group"),
                   ("Konkrete resultater som er synlige for de ansatte", "Concrete results that employees can see")],
     "weaknesses": [("For mange delmål i forhold til ressursene", "Too many sub-goals for the resources"),
-                   ("Uklar arbeidsdeling mellom prosjektleder og etatene", "Unclear division of work between the project manager and the agencies"),
+                   ("Uklar arbeidsdeling mellom prosjektleder og etatene",
+                    "Unclear division of work between the project manager and the agencies"),
                    ("Lite dokumentasjon av resultater", "Little documentation of results")],
-    "recommendations": [("Prioriter færre delmål med tydelig effekt lokalt og nasjonalt", "Prioritise fewer sub-goals with a clear local and national effect"),
-                        ("Avklar hvem som eier tiltakene etter pilotperioden", "Clarify who owns the measures after the pilot period"),
+    "recommendations": [("Prioriter færre delmål med tydelig effekt lokalt og nasjonalt",
+                         "Prioritise fewer sub-goals with a clear local and national effect"),
+                        ("Avklar hvem som eier tiltakene etter pilotperioden",
+                         "Clarify who owns the measures after the pilot period"),
                         ("Del erfaringer med de andre pilotene", "Share experience with the other pilots")],
 }
 
@@ -651,9 +682,11 @@ def write_demo_data(out: str | Path, *, seed: int = DEFAULT_SEED) -> Path:
                      for key, points in _NARRATIVE_POINTS.items()}
             content = {
                 lang: {
-                    "summary": (f"{pilot['name']}: piloten har {'kommet i gang' if phase == 'midterm' else 'levert resultater'}"
+                    "summary": (f"{pilot['name']}: piloten har "
+                                f"{'kommet i gang' if phase == 'midterm' else 'levert resultater'}"
                                 " på de fleste delmålene." if lang == "nb" else
-                                f"{pilot['name']}: the pilot has {'got under way' if phase == 'midterm' else 'delivered results'}"
+                                f"{pilot['name']}: the pilot has "
+                                f"{'got under way' if phase == 'midterm' else 'delivered results'}"
                                 " on most sub-goals."),
                     **{key: [points[i][0 if lang == "nb" else 1] for i in picks[key]]
                        for key, points in _NARRATIVE_POINTS.items()},

@@ -79,7 +79,7 @@ class DataContractError(EvaluationError):
         column: str | None,
         message: str,
         expected: str = "",
-    ) -> "DataContractError":
+    ) -> DataContractError:
         """Build an error holding one problem."""
         return cls([DataProblem(str(file), row, column, message, expected)])
 

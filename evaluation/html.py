@@ -3,7 +3,7 @@
 Every piece of a report that the package writes as HTML -- a heading, a paragraph, a list, a
 quote, a table (:func:`evaluation.tables.frame_to_html`), a figure
 (:meth:`evaluation.plots.base.ReportFigure.to_html`), a results chain
-(:func:`evaluation.plots.results_chain.results_chain_html`) -- is a macro in
+(:func:`evaluation.report.results_chain.results_chain_html`) -- is a macro in
 ``templates/fragments.html.j2`` rendered here. The result is an :class:`HtmlBlock`, the one type
 of trusted markup; anything else that reaches a template or :func:`join` is text and is escaped,
 so a string from the data (an agency name, a quote, a caption) cannot become markup by someone

@@ -12,7 +12,7 @@ from markupsafe import Markup
 from evaluation import html
 from evaluation.html import Heading, HtmlBlock
 from evaluation.plots.base import STATUS_STYLE, ReportFigure
-from evaluation.plots.results_chain import results_chain_html, status_class
+from evaluation.report.results_chain import results_chain_html, status_class
 from evaluation.tables import frame_to_html
 
 SCRIPT = "<script>alert(1)</script>"

@@ -21,7 +21,7 @@ DYNAMIC_PREFIXES = {
     "assessment.": "interview tables and the evaluators' assessment: an assessment id or a part "
                    "of the narrative (strengths, weaknesses, recommendations)",
     "direction.": "the indicator table: an indicator's direction",
-    "goals.chain.": "plots/results_chain.py: a results-chain stage",
+    "goals.chain.": "report/results_chain.py: a results-chain stage",
     "goals.change.": "the change since midterm: a status_change value",
     "goals.measure.": "the evidence table: an evidence measure",
     "goals.milestone.": "the milestone table: a milestone status",

@@ -156,7 +156,8 @@ def test_index_trend_chart_table_and_suppressed_points(captured):
     ax = captured[0].axes[0]
     assert [t.get_text() for t in ax.get_xticklabels()] == ["Nullpunkt 2021", "Midtveis 2022"]
     # two lines drawn, one with two points and one with a single point (its 2022 is hidden)
-    lines = [line for line in ax.lines if len(line.get_xdata()) > 0 and line.get_marker() not in ("_", "None", None, "")]
+    lines = [line for line in ax.lines
+             if len(line.get_xdata()) > 0 and line.get_marker() not in ("_", "None", None, "")]
     assert sorted(len(line.get_xdata()) for line in lines) == [1, 2]
     assert ax.get_ylim() == (1.0, 5.0)
 

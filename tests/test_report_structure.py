@@ -71,7 +71,7 @@ def test_every_report_has_one_title_and_headings_in_order(demo_reports):
     for path in pages(demo_reports):
         headings = outline(path).headings
         assert [h[0] for h in headings].count(1) == 1 and headings[0][0] == 1, path
-        for (previous, *_), (level, anchor, text) in zip(headings, headings[1:]):
+        for (previous, *_), (level, _anchor, text) in zip(headings, headings[1:]):
             assert level <= previous + 1, f"{path}: heading {text!r} jumps from h{previous} to h{level}"
         for level, anchor, text in headings:
             assert text.strip(), f"{path}: empty h{level}"

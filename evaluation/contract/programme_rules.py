@@ -14,7 +14,7 @@ import datetime as dt
 import math
 import re
 from dataclasses import dataclass
-from typing import Callable, Sequence
+from collections.abc import Callable, Sequence
 
 from evaluation.contract.problems import ProblemLog
 from evaluation.contract.vocabulary import (
@@ -112,7 +112,7 @@ class Catalogue:
 # --------------------------------------------------------------------------------------------
 
 
-def check_target_against_baseline(walk: "Walk", entry: Entry, values: dict) -> None:
+def check_target_against_baseline(walk: Walk, entry: Entry, values: dict) -> None:
     """An indicator's target differs from its baseline, lies in its direction, and comes later."""
     (bv, by), (tv, ty) = _value_year(values.get("baseline")), _value_year(values.get("target"))
     direction = values.get("direction")
@@ -137,14 +137,14 @@ def _value_year(values: dict | None) -> tuple:
     return values.get("value"), values.get("year")
 
 
-def check_linked_to_national_goal(walk: "Walk", entry: Entry, values: dict) -> None:
+def check_linked_to_national_goal(walk: Walk, entry: Entry, values: dict) -> None:
     """A sub-goal names at least one national goal."""
     if not entry.data.get("national_goals"):
         walk.add(entry.path, f"{entry.path}.national_goals", "the sub-goal is linked to no national goal",
                  "at least one of " + ", ".join(walk.known["national_goals"]))
 
 
-def check_results_chain(walk: "Walk", pilot: Entry) -> tuple[list[dict], list[dict]]:
+def check_results_chain(walk: Walk, pilot: Entry) -> tuple[list[dict], list[dict]]:
     """Check a pilot's results chain; return its element rows and link rows.
 
     Every stage is one of :data:`~evaluation.contract.vocabulary.CHAIN_STAGES`; every element

@@ -16,7 +16,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable
+from collections.abc import Callable
 
 import numpy as np
 import pandas as pd
@@ -306,7 +306,8 @@ def check_surveyed(checked: Checked, population: pd.DataFrame) -> None:
     log = checked.log("responses")
     for position in np.flatnonzero(orphan):
         row = responses.iloc[position]
-        log.add(int(position) + 2, "agency", f"no population row for {row['pilot']}/{row['agency']} in wave {row['wave']}",
+        log.add(int(position) + 2, "agency",
+                f"no population row for {row['pilot']}/{row['agency']} in wave {row['wave']}",
                 "a matching row in survey/population.csv")
     log = checked.log("population")
     for wave in sorted(set(population["wave"]) - set(responses["wave"]) - {None}):

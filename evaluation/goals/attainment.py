@@ -63,7 +63,8 @@ def _survey_evidence(data, pilots: list[str], phase: str, as_of: pd.Timestamp, *
         mine = responses.loc[responses["pilot"] == pilot]
         if mine.empty:
             continue
-        comparison = compare_waves(mine, data.items, data.programme.waves, threshold=threshold)
+        comparison = compare_waves(mine, data.items, data.programme.waves,
+                                   comparisons=data.programme.comparisons, threshold=threshold)
         if len(comparison):
             parts.append(survey_evidence(comparison, to_role=phase))
     return pd.concat(parts, ignore_index=True) if parts else None

@@ -2,7 +2,7 @@
 
 Inputs → activities → outputs → outcomes → impacts (``programme.yaml``): each element takes the
 status of the sub-goals (or, for impacts, the national goals) it is linked to. The chain is
-drawn by :func:`evaluation.plots.results_chain.results_chain_html`.
+drawn by :func:`evaluation.report.results_chain.results_chain_html`.
 """
 
 from __future__ import annotations

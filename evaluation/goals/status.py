@@ -6,7 +6,7 @@ Status ids, best first: ``achieved``, ``on_track``, ``at_risk``, ``off_track``, 
 
 from __future__ import annotations
 
-from typing import Iterable
+from collections.abc import Iterable
 
 import numpy as np
 import pandas as pd

@@ -476,7 +476,8 @@ class _MappingParser:
             self.add("codes", "the mapping has no code sets", "codes: with at least one code set")
         return items
 
-    def _item(self, source_column: object, target: object, code_sets: dict, seen_items: dict[str, str]) -> ItemMapping | None:
+    def _item(self, source_column: object, target: object, code_sets: dict,
+              seen_items: dict[str, str]) -> ItemMapping | None:
         path = f"items.{source_column}"
         line = self.lines.get(path, 0)
         codes_name = None

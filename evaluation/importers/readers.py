@@ -407,7 +407,7 @@ def read_surveyxact(source: Path, *, encoding: str | None, delimiter: str | None
         paths = {name: folder / f"{name}.csv" for name in ("dataset", "structure", "labels")}
         if source.is_file() and source.suffix.lower() == ".csv":
             paths["dataset"] = source
-        for name, path in paths.items():
+        for path in paths.values():
             if not path.is_file():
                 raise DataContractError.single(
                     str(path), None, None, f"{path.name} is missing",

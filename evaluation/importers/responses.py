@@ -244,9 +244,12 @@ def import_survey(
 
     Examples
     --------
-    >>> result = import_survey("eksport.xlsx", format="surveyxact",
-    ...                        mapping="mapping-2022.yaml", wave=2022)  # doctest: +SKIP
-    >>> write_contract_responses(result, "data/real")  # doctest: +SKIP
+    With an analyst's own export and mapping (the files are the analyst's, so this is not run
+    as a test; ``tests/importers/`` runs the same calls on the fixtures)::
+
+        result = import_survey("eksport.xlsx", format="surveyxact",
+                               mapping="mapping-2022.yaml", wave=2022)
+        write_contract_responses(result, "data/real")
     """
     if format not in FORMATS:
         raise ValueError(f"unknown format {format!r}; expected one of {', '.join(FORMATS)}")

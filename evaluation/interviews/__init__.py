@@ -43,13 +43,12 @@ from evaluation.contract.vocabulary import ASSESSMENTS, STAKEHOLDER_GROUPS
 from evaluation.interviews.assessments import assessment_balance, theme_change
 from evaluation.interviews.cooccurrence import cooccurrence
 from evaluation.interviews.counts import code_frequencies, framework_matrix, interview_counts
-from evaluation.interviews.inputs import LEVELS, ROUNDS, assign_rounds, attach_themes
+from evaluation.interviews.inputs import LEVELS, assign_rounds, attach_themes, round_order
 from evaluation.interviews.quotes import pool_small_groups, select_quotes
 
 __all__ = [
     "ASSESSMENTS",
     "LEVELS",
-    "ROUNDS",
     "STAKEHOLDER_GROUPS",
     "assessment_balance",
     "assign_rounds",
@@ -60,5 +59,6 @@ __all__ = [
     "interview_counts",
     "pool_small_groups",
     "select_quotes",
+    "round_order",
     "theme_change",
 ]

@@ -8,17 +8,15 @@ import numpy as np
 import pandas as pd
 
 from evaluation.contract.vocabulary import ASSESSMENTS
-from evaluation.errors import DataContractError, DataProblem, InsufficientDataError
+from evaluation.errors import InsufficientDataError
 from evaluation.interviews.inputs import (
-    INTERVIEWS_FILE,
-    ROUNDS,
     check_interviews,
     check_level,
     check_references,
     check_segments,
     level_values,
-    line,
     normalise_by,
+    round_order,
     sort_groups,
     suppress,
     with_level,
@@ -113,7 +111,8 @@ def _balance_grid(frame: pd.DataFrame, segments: pd.DataFrame, interviews: pd.Da
         check_references(segments, interviews)
         frame = frame.merge(interviews[["interview_id", *by]], on="interview_id", how="left")
         groups = sort_groups(interviews.groupby(list(by), sort=False, dropna=False).size()
-                             .rename("n_interviews").reset_index(), by)
+                             .rename("n_interviews").reset_index(), by,
+                             rounds=round_order(interviews))
         grid = groups.merge(pd.DataFrame({level: values}), how="cross")
     else:
         grid = pd.DataFrame({level: values})
@@ -143,23 +142,27 @@ def theme_change(
     by: str | Sequence[str] = "pilot",
     codebook: pd.DataFrame | None = None,
     include: Sequence[str] | None = None,
+    rounds: tuple[str, str],
     threshold: int,
 ) -> pd.DataFrame:
-    """Prevalence of each theme in the midterm and the final round, its change and Fisher's test.
+    """Prevalence of each theme in two interview rounds, its change and Fisher's test.
 
     Parameters
     ----------
     segments : pandas.DataFrame
         ``interviews/segments.csv`` (plus ``theme`` if no codebook is given).
     interviews : pandas.DataFrame
-        ``interviews/interviews.csv`` with the derived ``round`` column (``"midterm"`` or
-        ``"final"``, see :func:`assign_rounds`) and the ``by`` columns.
+        ``interviews/interviews.csv`` with the derived ``round`` column (the phase of each
+        interview, see :func:`assign_rounds`) and the ``by`` columns.
     by : str or sequence of str
         Groups to compare within; ``"pilot"`` by default.
     codebook : pandas.DataFrame, optional
         ``interviews/codebook.csv``; gives the themes and their order.
     include : sequence of str, optional
         Only these themes, in this order.
+    rounds : (str, str)
+        The earlier and the later round (phase ids, such as the report's previous phase and its
+        own); interviews of other rounds are left out.
     threshold : int
         Anonymity threshold: a row is suppressed when either round has fewer interviews.
 
@@ -167,9 +170,10 @@ def theme_change(
     -------
     pandas.DataFrame
         One row per group and theme, with columns: the ``by`` columns; ``theme``;
-        ``n_midterm``, ``coded_midterm``, ``share_midterm`` (interviews of the round, those
-        mentioning the theme, and the share); ``n_final``, ``coded_final``, ``share_final``;
-        ``change`` (``share_final - share_midterm``, a difference of shares); ``p_value``
+        ``from_round`` and ``to_round`` (the two rounds); ``n_from``, ``coded_from``,
+        ``share_from`` (interviews of the earlier round, those mentioning the theme, and the
+        share); ``n_to``, ``coded_to``, ``share_to`` (the same for the later round);
+        ``change`` (``share_to - share_from``, a difference of shares); ``p_value``
         (Fisher's exact test, two-sided); ``suppressed`` (bool; all counts, shares, change and
         p-value missing where true).
 
@@ -202,63 +206,63 @@ def theme_change(
     check_segments(segments)
     check_interviews(interviews, (*by, "round"))
     check_references(segments, interviews)
-    _check_rounds(interviews)
+    rounds = _check_rounds(interviews, rounds)
+    interviews = interviews.loc[interviews["round"].isin(rounds)]
     frame = with_level(segments, "theme", codebook)
+    frame = frame.loc[frame["interview_id"].isin(interviews["interview_id"])]
     themes = level_values(frame, "theme", codebook, include)
-    result = _round_counts(frame, interviews, by, themes)
+    result = _round_counts(frame, interviews, by, themes, rounds)
     with np.errstate(invalid="ignore", divide="ignore"):
-        share_m = result["coded_midterm"] / result["n_midterm"].where(result["n_midterm"] > 0)
-        share_f = result["coded_final"] / result["n_final"].where(result["n_final"] > 0)
-    result["share_midterm"] = share_m.astype("Float64")
-    result["share_final"] = share_f.astype("Float64")
-    result["change"] = (share_f - share_m).astype("Float64")
+        share_from = result["coded_from"] / result["n_from"].where(result["n_from"] > 0)
+        share_to = result["coded_to"] / result["n_to"].where(result["n_to"] > 0)
+    result["share_from"] = share_from.astype("Float64")
+    result["share_to"] = share_to.astype("Float64")
+    result["change"] = (share_to - share_from).astype("Float64")
     result["p_value"] = pd.array(_fisher_p_values(result), dtype="Float64")
-    suppressed = (result["n_midterm"] < threshold) | (result["n_final"] < threshold)
-    result = result[[*by, "theme", "n_midterm", "coded_midterm", "share_midterm", "n_final",
-                     "coded_final", "share_final", "change", "p_value"]]
-    for column in ("n_midterm", "coded_midterm", "n_final", "coded_final"):
+    suppressed = (result["n_from"] < threshold) | (result["n_to"] < threshold)
+    result["from_round"], result["to_round"] = rounds
+    result = result[[*by, "theme", "from_round", "to_round", "n_from", "coded_from", "share_from",
+                     "n_to", "coded_to", "share_to", "change", "p_value"]]
+    for column in ("n_from", "coded_from", "n_to", "coded_to"):
         result[column] = result[column].astype("Int64")
-    hidden = ["n_midterm", "coded_midterm", "share_midterm", "n_final", "coded_final",
-              "share_final", "change", "p_value"]
+    hidden = ["n_from", "coded_from", "share_from", "n_to", "coded_to", "share_to", "change",
+              "p_value"]
     result.loc[suppressed, hidden] = pd.NA
     result["suppressed"] = suppressed.to_numpy()
     return result.reset_index(drop=True)
 
 
-def _check_rounds(interviews: pd.DataFrame) -> None:
-    """Raise unless every interview's ``round`` is known and both rounds have interviews."""
-    unknown = ~interviews["round"].isin(ROUNDS).to_numpy()
-    if unknown.any():
-        raise DataContractError(
-            [
-                DataProblem(INTERVIEWS_FILE, line(p), "round",
-                            f"unknown round {interviews['round'].iloc[p]!r}", "midterm or final")
-                for p in np.flatnonzero(unknown)
-            ]
-        )
+def _check_rounds(interviews: pd.DataFrame, rounds: tuple[str, str]) -> tuple[str, str]:
+    """The two rounds as a tuple; raise unless both are given, differ and have interviews."""
+    rounds = tuple(rounds)
+    if len(rounds) != 2 or rounds[0] == rounds[1] or not all(isinstance(r, str) for r in rounds):
+        raise ValueError(f"rounds must be two different phase ids (earlier, later), got {rounds!r}")
     present = set(interviews["round"].tolist())
-    missing = [r for r in ROUNDS if r not in present]
+    missing = [r for r in rounds if r not in present]
     if missing:
         raise InsufficientDataError(
             f"theme_change needs interviews from both rounds; none from {', '.join(missing)}"
         )
+    return rounds
 
 
 def _round_counts(frame: pd.DataFrame, interviews: pd.DataFrame, by: tuple[str, ...],
-                  themes: list[str]) -> pd.DataFrame:
-    """Every group x theme with ``n_midterm``, ``n_final`` (interviews of the round) and
-    ``coded_midterm``, ``coded_final`` (those mentioning the theme), as int64."""
+                  themes: list[str], rounds: tuple[str, str]) -> pd.DataFrame:
+    """Every group x theme with ``n_from``, ``n_to`` (interviews of the earlier and the later
+    round) and ``coded_from``, ``coded_to`` (those mentioning the theme), as int64."""
     ivs = interviews[["interview_id", *by, "round"]]
     frame = frame[["interview_id", "theme"]].drop_duplicates().merge(ivs, on="interview_id")
-    groups = sort_groups(ivs[list(by)].drop_duplicates(), by)
+    groups = sort_groups(ivs[list(by)].drop_duplicates(), by, rounds=round_order(interviews))
     grid = groups.merge(pd.DataFrame({"theme": themes}), how="cross")
-    n = ivs.groupby([*by, "round"], sort=False).size().unstack("round").reindex(columns=list(ROUNDS))
+    names = {rounds[0]: "from", rounds[1]: "to"}
+    n = (ivs.groupby([*by, "round"], sort=False).size().unstack("round")
+         .reindex(columns=list(rounds)).rename(columns=names))
     n = n.fillna(0).add_prefix("n_").reset_index()
     coded = (frame.groupby([*by, "theme", "round"], sort=False)["interview_id"].nunique()
-             .unstack("round").reindex(columns=list(ROUNDS)).fillna(0)
+             .unstack("round").reindex(columns=list(rounds)).rename(columns=names).fillna(0)
              .add_prefix("coded_").reset_index())
     result = grid.merge(n, on=list(by), how="left").merge(coded, on=[*by, "theme"], how="left")
-    for column in ("n_midterm", "n_final", "coded_midterm", "coded_final"):
+    for column in ("n_from", "n_to", "coded_from", "coded_to"):
         result[column] = result[column].fillna(0).astype("int64")
     return result
 
@@ -270,9 +274,9 @@ def _fisher_p_values(counts: pd.DataFrame) -> list[float]:
 
     p_values = []
     for row in counts.itertuples(index=False):
-        a, b = row.coded_midterm, row.n_midterm - row.coded_midterm
-        c, d = row.coded_final, row.n_final - row.coded_final
-        if row.n_midterm == 0 or row.n_final == 0:
+        a, b = row.coded_from, row.n_from - row.coded_from
+        c, d = row.coded_to, row.n_to - row.coded_to
+        if row.n_from == 0 or row.n_to == 0:
             p_values.append(np.nan)
         else:
             p_values.append(float(fisher_exact([[a, b], [c, d]], alternative="two-sided").pvalue))

@@ -18,6 +18,7 @@ from evaluation.interviews.inputs import (
     level_values,
     line,
     normalise_by,
+    round_order,
     sort_groups,
     suppress,
     with_level,
@@ -74,7 +75,7 @@ def interview_counts(interviews: pd.DataFrame, *, by: str | Sequence[str] = "sta
         .agg(interviews=("interview_id", "size"), informants=("informants", "sum"))
         .reset_index()
     )
-    counts = sort_groups(counts, by)
+    counts = sort_groups(counts, by, rounds=round_order(interviews))
     counts["interviews"] = counts["interviews"].astype("Int64")
     counts["informants"] = counts["informants"].astype("Int64")
     result = suppress(counts, count_column="interviews", value_columns=("informants",),
@@ -153,11 +154,17 @@ def code_frequencies(
 
     Examples
     --------
-    >>> from evaluation.contract import load_data                      # doctest: +SKIP
-    >>> data = load_data("data/demo", phase="midterm")                 # doctest: +SKIP
-    >>> code_frequencies(data.segments, data.interviews, level="theme",
-    ...                  codebook=data.codebook,
-    ...                  threshold=data.anonymity_threshold)  # doctest: +SKIP
+    On the demo data (the midterm phase), themes per stakeholder group:
+
+    >>> from evaluation.contract import load_data
+    >>> data = load_data(phase="midterm")
+    >>> table = code_frequencies(data.segments, data.interviews, level="theme",
+    ...                          codebook=data.codebook, threshold=data.anonymity_threshold)
+    >>> list(table.columns)
+    ['stakeholder_group', 'theme', 'n_interviews', 'references', 'interviews_coded', 'share', 'suppressed']
+    >>> first = table.iloc[0]
+    >>> first["stakeholder_group"], first["theme"], int(first["n_interviews"])
+    ('project_management', 'collaboration', 5)
     """
     threshold = check_threshold(threshold)
     level = check_level(level)
@@ -191,7 +198,7 @@ def _frequency_table(frame: pd.DataFrame, interviews: pd.DataFrame, by: tuple[st
     frame = frame[["segment_id", "interview_id", level]].merge(ivs, on="interview_id", how="left")
 
     groups = ivs.groupby(group_columns, sort=False, dropna=False).size().rename("n_interviews")
-    groups = sort_groups(groups.reset_index(), by)
+    groups = sort_groups(groups.reset_index(), by, rounds=round_order(interviews))
     references = (
         frame.groupby([*group_columns, level], sort=False, dropna=False)
         .agg(references=("segment_id", "nunique"), interviews_coded=("interview_id", "nunique"))

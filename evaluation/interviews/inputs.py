@@ -15,9 +15,6 @@ from evaluation.contract.vocabulary import ASSESSMENTS, STAKEHOLDER_GROUPS
 from evaluation.errors import DataContractError, DataProblem
 from evaluation.privacy import suppress_small_cells
 
-ROUNDS = ("midterm", "final")
-"""Interview rounds (phase ids) in time order."""
-
 LEVELS = ("code", "theme")
 """Levels of the code hierarchy that the analyses count at."""
 
@@ -256,18 +253,34 @@ def suppress(frame: pd.DataFrame, *, count_column: str, value_columns: Sequence[
     )
 
 
-def sort_groups(frame: pd.DataFrame, by: Sequence[str]) -> pd.DataFrame:
-    """Sort by the ``by`` columns, stakeholder groups and rounds in their natural order."""
+def round_order(interviews: pd.DataFrame) -> list[str]:
+    """The rounds (phases) of ``interviews`` in time order.
+
+    A round is the phase whose cut-off an interview falls under, so ordering the rounds by
+    their first interview's date orders them as the programme orders its phases; without a
+    ``date`` column, the rounds are taken in the order they first appear.
+    """
+    if "round" not in interviews.columns:
+        return []
+    if "date" in interviews.columns:
+        first = pd.to_datetime(interviews["date"]).groupby(interviews["round"]).min()
+        return [str(r) for r in first.sort_values(kind="stable").index]
+    return [str(r) for r in dict.fromkeys(interviews["round"].tolist())]
+
+
+def sort_groups(frame: pd.DataFrame, by: Sequence[str], *, rounds: Sequence[str] = ()) -> pd.DataFrame:
+    """Sort by the ``by`` columns: stakeholder groups in the contract's order, rounds in the
+    order given (:func:`round_order`), anything else as text."""
     if not by or frame.empty:
         return frame.reset_index(drop=True)
     keys = {}
     for column in by:
         if column == "stakeholder_group":
             order = {g: i for i, g in enumerate(STAKEHOLDER_GROUPS)}
-            keys[column] = frame[column].map(lambda v: (order.get(v, len(order)), str(v)))
+            keys[column] = frame[column].map(lambda v, order=order: (order.get(v, len(order)), str(v)))
         elif column == "round":
-            order = {g: i for i, g in enumerate(ROUNDS)}
-            keys[column] = frame[column].map(lambda v: (order.get(v, len(order)), str(v)))
+            order = {g: i for i, g in enumerate(rounds)}
+            keys[column] = frame[column].map(lambda v, order=order: (order.get(v, len(order)), str(v)))
         else:
             keys[column] = frame[column].map(lambda v: (0, str(v)))
     order = sorted(range(len(frame)), key=lambda i: tuple(keys[c].iloc[i] for c in by))
@@ -278,7 +291,6 @@ __all__ = [
     "CODEBOOK_FILE",
     "INTERVIEWS_FILE",
     "LEVELS",
-    "ROUNDS",
     "SEGMENTS_FILE",
     "assign_rounds",
     "attach_themes",
@@ -291,6 +303,7 @@ __all__ = [
     "normalise_by",
     "parse_approved",
     "require_columns",
+    "round_order",
     "sort_groups",
     "suppress",
     "with_level",

@@ -50,7 +50,8 @@ def _table(summary: pd.DataFrame, index_labels: Mapping, pilot_labels: Mapping, 
             t("method.wave", lang): str(record["wave"]),
             "n": t("suppressed_note", lang, threshold=threshold)
             if record["suppressed"] else format_number(record["n"], lang),
-            t("survey_overview.mean", lang): "–" if record["suppressed"] else format_number(record["mean"], lang, decimals=2),
+            t("survey_overview.mean", lang): "–" if record["suppressed"]
+            else format_number(record["mean"], lang, decimals=2),
         })
     return pd.DataFrame(rows)
 
@@ -78,7 +79,7 @@ def index_by_pilot_chart(
     index_labels: Mapping[object, str],
     pilot_labels: Mapping[object, str],
     lang: str = "nb",
-    threshold: int = 5,
+    threshold: int,
 ) -> ReportFigure:
     """Mean index score by pilot and wave: small multiples, one panel per index.
 

@@ -67,7 +67,7 @@ class ReportJob:
             params = {"pilot": self.pilot, **params}
         return params
 
-    def waits_for(self, other: "ReportJob") -> bool:
+    def waits_for(self, other: ReportJob) -> bool:
         """Whether this report may start only after ``other``: a synthesis waits for the pilot
         reports of its phase and language."""
         return (self.pilot is None and other.pilot is not None and other.phase == self.phase

@@ -104,7 +104,7 @@ class WarmKernels:
         self.interpreter: list[str] = []
         self.process = None
 
-    def start(self) -> "WarmKernels":
+    def start(self) -> WarmKernels:
         """Start the warm process (it preloads in the background)."""
         import subprocess
 
@@ -148,7 +148,7 @@ class WarmKernels:
         if self._own_runtime:
             shutil.rmtree(self.runtime_dir, ignore_errors=True)
 
-    def __enter__(self) -> "WarmKernels":
+    def __enter__(self) -> WarmKernels:
         return self.start()
 
     def __exit__(self, *exc) -> None:
@@ -295,7 +295,8 @@ def kernel_manager_class(runtime_dir: str | Path, *, warm: tuple[str, int | None
     class ReportKernelProvisioner(LocalProvisioner):
         async def launch_kernel(self, cmd, **kwargs):
             prefix = len(warm[2]) if warm is not None else 0
-            if warm is not None and list(cmd[:prefix]) == list(warm[2]) and list(cmd[prefix:prefix + 2]) == KERNEL_LAUNCHER:
+            if (warm is not None and list(cmd[:prefix]) == list(warm[2])
+                    and list(cmd[prefix:prefix + 2]) == KERNEL_LAUNCHER):
                 try:
                     pid = _fork_kernel(warm[0], warm[1], list(cmd[prefix + 2:]), str(kwargs.get("cwd") or os.getcwd()),
                                        dict(kwargs.get("env") or os.environ))

@@ -254,7 +254,7 @@ def write_index(out: Path, *, phases, lang: str = "nb") -> Path:
     from evaluation.i18n import t
 
     by_phase: dict[str, list[dict]] = {}
-    for name, entry in sorted(read_manifest(out)["reports"].items()):
+    for _name, entry in sorted(read_manifest(out)["reports"].items()):
         if (out / entry["html"]).exists():
             by_phase.setdefault(entry["phase"], []).append(entry)
     rank = {phase: position for position, phase in enumerate(phases)}

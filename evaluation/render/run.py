@@ -316,7 +316,8 @@ def _plan(jobs: list[ReportJob], entries: dict, inputs: RenderInputs, *, data_di
 def _start_warm_process(warm: bool | None, notebook_dir: Path, runtime_dir: str, kernel: str) -> WarmKernels | None:
     """The running warm process, or ``None`` if kernels are to be fresh (or it did not start)."""
     warm = warm_kernels_supported() if warm is None else (warm and warm_kernels_supported())
-    warm_process = WarmKernels(notebook_dir, runtime_dir=Path(runtime_dir), kernel_name=kernel).start() if warm else None
+    warm_process = (WarmKernels(notebook_dir, runtime_dir=Path(runtime_dir), kernel_name=kernel).start()
+                    if warm else None)
     if warm_process is not None and warm_process.process is None:
         return None
     return warm_process
@@ -398,7 +399,7 @@ class _ParallelRun:
         self.entries[job.name] = {
             "phase": job.phase, "pilot": job.pilot, "lang": job.lang, "notebook": job.notebook,
             "html": result.html_path.relative_to(self.out).as_posix(), "data_version": self.data_version_id,
-            "generated": dt.datetime.now(dt.timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ"),
+            "generated": dt.datetime.now(dt.UTC).strftime("%Y-%m-%dT%H:%M:%SZ"),
             "seconds": round(result.seconds, 3),
             "inputs": report_inputs(job, self.inputs, self._phase_views(job.phase, wait=False)),
         }

@@ -59,7 +59,7 @@ class ReportContext:
     phase: str
     lang: str = "nb"
     parameters: dict = field(default_factory=dict)
-    started: dt.datetime = field(default_factory=lambda: dt.datetime.now(dt.timezone.utc))
+    started: dt.datetime = field(default_factory=lambda: dt.datetime.now(dt.UTC))
     threshold: int = field(init=False)
 
     def __post_init__(self) -> None:
@@ -91,6 +91,11 @@ class ReportContext:
         if self.pilot is None:
             return self.programme.name_nb if self.lang == "nb" else self.programme.name_en
         return self.programme.pilot_name(self.pilot)
+
+    @property
+    def previous_phase(self) -> str | None:
+        """The programme's phase before the report's (``None`` for the first phase)."""
+        return self.programme.previous_phase(self.phase)
 
     @cached_property
     def attainment(self):

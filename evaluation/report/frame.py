@@ -153,7 +153,8 @@ def provenance(ctx: ReportContext) -> HtmlBlock:
             version = "–"
         versions.append({ctx.t("provenance.package"): name, ctx.t("provenance.version"): version})
     parameters = pd.DataFrame({
-        ctx.t("provenance.parameter"): list(ctx.parameters) + [ctx.t("provenance.cutoff"), ctx.t("provenance.run_time")],
+        ctx.t("provenance.parameter"): list(ctx.parameters)
+        + [ctx.t("provenance.cutoff"), ctx.t("provenance.run_time")],
         ctx.t("provenance.value"): [str(v) for v in ctx.parameters.values()]
         + [data.cutoff.isoformat(), ctx.started.strftime("%Y-%m-%d %H:%M:%S UTC")],
     })

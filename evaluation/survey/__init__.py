@@ -30,10 +30,9 @@ from evaluation.survey.indices import (
 )
 from evaluation.survey.items import item_summary, likert_distribution
 from evaluation.survey.response import response_rates
-from evaluation.survey.waves import COMPARISONS, compare_waves
+from evaluation.survey.waves import compare_waves
 
 __all__ = [
-    "COMPARISONS",
     "ReliabilityTable",
     "compare_waves",
     "index_reliability",

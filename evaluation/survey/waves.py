@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 import pandas as pd
 
 from evaluation.errors import DataContractError, InsufficientDataError
@@ -9,9 +11,6 @@ from evaluation.privacy import suppress_small_cells
 from evaluation.stats import check_confidence_level, compare_groups, holm_adjust
 from evaluation.survey.indices import index_scores
 from evaluation.survey.inputs import RESPONSES_FILE, check_by, item_meta, require_columns
-
-COMPARISONS = (("baseline", "midterm"), ("baseline", "final"), ("midterm", "final"))
-"""Wave comparisons made by :func:`compare_waves`, as ``(from_role, to_role)``."""
 
 _COLUMNS = ("level", "pilot", "agency", "index", "from_wave", "to_wave", "from_role", "to_role",
             "n_from", "n_to", "mean_from", "mean_to", "difference", "ci_low", "ci_high",
@@ -29,6 +28,7 @@ def compare_waves(
     items: pd.DataFrame,
     waves: pd.DataFrame,
     *,
+    comparisons: Sequence[tuple[str, str]],
     by_agency: bool = True,
     threshold: int,
     confidence_level: float = 0.95,
@@ -42,7 +42,11 @@ def compare_waves(
     items : pandas.DataFrame
         Survey items (the codebook of the indices).
     waves : pandas.DataFrame
-        ``programme.waves``: ``wave, role`` with role ``baseline``, ``midterm`` or ``final``.
+        ``programme.waves``: ``wave, role`` with role ``baseline`` or a phase id.
+    comparisons : sequence of (str, str)
+        The comparisons to make, as ``(from_role, to_role)`` pairs of wave roles, in the order
+        the result lists them: the programme's :attr:`evaluation.contract.Programme.comparisons`
+        (each phase against the baseline, then each phase against the one before it).
     by_agency : bool
         Also compare each agency within its pilot (rows shown only where both waves have at
         least ``threshold`` respondents and no complementary suppression applies).
@@ -71,8 +75,8 @@ def compare_waves(
 
     Notes
     -----
-    Comparisons are baseline → midterm, baseline → final and midterm → final, each made when
-    both waves have responses. The waves are independent cross-sections (respondent ids are
+    Each comparison of ``comparisons`` is made when both of its waves have responses (the first
+    wave of each role). The waves are independent cross-sections (respondent ids are
     opaque per wave), so each comparison is a two-sample comparison of the respondents'
     index scores (:func:`index_scores`) with :func:`compare_groups`.
 
@@ -92,7 +96,9 @@ def compare_waves(
     stochastically larger than the other. *Annals of Mathematical Statistics*, 18(1), 50–60.
     """
     level = check_confidence_level(confidence_level)
-    scores, role_wave, pairs = _scores_and_pairs(responses, items, waves, by_agency=by_agency)
+    comparisons = [tuple(pair) for pair in comparisons]
+    scores, role_wave, pairs = _scores_and_pairs(responses, items, waves, comparisons,
+                                                 by_agency=by_agency)
     if not pairs or scores.empty:
         return pd.DataFrame(columns=list(_COLUMNS))
     levels = [("pilot", ["pilot"], ["index", "wave"])]
@@ -102,7 +108,7 @@ def compare_waves(
     for level_name, keys, within in levels:
         rows.extend(_level_rows(scores, level_name, keys, within, role_wave, pairs,
                                 threshold=threshold, level=level))
-    result = _ordered(pd.DataFrame(rows).reindex(columns=list(_COLUMNS)), items)
+    result = _ordered(pd.DataFrame(rows).reindex(columns=list(_COLUMNS)), items, comparisons)
     for column in ("mean_from", "mean_to", "difference", "ci_low", "ci_high", "cohens_d",
                    "statistic", "p_value", "effect_size"):
         result[column] = result[column].astype(float)
@@ -113,7 +119,8 @@ def compare_waves(
     return result
 
 
-def _scores_and_pairs(responses: pd.DataFrame, items: pd.DataFrame, waves: pd.DataFrame, *,
+def _scores_and_pairs(responses: pd.DataFrame, items: pd.DataFrame, waves: pd.DataFrame,
+                      comparisons: list[tuple[str, str]], *,
                       by_agency: bool) -> tuple[pd.DataFrame, dict, list[tuple[str, str]]]:
     """Index scores present, the first wave of each role, and the comparisons that can be made."""
     required = ["wave", "pilot", *(["agency"] if by_agency else [])]
@@ -130,7 +137,7 @@ def _scores_and_pairs(responses: pd.DataFrame, items: pd.DataFrame, waves: pd.Da
     for wave, role in roles.items():
         if (scores["wave"] == wave).any():
             role_wave.setdefault(role, wave)
-    pairs = [(f, t) for f, t in COMPARISONS if f in role_wave and t in role_wave]
+    pairs = [(f, t) for f, t in comparisons if f in role_wave and t in role_wave]
     return scores, role_wave, pairs
 
 
@@ -184,10 +191,11 @@ def _comparison_fields(after, before, level: float) -> dict:
     )
 
 
-def _ordered(result: pd.DataFrame, items: pd.DataFrame) -> pd.DataFrame:
+def _ordered(result: pd.DataFrame, items: pd.DataFrame,
+             comparisons: list[tuple[str, str]]) -> pd.DataFrame:
     """Pilot rows before agency rows, indices as in the items file, comparisons as listed."""
     index_order = {index: i for i, index in enumerate(dict.fromkeys(item_meta(items)["index"]))}
-    pair_order = {pair: i for i, pair in enumerate(COMPARISONS)}
+    pair_order = {pair: i for i, pair in enumerate(comparisons)}
     result = result.assign(
         _level=(result["level"] == "agency").astype(int),
         _index=result["index"].map(index_order),
@@ -196,4 +204,4 @@ def _ordered(result: pd.DataFrame, items: pd.DataFrame) -> pd.DataFrame:
     ).sort_values(["_level", "pilot", "_agency", "_index", "_pair"], kind="stable")
     return result.drop(columns=["_level", "_index", "_pair", "_agency"]).reset_index(drop=True)
 
-__all__ = ["COMPARISONS", "compare_waves"]
+__all__ = ["compare_waves"]

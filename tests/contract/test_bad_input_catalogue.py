@@ -41,7 +41,7 @@ def first_line(path: Path, predicate) -> int:
 
 def yaml_line(path: Path, text: str, after: str | None = None) -> int:
     lines = read_lines(path)
-    start = 0 if after is None else next(i for i, l in enumerate(lines) if after in l)
+    start = 0 if after is None else next(i for i, line in enumerate(lines) if after in line)
     return next(i for i in range(start, len(lines)) if text in lines[i]) + 1
 
 
@@ -157,7 +157,7 @@ def interview_after_last_cut_off(d):
 def wave_without_respondents(d):
     path = d / "survey/responses.csv"
     lines = read_lines(path)
-    write_lines(path, [lines[0]] + [l for l in lines[1:] if next(csv.reader([l]))[1] != "2022"])
+    write_lines(path, [lines[0]] + [line for line in lines[1:] if next(csv.reader([line]))[1] != "2022"])
     return "survey/population.csv", first_line(d / "survey/population.csv", lambda r: r["wave"] == "2022"), "wave"
 
 
@@ -205,7 +205,8 @@ def target_equal_to_baseline(d):
     start = text.index("id: orkland-i2")
     target = text.index("value: 9.0", start)
     path.write_text(text[:target] + "value: 14.0" + text[target + len("value: 9.0"):], encoding="utf-8")
-    return "programme.yaml", yaml_line(path, "value: 14.0", after="id: orkland-i2") + 3, "pilots[1].indicators[1].target.value"
+    return ("programme.yaml", yaml_line(path, "value: 14.0", after="id: orkland-i2") + 3,
+            "pilots[1].indicators[1].target.value")
 
 
 def unknown_national_goal(d):
@@ -218,7 +219,7 @@ def unknown_national_goal(d):
 def yaml_syntax_error(d):
     path = d / "programme.yaml"
     lines = read_lines(path)
-    at = next(i for i, l in enumerate(lines) if l.startswith("anonymity_threshold"))
+    at = next(i for i, line in enumerate(lines) if line.startswith("anonymity_threshold"))
     lines[at] = "anonymity_threshold: [5"
     write_lines(path, lines)
     return "programme.yaml", None, None
@@ -228,7 +229,7 @@ def wrong_encoding(d):
     path = d / "survey/items.csv"
     text = path.read_text(encoding="utf-8")
     path.write_bytes(text.encode("cp1252"))
-    bad = next(i for i, l in enumerate(text.splitlines()) if any(ord(c) > 127 for c in l)) + 1
+    bad = next(i for i, line in enumerate(text.splitlines()) if any(ord(c) > 127 for c in line)) + 1
     return "survey/items.csv", bad, None
 
 

@@ -9,7 +9,7 @@ import pandas as pd
 from numpy.testing import assert_allclose
 
 from evaluation.goals import computed_status, evidence_table, interview_evidence, survey_evidence
-from goal_frames import LINKS, SUB_GOALS, indicator_rows
+from goal_frames import LINKS, SUB_GOALS
 
 
 def test_missing_survey_and_interview_sources_give_no_data_evidence():

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pandas as pd
 
 from evaluation.goals import results_chain_status
-from evaluation.plots.results_chain import results_chain_html
+from evaluation.report.results_chain import results_chain_html
 from goal_frames import computed_frame
 
 

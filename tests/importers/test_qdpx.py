@@ -126,7 +126,7 @@ def test_read_qdpx_names_the_element_of_an_unknown_code_reference(tmp_path):
     with pytest.raises(DataContractError) as error:
         read_qdpx(build_qdpx(tmp_path / "bad.qdpx", text))
     lines = text.splitlines()
-    line = next(i for i, l in enumerate(lines, 1) if "0000000000FF" in l)
+    line = next(number for number, source_line in enumerate(lines, 1) if "0000000000FF" in source_line)
     assert error.value.row == line
     assert error.value.column == "CodeRef[guid=A1000000-0000-4000-8000-0000000000FF]"
 

@@ -1,4 +1,5 @@
-"""Tests of evaluation.importers.responses (import_survey, with its mapping and readers): survey exports as the tools write them -> survey/responses.csv.
+"""Tests of evaluation.importers.responses (import_survey, with its mapping and readers): survey
+exports as the tools write them -> survey/responses.csv.
 
 Reference values are written by hand from the fixture files in tests/fixtures/exports/ (see
 their README): every expected code below is read off the export and its mapping by eye, with

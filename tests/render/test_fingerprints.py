@@ -98,7 +98,7 @@ def test_data_digests_are_the_sha256_of_every_file_and_skip_hidden_ones(demo_cop
     (demo_copy / ".DS_Store").write_bytes(b"junk")
     digests = data_file_digests(demo_copy)
     expected = {}
-    for root, dirs, files in os.walk(demo_copy):
+    for root, _dirs, files in os.walk(demo_copy):
         for name in files:
             if not name.startswith("."):
                 path = Path(root) / name

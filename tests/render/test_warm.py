@@ -91,8 +91,9 @@ def isolation(tmp_path_factory):
     probe = notebook(folder / "probe.ipynb", PROBE_PRELOADED, "", PROBE, PROBE_RANDOM)
     # Like the report notebooks, the probe first imports the libraries the warm process preloads
     # (in a fresh kernel this cell does the importing; in a forked one it finds them loaded).
-    imports = ("import importlib\nfor name in %r:\n    try:\n        importlib.import_module(name)\n"
-               "    except ImportError:\n        pass\n" % preload_modules(folder))
+    imports = (f"import importlib\nfor name in {preload_modules(folder)!r}:\n"
+               "    try:\n        importlib.import_module(name)\n"
+               "    except ImportError:\n        pass\n")
     probe = notebook(folder / "probe.ipynb", PROBE_PRELOADED, imports, PROBE, PROBE_RANDOM)
     fresh = run_notebook(probe, folder / "fresh.ipynb")
     with WarmKernels(folder) as warm:

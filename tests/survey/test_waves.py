@@ -17,11 +17,14 @@ from evaluation.survey import compare_waves, index_scores
 
 from .survey_data import WAVES, make_items, two_wave_survey
 
+# The programme's comparisons for phases midterm and final (Programme.comparisons).
+COMPARISONS = (("baseline", "midterm"), ("baseline", "final"), ("midterm", "final"))
+
 
 
 def test_compare_waves_tests_pilot_change_and_holm_adjusts_the_family():
     survey = two_wave_survey()
-    result = compare_waves(survey, make_items(), WAVES, threshold=5)
+    result = compare_waves(survey, make_items(), WAVES, comparisons=COMPARISONS, threshold=5)
     pilot = result[result["level"] == "pilot"].iloc[0]
     assert (pilot["from_role"], pilot["to_role"]) == ("baseline", "midterm")
     scores = index_scores(survey, make_items())
@@ -40,7 +43,8 @@ def test_compare_waves_tests_pilot_change_and_holm_adjusts_the_family():
 
 
 def test_compare_waves_hides_small_agencies_and_their_complement():
-    result = compare_waves(two_wave_survey(), make_items(), WAVES, threshold=5).set_index("agency")
+    result = compare_waves(two_wave_survey(), make_items(), WAVES, comparisons=COMPARISONS,
+                           threshold=5).set_index("agency")
     agencies = result[result["level"] == "agency"]
     # per wave: a = 6, b = 5, c = 2 -> c primary, b (smallest other) complementary
     assert agencies["suppressed"].to_dict() == {"a": False, "b": True, "c": True}
@@ -50,5 +54,5 @@ def test_compare_waves_hides_small_agencies_and_their_complement():
 
 def test_compare_waves_without_a_second_wave_returns_no_rows():
     survey = two_wave_survey()
-    result = compare_waves(survey[survey["wave"] == 2021], make_items(), WAVES, threshold=5)
+    result = compare_waves(survey[survey["wave"] == 2021], make_items(), WAVES, comparisons=COMPARISONS, threshold=5)
     assert result.empty

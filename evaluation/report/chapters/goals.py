@@ -25,7 +25,7 @@ from evaluation.goals import (
 )
 from evaluation.html import HtmlBlock
 from evaluation.interviews import assessment_balance
-from evaluation.plots.results_chain import results_chain_html
+from evaluation.report.results_chain import results_chain_html
 from evaluation.report.context import ReportContext
 from evaluation.report.frame import section_heading
 from evaluation.tables import frame_to_html
@@ -250,7 +250,8 @@ def _chain_section(ctx: ReportContext) -> HtmlBlock:
 def _change_section(ctx: ReportContext) -> HtmlBlock:
     data, final, pilot = ctx.data, ctx.attainment, ctx.pilot
     programme = data.programme
-    midterm = goal_attainment(data, phase="midterm", threshold=ctx.threshold, pilots=[pilot])
+    midterm = goal_attainment(data, phase=ctx.previous_phase, threshold=ctx.threshold,
+                              pilots=[pilot])
     mid = midterm.overview
     end = final.overview.loc[final.overview["pilot"] == pilot]
     judged = status_change(mid, end, status_column="judged_status")
@@ -270,8 +271,8 @@ def _change_section(ctx: ReportContext) -> HtmlBlock:
     parts = [
         section_heading(ctx, "goals.heading.change"),
         html.paragraph(ctx.t("goals.change.intro",
-                             midterm=ctx.date(programme.cutoffs["midterm"]),
-                             final=ctx.date(programme.cutoffs["final"]))),
+                             midterm=ctx.date(programme.cutoffs[ctx.previous_phase]),
+                             final=ctx.date(programme.cutoffs[ctx.phase]))),
         frame_to_html(pd.DataFrame(rows),
                       caption=ctx.t("goals.change.caption",
                                     pilot=programme.pilot_name(pilot))),
@@ -294,7 +295,7 @@ def _lasting_section(ctx: ReportContext) -> HtmlBlock:
     else:
         parts.append(html.paragraph(ctx.t("goals.lasting.sub_goals_none")))
     interviews = data.interviews.loc[(data.interviews["pilot"] == pilot)
-                                     & (data.interviews["round"] == "final")]
+                                     & (data.interviews["round"] == ctx.phase)]
     segments = data.segments.loc[data.segments["interview_id"].isin(interviews["interview_id"])]
     table = None
     themes = set(programme.interview_themes["theme"])
@@ -349,9 +350,10 @@ def goals_chapter(ctx: ReportContext) -> HtmlBlock:
         _evidence_section(ctx),
         _chain_section(ctx),
     ]
-    if ctx.phase == "final" and "midterm" in ctx.programme.cutoffs:
+    if ctx.previous_phase is not None:
         parts.append(_change_section(ctx))
-        parts.append(_lasting_section(ctx))
+        if ctx.phase == ctx.programme.phases[-1]:
+            parts.append(_lasting_section(ctx))
     return html.join(*parts)
 
 

@@ -70,7 +70,8 @@ def interviews_chapter(ctx: ReportContext) -> HtmlBlock:
     Parameters
     ----------
     ctx : ReportContext
-        The report's pilot, phase (``"final"`` adds the change since the midterm round),
+        The report's pilot, phase (a phase after the first adds the change since the round of
+        the phase before),
         language and threshold; interviews after the phase's cut-off are left out here too.
 
     Returns
@@ -106,7 +107,7 @@ def interviews_chapter(ctx: ReportContext) -> HtmlBlock:
     if len(main) >= 2:
         parts.append(_cooccurrence_section(ctx, segments, main, theme_labels, place))
     parts.append(_quotes_section(ctx, segments, interviews, main, theme_labels))
-    if ctx.phase == "final":
+    if ctx.previous_phase is not None:
         parts.append(_change_section(ctx, segments, interviews, theme_ids, theme_labels, place))
     return html.join(*parts)
 
@@ -248,7 +249,8 @@ def _change_section(ctx: ReportContext, segments, interviews, theme_ids, theme_l
     parts = [section_heading(ctx, "interviews.heading.change")]
     try:
         change = iv.theme_change(segments, interviews, by="pilot", codebook=ctx.data.codebook,
-                                 include=theme_ids, threshold=ctx.threshold)
+                                 include=theme_ids, rounds=(ctx.previous_phase, ctx.phase),
+                                 threshold=ctx.threshold)
     except InsufficientDataError:
         change = None
     if change is None or change.empty or change["suppressed"].all():
@@ -257,15 +259,15 @@ def _change_section(ctx: ReportContext, segments, interviews, theme_ids, theme_l
         return html.join(*parts)
     first = change.iloc[0]
     parts.append(html.paragraph(ctx.t("interviews.change.intro",
-                                      n_midterm=ctx.number(first["n_midterm"]),
-                                      n_final=ctx.number(first["n_final"]))))
+                                      n_midterm=ctx.number(first["n_from"]),
+                                      n_final=ctx.number(first["n_to"]))))
     rows = []
     for record in change.itertuples(index=False):
         rows.append({
             ctx.t("interviews.col.theme"): theme_labels.get(record.theme, record.theme),
-            ctx.t("interviews.col.share_midterm"): ctx.percent(record.share_midterm),
-            ctx.t("interviews.col.share_final"): ctx.percent(record.share_final),
-            ctx.t("interviews.col.change"): _signed(ctx, 
+            ctx.t("interviews.col.share_midterm"): ctx.percent(record.share_from),
+            ctx.t("interviews.col.share_final"): ctx.percent(record.share_to),
+            ctx.t("interviews.col.change"): _signed(ctx,
                                                     None if pd.isna(record.change) else float(record.change) * 100, 0),
             ctx.t("interviews.col.p_value"): _p_value(ctx, record.p_value),
         })

@@ -55,10 +55,12 @@ def summary_chapter(ctx: ReportContext) -> HtmlBlock:
     rows = []
     for record in overview.to_dict("records"):
         rows.append({
-            ctx.t("about.sub_goal"): f"{record['sub_goal']}: {ctx.pick(goals.loc[record['sub_goal']].to_dict(), 'text')}",
+            ctx.t("about.sub_goal"):
+                f"{record['sub_goal']}: {ctx.pick(goals.loc[record['sub_goal']].to_dict(), 'text')}",
             ctx.t("summary.computed"): ctx.status(record["computed_status"]),
             ctx.t("summary.judged"): ctx.status(record["judged_status"]),
-            ctx.t("summary.agree"): ctx.t("summary.disagree_yes") if record["disagreement"] else ctx.t("summary.disagree_no"),
+            ctx.t("summary.agree"): ctx.t("summary.disagree_yes") if record["disagreement"]
+            else ctx.t("summary.disagree_no"),
         })
     parts.append(html.heading(ctx.t("summary.status_heading"), key="status-at-a-glance"))
     parts.append(frame_to_html(pd.DataFrame(rows), caption=ctx.t("summary.status_caption")))

@@ -179,7 +179,8 @@ def _trend_section(ctx: ReportContext, responses, labels: _Labels,
 
 
 def _change_section(ctx: ReportContext, comparisons: pd.DataFrame, labels: _Labels) -> HtmlBlock:
-    rows = comparisons[(comparisons["from_role"] == "midterm") & (comparisons["to_role"] == "final")]
+    rows = comparisons[(comparisons["from_role"] == ctx.previous_phase)
+                       & (comparisons["to_role"] == ctx.phase)]
     parts = [section_heading(ctx, "survey.h.change_since_midterm")]
     if rows.empty:
         parts.append(html.paragraph(ctx.t("survey.change.none")))
@@ -263,7 +264,8 @@ def survey_chapter(ctx: ReportContext) -> HtmlBlock:
     Parameters
     ----------
     ctx : ReportContext
-        The report's pilot, phase (``final`` adds the change since the midterm wave), language
+        The report's pilot, phase (a phase after the first adds the change since the wave of the
+        phase before), language
         and threshold; its data are cut off at the phase's date.
 
     Returns
@@ -295,9 +297,10 @@ def survey_chapter(ctx: ReportContext) -> HtmlBlock:
     parts.append(_response_section(ctx, population, responses, labels))
 
     comparisons = survey.compare_waves(responses, data.items, ctx.programme.waves,
+                                       comparisons=ctx.programme.comparisons,
                                        threshold=ctx.threshold)
     parts.append(_trend_section(ctx, responses, labels, comparisons))
-    if phase == "final":
+    if ctx.previous_phase is not None:
         parts.append(_change_section(ctx, comparisons, labels))
 
     phase_waves = [w for w, role in labels.roles.items() if role == phase

@@ -1,4 +1,8 @@
-"""The virkningskjede (results chain) of a pilot, drawn from ``programme.yaml`` as accessible HTML.
+"""The virkningskjede (results chain) of a pilot as accessible HTML, from the fragment template.
+
+The chain and the status of its elements are computed in :mod:`evaluation.goals.results_chain`;
+this module only turns them into markup (the ``results_chain`` macro of
+``templates/fragments.html.j2``).
 
 Inputs → activities → outputs → outcomes → impacts, each element marked with the status of
 the sub-goals (or, for impacts, the national goals) it is linked to.
@@ -26,11 +30,6 @@ from evaluation.plots.base import STATUS_STYLE
 
 STAGES = CHAIN_STAGES
 """The stages of a results chain, in order."""
-
-def status_text(status: str, lang: str = "nb") -> str:
-    """A status as the reader sees it: its symbol and its label, such as ``"▲ I rute"``."""
-    return f"{STATUS_STYLE[status]['symbol']} {t(f'status.{status}', lang)}"
-
 
 def status_class(status: str) -> str:
     """The CSS class that colours an element with a status, such as ``status-on-track``.
@@ -83,4 +82,4 @@ def results_chain_html(chain: pd.DataFrame, *, lang: str = "nb", title: str = ""
     )
 
 
-__all__ = ["STAGES", "results_chain_html", "status_class", "status_text"]
+__all__ = ["STAGES", "results_chain_html", "status_class"]
