@@ -10,7 +10,7 @@ flagged for the evaluators, never silently overridden (:func:`status_overview`).
 
 It also scores goal attainment scaling (:mod:`evaluation.goals.gas`), rolls sub-goal statuses up
 to the national goals N1--N5 (:func:`national_goal_rollup`), compares each sub-goal's status
-with the midterm in the final phase (:func:`status_change`), gives every element of a results
+with the one in the phase before (:func:`status_change`), gives every element of a results
 chain its status (:mod:`evaluation.goals.results_chain`), and gathers all of it for one phase
 (:func:`goal_attainment`, :mod:`evaluation.goals.attainment`).
 

@@ -268,40 +268,40 @@ def national_goal_rollup(
 
 
 def status_change(
-    midterm: pd.DataFrame,
-    final: pd.DataFrame,
+    earlier: pd.DataFrame,
+    later: pd.DataFrame,
     *,
     status_column: str = "computed_status",
 ) -> pd.DataFrame:
-    """Change of each sub-goal's status from the midterm to the final phase.
+    """Change of each sub-goal's status from an earlier phase to a later one.
 
     Parameters
     ----------
-    midterm, final : pandas.DataFrame
+    earlier, later : pandas.DataFrame
         One row per sub-goal with ``pilot``, ``sub_goal`` and ``status_column``, for each phase
-        (:func:`computed_status` or :func:`status_overview`).
+        (:func:`computed_status` or :func:`status_overview`), such as the midterm and the final.
     status_column : str
         The status compared (``computed_status`` or ``judged_status``).
 
     Returns
     -------
     pandas.DataFrame
-        One row per sub-goal of ``final`` (its order), columns ``pilot``, ``sub_goal``,
-        ``status_midterm``, ``status_final`` (str; ``no_data`` when missing) and ``change``
+        One row per sub-goal of ``later`` (its order), columns ``pilot``, ``sub_goal``,
+        ``status_from``, ``status_to`` (str; ``no_data`` when missing) and ``change``
         (str): ``improved`` or ``worsened`` when both statuses carry information and the level
         rose or fell, ``unchanged`` when they are equal (also when both are ``no_data``), and
         ``not_comparable`` when exactly one is ``no_data``.
     """
-    for frame in (midterm, final):
+    for frame in (earlier, later):
         require(frame, ("pilot", "sub_goal", status_column), "status")
-    before = midterm[["pilot", "sub_goal", status_column]].rename(
-        columns={status_column: "status_midterm"})
-    after = final[["pilot", "sub_goal", status_column]].rename(
-        columns={status_column: "status_final"})
+    before = earlier[["pilot", "sub_goal", status_column]].rename(
+        columns={status_column: "status_from"})
+    after = later[["pilot", "sub_goal", status_column]].rename(
+        columns={status_column: "status_to"})
     out = after.merge(before, on=["pilot", "sub_goal"], how="left")
-    out["status_midterm"] = out["status_midterm"].fillna("no_data")
+    out["status_from"] = out["status_from"].fillna("no_data")
     change = []
-    for old, new in zip(out["status_midterm"], out["status_final"]):
+    for old, new in zip(out["status_from"], out["status_to"]):
         if old == new:
             change.append("unchanged")
         elif old in STATUS_LEVEL and new in STATUS_LEVEL:
@@ -309,7 +309,7 @@ def status_change(
         else:
             change.append("not_comparable")
     out["change"] = change
-    return out[["pilot", "sub_goal", "status_midterm", "status_final", "change"]]
+    return out[["pilot", "sub_goal", "status_from", "status_to", "change"]]
 
 
 

@@ -145,3 +145,13 @@ def test_status_change_since_midterm():
     assert change.to_dict() == {"g1": "improved", "g2": "unchanged", "g3": "not_comparable"}
     final = computed_frame(["off_track", "on_track", "no_data"])
     assert status_change(midterm, final).set_index("sub_goal").loc["g1", "change"] == "worsened"
+
+
+def test_status_change_names_the_statuses_from_and_to_and_keeps_the_later_phases_sub_goals():
+    earlier = computed_frame(["at_risk", "on_track", "no_data"]).iloc[:2]
+    later = computed_frame(["on_track", "on_track", "achieved"])
+    result = status_change(earlier, later).set_index("sub_goal")
+    assert list(result.columns) == ["pilot", "status_from", "status_to", "change"]
+    # g3 is new in the later phase: nothing to compare it with
+    assert result.loc["g3", ["status_from", "status_to", "change"]].tolist() == [
+        "no_data", "achieved", "not_comparable"]

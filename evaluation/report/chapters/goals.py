@@ -261,11 +261,11 @@ def _change_section(ctx: ReportContext) -> HtmlBlock:
     for j, c in zip(judged.to_dict("records"), computed.to_dict("records")):
         rows.append({
             ctx.t("goals.col.sub_goal"): labels.get(j["sub_goal"], j["sub_goal"]),
-            ctx.t("goals.col.judged_midterm"): ctx.status(j["status_midterm"]),
-            ctx.t("goals.col.judged_final"): ctx.status(j["status_final"]),
+            ctx.t("goals.col.judged_midterm"): ctx.status(j["status_from"]),
+            ctx.t("goals.col.judged_final"): ctx.status(j["status_to"]),
             ctx.t("goals.col.judged_change"): ctx.t(f"goals.change.{j['change']}"),
-            ctx.t("goals.col.computed_midterm"): ctx.status(c["status_midterm"]),
-            ctx.t("goals.col.computed_final"): ctx.status(c["status_final"]),
+            ctx.t("goals.col.computed_midterm"): ctx.status(c["status_from"]),
+            ctx.t("goals.col.computed_final"): ctx.status(c["status_to"]),
             ctx.t("goals.col.computed_change"): ctx.t(f"goals.change.{c['change']}"),
         })
     parts = [
