@@ -81,7 +81,8 @@ def cmd_render(args: argparse.Namespace) -> int:
     print(f"{len(jobs)} report(s) from {args.data_dir} into {out}/ (up to {workers} at a time"
           f"{', all rendered' if args.force else ''})", flush=True)
     summary = render_reports(jobs, data_dir=Path(args.data_dir), out=out, inputs=checked.inputs,
-                             validated=checked.validated, phases=checked.phases, workers=workers, force=args.force,
+                             validated=checked.validated, phases=checked.phases,
+                             phase_names=checked.phase_names, workers=workers, force=args.force,
                              warm=False if args.fresh_kernels else None,
                              progress=lambda line: print(line, flush=True))
     failures = summary.failures

@@ -37,6 +37,10 @@ class Programme:
         which an indicator is on track or at risk.
     cutoffs : dict
         Phase id to cut-off date, in phase order.
+    phase_names : dict
+        Phase id to ``{"nb": name, "en": name}`` for the phases that ``programme.yaml`` names
+        (``name_nb``, ``name_en``); the others are named by the translation table
+        (:meth:`phase_name`).
     pilots : DataFrame
         pilot, name, municipality_number.
     agencies : DataFrame
@@ -67,6 +71,7 @@ class Programme:
     anonymity_threshold: int
     status_thresholds: dict
     cutoffs: dict
+    phase_names: dict
     pilots: pd.DataFrame = field(repr=False)
     agencies: pd.DataFrame = field(repr=False)
     sub_goals: pd.DataFrame = field(repr=False)
@@ -144,6 +149,23 @@ class Programme:
         return (tuple((BASELINE_ROLE, phase) for phase in phases)
                 + tuple(zip(phases[:-1], phases[1:])))
 
+    def phase_name(self, phase: str, lang: str) -> str:
+        """The phase's name in ``lang``: its ``name_nb``/``name_en`` in ``programme.yaml``, else
+        the translation table's ``phase.<id>``.
+
+        Examples
+        --------
+        >>> from evaluation.contract import load_data
+        >>> load_data().programme.phase_name("final", "nb")
+        'Sluttevaluering'
+        """
+        from evaluation.i18n import t
+
+        if phase not in self.cutoffs:
+            raise ValueError(f"unknown phase {phase!r}; expected one of {', '.join(self.phases)}")
+        names = self.phase_names.get(phase)
+        return names[lang] if names else t(f"phase.{phase}", lang)
+
     def pilot_name(self, pilot: str) -> str:
         """The pilot's display name."""
         return str(self.pilots.set_index("pilot").loc[pilot, "name"])
@@ -193,7 +215,7 @@ def parse_programme(text: str, log: ProblemLog) -> Programme | None:
     thresholds = _status_thresholds(walk, raw)
     national = walk.catalogue(raw.get("national_goals"), "national_goals", NATIONAL_GOALS)
     walk.known["national_goals"] = [n.id for n in national]
-    cutoffs = _phases(walk, raw)
+    cutoffs, phase_names = _phases(walk, raw)
     waves = _waves(walk, raw)
     labelled = {}
     for catalogue in (SURVEY_INDICES, INTERVIEW_THEMES, AGENCIES):
@@ -216,6 +238,7 @@ def parse_programme(text: str, log: ProblemLog) -> Programme | None:
         anonymity_threshold=threshold,
         status_thresholds={k: float(v) for k, v in thresholds.items()},
         cutoffs=cutoffs,
+        phase_names=phase_names,
         national_goals=_labels(national, "national_goal", ["text_nb", "text_en"]),
         waves=pd.DataFrame(waves, columns=["wave", "role"]).sort_values("wave", ignore_index=True),
         survey_indices=_labels(labelled["survey_indices"], "index", ["label_nb", "label_en"]),
@@ -282,18 +305,21 @@ def _status_thresholds(walk: Walk, raw: dict) -> dict:
     return thresholds
 
 
-def _phases(walk: Walk, raw: dict) -> dict:
-    """Phase id to cut-off date; the cut-offs must be in phase order."""
-    cutoffs = {}
+def _phases(walk: Walk, raw: dict) -> tuple[dict, dict]:
+    """Phase id to cut-off date (the cut-offs must be in phase order), and to its names."""
+    cutoffs, names = {}, {}
     phases = walk.entries(raw.get("phases"), "phases", PHASES)
     walk.known["wave_roles"] = (BASELINE_ROLE, *dict.fromkeys(entry.id for entry, _ in phases))
     for entry, values in phases:
         if values["cutoff"] is not None:
             cutoffs[entry.id] = values["cutoff"]
+        given = {lang: entry.data.get(f"name_{lang}") for lang in ("nb", "en")}
+        if all(isinstance(name, str) and name.strip() for name in given.values()):
+            names[entry.id] = {lang: name.strip() for lang, name in given.items()}
     if list(cutoffs.values()) != sorted(cutoffs.values()):
         walk.add("phases", "phases", "phases are not in order of their cut-off dates",
                  "each phase's cut-off after the previous one's")
-    return cutoffs
+    return cutoffs, names
 
 
 def _waves(walk: Walk, raw: dict) -> list[dict]:

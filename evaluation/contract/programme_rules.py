@@ -191,8 +191,29 @@ CHAIN_LINK_FIELDS = (
 """What a results-chain element links to (the pilot's sub-goals, national goals)."""
 
 NATIONAL_GOALS = Catalogue("national_goals", "national goal", NATIONAL_GOAL_ID_PATTERN)
+def check_phase_name(walk: Walk, entry: Entry, values: dict) -> None:
+    """A phase has a name in both languages (``name_nb``, ``name_en``), unless the translation
+    table names it already (``phase.midterm``, ``phase.final``): reports are titled by it."""
+    from evaluation.i18n import translation_table
+
+    given = {key: entry.data.get(key) for key in ("name_nb", "name_en")}
+    for key, value in given.items():
+        if value is not None and (not isinstance(value, str) or not value.strip()):
+            walk.add(f"{entry.path}.{key}", f"{entry.path}.{key}", f"{value!r} is not a name",
+                     "the phase's name as a report title shows it")
+    present = [key for key, value in given.items() if value is not None]
+    if len(present) == 1:
+        missing = "name_en" if present == ["name_nb"] else "name_nb"
+        walk.add(entry.path, f"{entry.path}.{missing}", "missing", "the phase's name in both languages")
+    elif not present and f"phase.{entry.id}" not in translation_table():
+        walk.add(entry.path, f"{entry.path}.name_nb", f"phase {entry.id!r} has no name",
+                 "name_nb and name_en: the phase's name as a report title shows it")
+
+
 PHASES = Catalogue("phases", "phase", rules=(
-    Field("cutoff", "date", noun="date", expected="an ISO date such as 2022-12-31"),))
+    Field("cutoff", "date", noun="date", expected="an ISO date such as 2022-12-31"),
+    check_phase_name,
+))
 WAVE_FIELDS = (
     Field("id", "year", noun="wave year", expected="an integer year such as 2021", at_entry=True, stop=True),
     Field("role", "choice", noun="wave role", allowed="wave_roles", expected="one of {allowed}", stop=True),

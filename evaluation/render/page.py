@@ -16,7 +16,7 @@ a report displays is an :class:`evaluation.html.Heading` in its output's metadat
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -214,10 +214,13 @@ def html_page(body: str, *, lang: str, title: str, headings: Sequence[Heading] |
 # --------------------------------------------------------------------------------------------
 
 
-def _phase_label(phase: str, lang: str) -> str:
-    """The phase's name in ``lang``, or its id if the translation table has none."""
+def _phase_label(phase: str, lang: str, names: Mapping[str, Mapping[str, str]]) -> str:
+    """The phase's name in ``lang`` from the programme (``names``), else from the translation
+    table, else its id (a phase of an old manifest that the programme no longer has)."""
     from evaluation.i18n import t, translation_table
 
+    if lang in names.get(phase, {}):
+        return names[phase][lang]
     key = f"phase.{phase}"
     return t(key, lang) if key in translation_table() else phase
 
@@ -232,7 +235,8 @@ def _index_row(entry: dict, lang: str) -> dict:
             "generated": entry["generated"].replace("T", " ").replace("Z", " UTC")}
 
 
-def write_index(out: Path, *, phases, lang: str = "nb") -> Path:
+def write_index(out: Path, *, phases, phase_names: Mapping[str, Mapping[str, str]] | None = None,
+                lang: str = "nb") -> Path:
     """Write ``OUT/index.html`` listing every report in the manifest by phase and pilot.
 
     Parameters
@@ -243,6 +247,10 @@ def write_index(out: Path, *, phases, lang: str = "nb") -> Path:
     phases : sequence of str
         Phase ids in the programme's order; phases of the manifest that are not among them
         follow, by id.
+    phase_names : mapping, optional
+        Phase id to ``{lang: name}``, as :meth:`evaluation.contract.Programme.phase_name` gives
+        them (:class:`~evaluation.render.run.CheckedData` carries them); a phase without a name
+        here is named by the translation table.
     lang : {"nb", "en"}
         Language of the page.
 
@@ -261,7 +269,7 @@ def write_index(out: Path, *, phases, lang: str = "nb") -> Path:
     sections = []
     for phase in sorted(by_phase, key=lambda p: (rank.get(p, len(rank)), p)):
         entries = sorted(by_phase[phase], key=lambda e: (e["pilot"] is None, e["pilot"] or "", e["lang"]))
-        sections.append({"id": phase, "label": _phase_label(phase, lang),
+        sections.append({"id": phase, "label": _phase_label(phase, lang, phase_names or {}),
                          "rows": [_index_row(entry, lang) for entry in entries]})
     page = environment().get_template("index.html.j2").render(
         lang=lang, title=t("index.title", lang), intro=t("index.intro", lang), phases=sections,

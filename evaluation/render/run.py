@@ -184,7 +184,8 @@ class _OutputLock:
 def render_reports(jobs: list[ReportJob], *, data_dir: Path, out: Path, data_version_id: str = "",
                    progress=print, workers: int | None = None, force: bool = False, warm: bool | None = None,
                    inputs: RenderInputs | None = None, input_files=None, validated: dict | None = None,
-                   phases=None, kernel_name: str = KERNEL_NAME, notebook_dir: Path = NOTEBOOK_DIR) -> RenderSummary:
+                   phases=None, phase_names=None, kernel_name: str = KERNEL_NAME,
+                   notebook_dir: Path = NOTEBOOK_DIR) -> RenderSummary:
     """Render the reports in ``jobs`` that are not up to date, in parallel, then write the index.
 
     Parameters
@@ -217,6 +218,8 @@ def render_reports(jobs: list[ReportJob], *, data_dir: Path, out: Path, data_ver
     phases : sequence of str, optional
         The programme's phase ids in order, for the index page (default: the phases of
         ``jobs``, in their order).
+    phase_names : mapping, optional
+        Phase id to ``{lang: name}`` for the index page (:attr:`CheckedData.phase_names`).
     kernel_name : str
         Jupyter kernel.
     notebook_dir : Path
@@ -260,7 +263,7 @@ def render_reports(jobs: list[ReportJob], *, data_dir: Path, out: Path, data_ver
         summary.reports.sort(key=lambda report: order[report.job])
         write_manifest(out, manifest)
         summary.index_path = write_index(out, phases=list(dict.fromkeys(job.phase for job in jobs))
-                                         if phases is None else phases)
+                                         if phases is None else phases, phase_names=phase_names)
     summary.seconds = time.perf_counter() - started
     return summary
 
@@ -439,6 +442,8 @@ class CheckedData:
     ----------
     pilots, phases : list of str
         Ids from ``programme.yaml``.
+    phase_names : dict
+        Phase id to ``{"nb": name, "en": name}`` (:meth:`evaluation.contract.Programme.phase_name`).
     inputs : RenderInputs
         Fingerprints of the data, package, environment and notebooks.
     validated : dict
@@ -450,6 +455,7 @@ class CheckedData:
 
     pilots: list
     phases: list
+    phase_names: dict
     inputs: RenderInputs
     validated: dict
     cached: bool
@@ -485,13 +491,17 @@ def check_data(data_dir: str | Path, *, out: str | Path, notebook_dir: Path = NO
     cached = read_manifest(Path(out)).get("validated") or {}
     if cached.get("fingerprint") == inputs.fingerprint and cached.get("input_files") is not None:
         inputs = replace(inputs, input_files=tuple(cached["input_files"]))
-        return CheckedData(list(cached["pilots"]), list(cached["phases"]), inputs, cached, True)
+        return CheckedData(list(cached["pilots"]), list(cached["phases"]),
+                           dict(cached.get("phase_names") or {}), inputs, cached, True)
     from evaluation.contract import load_data
+    from evaluation.i18n import LANGUAGES
 
     data = load_data(data_dir)
     files = tuple(sorted_paths({Path(p).relative_to(data_dir).as_posix() if Path(p).is_relative_to(data_dir)
                                  else relative_to_data(p, inputs.data_dir) for p in data.input_files}))
     inputs = replace(inputs, input_files=files)
     record = {"fingerprint": inputs.fingerprint, "pilots": list(data.programme.pilot_ids),
-              "phases": list(data.programme.phases), "input_files": list(files)}
-    return CheckedData(record["pilots"], record["phases"], inputs, record, False)
+              "phases": list(data.programme.phases), "input_files": list(files),
+              "phase_names": {phase: {lang: data.programme.phase_name(phase, lang) for lang in LANGUAGES}
+                              for phase in data.programme.phases}}
+    return CheckedData(record["pilots"], record["phases"], record["phase_names"], inputs, record, False)

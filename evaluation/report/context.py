@@ -16,7 +16,7 @@ from pathlib import Path
 
 from evaluation.contract import DEMO_DATA_DIR, EvaluationData, load_data
 from evaluation.errors import EvaluationError
-from evaluation.i18n import check_language, format_date, format_number, format_percent, pick, t
+from evaluation.i18n import check_language, format_date, format_number, format_percent, pick, t, translation_table
 from evaluation.plots.base import STATUS_STYLE
 
 
@@ -120,6 +120,17 @@ class ReportContext:
         return content.get(self.lang) or content.get("nb") or {}
 
     # ------------------------------------------------------------------ text in the language
+    def phase_name(self, phase: str | None = None) -> str:
+        """The name of a phase (the report's by default) in the report's language."""
+        return self.programme.phase_name(phase or self.phase, self.lang)
+
+    def wave_role_name(self, role: str) -> str:
+        """The name of a survey wave's role (``baseline`` or a phase) in the report's language:
+        the translation table's ``wave.<role>``, else the programme's name of the phase."""
+        if f"wave.{role}" in translation_table():
+            return self.t(f"wave.{role}")
+        return self.programme.phase_name(role, self.lang)
+
     def t(self, key: str, **values: object) -> str:
         """Translate ``key`` into the report's language (:func:`evaluation.i18n.t`)."""
         return t(key, self.lang, **values)

@@ -42,7 +42,7 @@ def section_heading(ctx: ReportContext, key: str) -> HtmlBlock:
 def title_block(ctx: ReportContext) -> HtmlBlock:
     """The report's title (``<h1>``) and a line with phase, cut-off date and programme."""
     cutoff = ctx.date(ctx.data.cutoff)
-    phase_name = ctx.t(f"phase.{ctx.phase}")
+    phase_name = ctx.phase_name()
     if ctx.pilot is None:
         title = ctx.t("title.synthesis", phase=phase_name)
     else:
@@ -86,7 +86,7 @@ def about_pilot(ctx: ReportContext) -> HtmlBlock:
 
 def _wave_label(ctx: ReportContext, wave: int) -> str:
     role = ctx.programme.wave_role(wave)
-    return f"{wave} ({ctx.t('wave.' + role).lower()})"
+    return f"{wave} ({ctx.wave_role_name(role).lower()})"
 
 
 def _response_rate_rows(ctx: ReportContext) -> list[dict]:
@@ -121,7 +121,7 @@ def data_and_method(ctx: ReportContext) -> HtmlBlock:
     for (round_id, group), count in counts.items():
         rows.append({
             ctx.t("method.stakeholder_group"): ctx.t(f"stakeholder.{group}"),
-            ctx.t("method.round"): ctx.t(f"phase.{round_id}"),
+            ctx.t("method.round"): ctx.phase_name(round_id),
             ctx.t("method.interviews"): ctx.number(count),
         })
     parts.append(html.heading(ctx.t("method.interviews_heading"), key="interview-sources"))

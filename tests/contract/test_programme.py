@@ -79,10 +79,48 @@ def test_wave_roles_follow_the_programmes_phases(demo_copy):
     path = demo_copy / "programme.yaml"
     text = path.read_text(encoding="utf-8")
     text = text.replace("- id: final\n  cutoff: 2024-12-31\n",
-                        "- id: interim\n  cutoff: 2023-12-31\n- id: final\n  cutoff: 2024-12-31\n")
+                        "- id: interim\n  cutoff: 2023-12-31\n  name_nb: Underveisevaluering\n"
+                        "  name_en: Interim evaluation\n- id: final\n  cutoff: 2024-12-31\n")
     text = text.replace("- id: 2022\n  role: midterm\n", "- id: 2022\n  role: midterm\n- id: 2023\n  role: interim\n")
     path.write_text(text, encoding="utf-8")
     assert validate(demo_copy) == []
+
+
+def _add_interim_phase(path, names: str) -> int:
+    """Insert a phase ``interim`` before the final one; return its line (1-based)."""
+    lines = read_lines(path)
+    at = lines.index("- id: final")
+    lines[at:at] = ["- id: interim", "  cutoff: 2023-12-31", *names.splitlines()]
+    write_lines(path, lines)
+    return at + 1
+
+
+def test_a_phase_the_translation_table_does_not_know_needs_its_names(demo_copy):
+    line = _add_interim_phase(demo_copy / "programme.yaml", "")
+    assert [str(p) for p in validate(demo_copy)] == [
+        f"programme.yaml:{line}:phases[1].name_nb: phase 'interim' has no name; "
+        "expected name_nb and name_en: the phase's name as a report title shows it"]
+
+
+def test_a_phase_named_in_one_language_only_is_refused(demo_copy):
+    line = _add_interim_phase(demo_copy / "programme.yaml", "  name_nb: Underveisevaluering")
+    assert [str(p) for p in validate(demo_copy)] == [
+        f"programme.yaml:{line}:phases[1].name_en: missing; expected the phase's name in both languages"]
+
+
+def test_phase_names_come_from_the_programme_before_the_translation_table(demo_copy):
+    from evaluation.contract import load_data
+
+    path = demo_copy / "programme.yaml"
+    text = path.read_text(encoding="utf-8").replace(
+        "- id: final\n  cutoff: 2024-12-31\n",
+        "- id: final\n  cutoff: 2024-12-31\n  name_nb: Sluttrapport\n  name_en: Final report\n")
+    path.write_text(text, encoding="utf-8")
+    programme = load_data(demo_copy).programme
+    assert programme.phase_name("final", "nb") == "Sluttrapport"
+    assert programme.phase_name("final", "en") == "Final report"
+    # the midterm phase has no names in the file: the translation table names it
+    assert programme.phase_name("midterm", "en") == "Midterm evaluation"
 
 
 def test_programme_phase_helpers_come_from_the_phases():

@@ -55,7 +55,7 @@ class _Labels:
         role = self.roles.get(wave)
         if role is None:
             return str(wave)
-        return self.ctx.t("survey.wave_label", role=self.ctx.t(f"wave.{role}"), wave=wave)
+        return self.ctx.t("survey.wave_label", role=self.ctx.wave_role_name(role), wave=wave)
 
     def agency(self, agency) -> str:
         return self.agencies.get(agency, str(agency))

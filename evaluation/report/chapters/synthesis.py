@@ -102,7 +102,7 @@ def national_goals_matrix(ctx: ReportContext) -> HtmlBlock:
         ctx.t("goals.col.national_goal_text"): [
             ctx.pick(r, "text") for r in programme.national_goals.to_dict("records")],
     })
-    phase_label = ctx.t(f"phase.{ctx.phase}")
+    phase_label = ctx.phase_name()
     return html.join(
         html.paragraph(ctx.t("goals.matrix.intro")),
         frame_to_html(goal_table, caption=ctx.t("goals.matrix.goals_caption")),
