@@ -35,9 +35,11 @@ test: lint browser-deps
 	$(BIN)/python -m pytest
 
 # Everything but the tests marked `notebook` (they execute notebooks or start kernels) and
-# `browser` (headless Chromium): the quick loop while working on the package.
+# `browser` (headless Chromium): the quick loop while working on the package, spread over the
+# cores (pytest-xdist). The whole suite runs in one process, so the rendered demo reports are
+# shared by every test that reads them.
 test-fast: setup
-	$(BIN)/python -m pytest -m "not notebook and not browser"
+	$(BIN)/python -m pytest -m "not notebook and not browser" -n auto
 
 # The rules are in pyproject.toml ([tool.ruff]).
 lint: setup
