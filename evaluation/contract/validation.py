@@ -266,6 +266,34 @@ def check_response_dates(checked: Checked, responses: pd.DataFrame) -> None:
         log.add(int(position) + 2, "response_date", f"{date} is not in wave {wave}", f"a date in {wave}")
 
 
+def check_waves_within_phases(checked: Checked, responses: pd.DataFrame) -> None:
+    """Every response of a wave lies on one side of each phase's cut-off.
+
+    A wave that straddles a cut-off would be shown by the earlier phase's report with part of
+    its respondents and by the later one with all of them; the two means and counts together
+    give the scores of the late respondents ((n+1)·m₂ − n·m₁ is one person's score). The
+    problem is logged once per wave and cut-off, at the first row on the other side of the
+    cut-off from the wave's first response.
+    """
+    if not {"response_date", "wave"} <= set(responses.columns):
+        return
+    log = checked.log("responses")
+    dated = [(position, wave, date) for position, (wave, date)
+             in enumerate(zip(responses["wave"], responses["response_date"]))
+             if wave is not None and isinstance(date, dt.date)]
+    for phase, cutoff in checked.programme.cutoffs.items():
+        first_side: dict = {}
+        for position, wave, date in dated:
+            after = date > cutoff
+            side = first_side.setdefault(wave, after)
+            if side is None or side == after:
+                continue
+            first_side[wave] = None  # logged once per wave and cut-off
+            log.add(position + 2, "response_date",
+                    f"wave {wave} has responses on both sides of the {phase} cut-off {cutoff}",
+                    "every response of a wave on one side of each cut-off (move the cut-off or the wave)")
+
+
 def check_invited(checked: Checked, population: pd.DataFrame) -> None:
     """At least one employee was invited, and at least as many as responded."""
     if not _counted(checked.frames.get("responses"), population):
@@ -386,7 +414,7 @@ CSV_FILES = (
                           _PILOT, Column("agency", "id")),
             keys=("wave", "respondent_id"), what="respondent in a wave", extra_columns=True,
             rules=(check_item_columns, _of(check_agency_of_pilot, "responses"), check_response_codes,
-                   check_response_dates)),
+                   check_response_dates, check_waves_within_phases)),
     CsvFile("population", (_PILOT, Column("agency", "id"), _WAVE, Column("invited", "int")),
             keys=("pilot", "agency", "wave"), what="population row",
             rules=(_of(check_agency_of_pilot, "population"), check_invited, check_surveyed)),

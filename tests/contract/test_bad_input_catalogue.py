@@ -149,6 +149,18 @@ def date_outside_wave(d):
     return "survey/responses.csv", 2, "response_date"
 
 
+def wave_straddling_a_cut_off(d):
+    programme = d / "programme.yaml"
+    programme.write_text(programme.read_text(encoding="utf-8").replace(
+        "cutoff: 2022-12-31", "cutoff: 2022-10-15"), encoding="utf-8")
+    path = d / "survey/responses.csv"
+    first = next(r for r in csv.DictReader(io.StringIO(path.read_text(encoding="utf-8")))
+                 if r["wave"] == "2022")
+    early = first["response_date"] <= "2022-10-15"
+    return "survey/responses.csv", first_line(
+        path, lambda r: r["wave"] == "2022" and (r["response_date"] <= "2022-10-15") != early), "response_date"
+
+
 def interview_after_last_cut_off(d):
     set_cell(d / "interviews/interviews.csv", 6, "date", "2025-03-01")
     return "interviews/interviews.csv", 6, "date"
@@ -242,7 +254,7 @@ CASES = [missing_file, missing_column, unknown_pilot, unknown_agency, unknown_it
          unknown_interview_code, unknown_sub_goal, unknown_index_in_items, unknown_wave,
          duplicate_respondent, duplicate_segment_id, duplicate_assessment, value_outside_scale,
          text_in_code_column, text_in_number_column, decimal_comma, impossible_date,
-         date_outside_wave, interview_after_last_cut_off, wave_without_respondents,
+         date_outside_wave, wave_straddling_a_cut_off, interview_after_last_cut_off, wave_without_respondents,
          more_responses_than_invited, unknown_assessment, bad_approval_flag,
          unknown_stakeholder_group, unknown_status, gas_score_out_of_range,
          indicator_of_another_pilot, target_equal_to_baseline, unknown_national_goal,

@@ -74,6 +74,31 @@ def test_response_date_outside_its_wave_is_located(demo_copy):
     edit_cell(demo_copy / "survey/responses.csv", 5, "response_date", "2023-01-15")
     assert ("survey/responses.csv", 5, "response_date") in locations(validate(demo_copy))
 
+def test_a_wave_straddling_a_phase_cut_off_is_refused_at_its_first_late_row(demo_copy):
+    # Wave 2022 was answered 2022-10-04 .. 2022-10-24; a midterm cut-off inside that window
+    # would let the midterm and final reports be differenced to one respondent's answers.
+    programme = demo_copy / "programme.yaml"
+    programme.write_text(programme.read_text(encoding="utf-8").replace(
+        "cutoff: 2022-12-31", "cutoff: 2022-10-15"), encoding="utf-8")
+    rows = pd.read_csv(demo_copy / "survey/responses.csv", dtype=str)
+    wave = rows[rows["wave"] == "2022"]
+    early = wave["response_date"].iloc[0] <= "2022-10-15"
+    expected = int(wave.index[(wave["response_date"] <= "2022-10-15") != early][0]) + 2
+    problems = [p for p in validate(demo_copy) if p.column == "response_date"]
+    assert [(p.file, p.row) for p in problems] == [("survey/responses.csv", expected)]
+    assert str(problems[0]) == (
+        f"survey/responses.csv:{expected}:response_date: wave 2022 has responses on both sides "
+        "of the midterm cut-off 2022-10-15; expected every response of a wave on one side of "
+        "each cut-off (move the cut-off or the wave)")
+
+
+def test_a_wave_wholly_before_a_cut_off_is_accepted(demo_copy):
+    programme = demo_copy / "programme.yaml"
+    programme.write_text(programme.read_text(encoding="utf-8").replace(
+        "cutoff: 2022-12-31", "cutoff: 2022-10-24"), encoding="utf-8")  # the wave's last day
+    assert validate(demo_copy) == []
+
+
 def test_unknown_item_column_is_located(demo_copy):
     path = demo_copy / "survey/responses.csv"
     lines = read_lines(path)
