@@ -129,7 +129,9 @@ def load_data(data_dir: str | Path = DEMO_DATA_DIR, *, phase: str | None = None)
         frames = cut_to_phase(frames, programme, phase)
         later = _later_phases(programme, phase)
         narratives = {k: v for k, v in narratives.items() if k[1] not in later}
-    input_files = tuple(data_dir / f for f in FILES.values()) + tuple(checked.narrative_files)
+    read = {data_dir / "narratives" / f"{pilot}-{phase_id}.yaml" for pilot, phase_id in narratives}
+    input_files = tuple(data_dir / f for f in FILES.values()) + tuple(
+        path for path in checked.narrative_files if path in read)
     return EvaluationData(
         data_dir=data_dir, phase=phase, cutoff=cutoff, programme=programme,
         **{name: frame.reset_index(drop=True) for name, frame in frames.items()},

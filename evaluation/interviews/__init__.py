@@ -44,7 +44,7 @@ from evaluation.interviews.assessments import assessment_balance, theme_change
 from evaluation.interviews.cooccurrence import cooccurrence
 from evaluation.interviews.counts import code_frequencies, framework_matrix, interview_counts
 from evaluation.interviews.inputs import LEVELS, assign_rounds, attach_themes, round_order
-from evaluation.interviews.quotes import pool_small_groups, select_quotes
+from evaluation.interviews.quotes import pool_rounds, pool_small_groups, round_group_counts, select_quotes
 
 __all__ = [
     "ASSESSMENTS",
@@ -57,7 +57,9 @@ __all__ = [
     "cooccurrence",
     "framework_matrix",
     "interview_counts",
+    "pool_rounds",
     "pool_small_groups",
+    "round_group_counts",
     "select_quotes",
     "round_order",
     "theme_change",

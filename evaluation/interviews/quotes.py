@@ -1,4 +1,8 @@
-"""Quotes and pooling: approved quotes attributed by group only, small groups pooled."""
+"""Quotes and pooling: approved quotes attributed by group only, small groups pooled.
+
+The pooling decision is made once per pilot and interview round (:func:`pool_rounds`); every
+chapter that counts interviews by stakeholder group, and the attribution of quotes, follow it.
+"""
 
 from __future__ import annotations
 
@@ -9,6 +13,7 @@ import numpy as np
 import pandas as pd
 
 from evaluation.contract.vocabulary import STAKEHOLDER_GROUPS
+from evaluation.interviews.counts import interview_counts
 from evaluation.interviews.inputs import (
     SEGMENTS_FILE,
     check_interviews,
@@ -16,6 +21,8 @@ from evaluation.interviews.inputs import (
     level_values,
     parse_approved,
     require_columns,
+    round_order,
+    sort_groups,
     with_level,
 )
 from evaluation.privacy import check_threshold
@@ -97,6 +104,92 @@ def pool_small_groups(
     order = {g: i for i, g in enumerate(STAKEHOLDER_GROUPS)}
     result.attrs["pooled_groups"] = tuple(sorted(pooled, key=lambda g: (order.get(g, len(order)), str(g))))
     return result
+
+
+def pool_rounds(
+    interviews: pd.DataFrame,
+    *,
+    threshold: int,
+    column: str = "stakeholder_group",
+    pooled_value: str = "other",
+) -> pd.DataFrame:
+    """:func:`pool_small_groups` within each pilot and interview round.
+
+    Each round is reported whole and on its own (a report shows its own phase's round; a later
+    report does not add to an earlier one's counts), so the groups are pooled per round: a
+    group is shown in a round only if it has at least ``threshold`` interviews in that round.
+
+    Parameters
+    ----------
+    interviews : pandas.DataFrame
+        ``interviews/interviews.csv`` with the derived ``round`` column (and ``pilot``, when
+        there are several pilots).
+    threshold : int
+        Anonymity threshold.
+    column, pooled_value : str
+        As for :func:`pool_small_groups`.
+
+    Returns
+    -------
+    pandas.DataFrame
+        A copy of ``interviews`` (same index) with ``column`` pooled within each pilot and
+        round; ``frame.attrs["pooled_groups"]`` maps ``(pilot, round)`` (``pilot`` is ``None``
+        without a ``pilot`` column) to the tuple of pooled groups.
+    """
+    threshold = check_threshold(threshold)
+    check_interviews(interviews, (column, "round"))
+    keys = ["pilot", "round"] if "pilot" in interviews.columns else ["round"]
+    result = interviews.copy()
+    pooled_groups = {}
+    for key, part in interviews.groupby(keys, sort=False):
+        key = key if len(keys) == 2 else (None, key[0])
+        pooled = pool_small_groups(part, column=column, threshold=threshold,
+                                   pooled_value=pooled_value)
+        result.loc[part.index, column] = pooled[column]
+        pooled_groups[tuple(key)] = pooled.attrs["pooled_groups"]
+    result.attrs["pooled_groups"] = pooled_groups
+    return result
+
+
+def round_group_counts(interviews: pd.DataFrame, *, threshold: int) -> pd.DataFrame:
+    """Interviews and informants per round and stakeholder group, pooled as in the chapters.
+
+    Parameters
+    ----------
+    interviews : pandas.DataFrame
+        ``interviews/interviews.csv`` with ``round`` (one pilot, or several for a synthesis).
+    threshold : int
+        Anonymity threshold.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Columns ``round``, ``stakeholder_group`` (``"other"`` for the pooled groups),
+        ``interviews``, ``informants`` (nullable integers, missing where suppressed) and
+        ``suppressed`` (bool), rounds in time order and groups in the contract's order.
+
+    Notes
+    -----
+    Groups are pooled per pilot and round (:func:`pool_rounds`) and counted per pilot and
+    round (:func:`evaluation.interviews.interview_counts`, which suppresses a pool that is
+    still below the threshold). Across pilots the counts are summed; a sum with a suppressed
+    part is suppressed as a whole, so no hidden pilot count can be worked out from it.
+    """
+    columns = ["round", "stakeholder_group", "interviews", "informants", "suppressed"]
+    pooled = pool_rounds(interviews, threshold=threshold)
+    keys = ["pilot", "round"] if "pilot" in pooled.columns else ["round"]
+    parts = [interview_counts(part, by="stakeholder_group", threshold=threshold).assign(round=key[-1])
+             for key, part in pooled.groupby(keys, sort=False)]
+    if not parts:
+        return pd.DataFrame({c: pd.Series(dtype="object") for c in columns})
+    counts = pd.concat(parts, ignore_index=True)
+    result = counts.groupby(["round", "stakeholder_group"], sort=False).agg(
+        interviews=("interviews", lambda s: s.sum() if s.notna().all() else pd.NA),
+        informants=("informants", lambda s: s.sum() if s.notna().all() else pd.NA),
+        suppressed=("suppressed", "any"),
+    ).reset_index()
+    result[["interviews", "informants"]] = result[["interviews", "informants"]].astype("Int64")
+    return sort_groups(result, ["round", "stakeholder_group"], rounds=round_order(interviews))[columns]
 
 
 def select_quotes(
@@ -222,4 +315,4 @@ def _in_turn(frame: pd.DataFrame, interviews: pd.DataFrame,
     frame = frame.assign(__text=frame["quote"].map(lambda q: re.sub(r"\s+", " ", q).strip()))
     return frame.drop_duplicates("__text")  # the same words are quoted once
 
-__all__ = ["pool_small_groups", "select_quotes"]
+__all__ = ["pool_rounds", "pool_small_groups", "round_group_counts", "select_quotes"]

@@ -15,6 +15,7 @@ from functools import cached_property
 from pathlib import Path
 
 from evaluation.contract import DEMO_DATA_DIR, EvaluationData, load_data
+from evaluation.contract.narratives import NARRATIVE_NAME
 from evaluation.errors import EvaluationError
 from evaluation.i18n import check_language, format_date, format_number, format_percent, pick, t, translation_table
 from evaluation.plots.base import STATUS_STYLE
@@ -35,7 +36,8 @@ class ReportContext:
     lang : str
         ``nb`` or ``en``.
     parameters : dict
-        The notebook's parameters, for the provenance appendix.
+        The notebook's parameters, for the provenance appendix (the data folder by its name
+        only: a full path can reveal a secure server's layout).
     started : datetime
         When the report run started (UTC), for the provenance appendix.
     threshold : int
@@ -110,6 +112,18 @@ class ReportContext:
         return goal_attainment(self.data, phase=self.phase, threshold=self.threshold,
                                pilots=pilots)
 
+    @property
+    def input_files(self) -> tuple:
+        """The data files the report reads: the contract's files and the narratives of its own
+        phase (of its pilot; of every pilot for the synthesis)."""
+        kept = []
+        for path in self.data.input_files:
+            match = NARRATIVE_NAME.fullmatch(Path(path).name) if Path(path).parent.name == "narratives" else None
+            if match and (match.group(2) != self.phase or self.pilot not in (None, match.group(1))):
+                continue
+            kept.append(Path(path))
+        return tuple(kept)
+
     def narrative(self, pilot: str | None = None) -> dict:
         """The evaluators' narrative of a pilot (the report's by default) in the phase.
 
@@ -139,6 +153,13 @@ class ReportContext:
         """A number for the reader (:func:`evaluation.i18n.format_number`)."""
         return format_number(value, self.lang, decimals=decimals)
 
+    def count(self, value) -> str:
+        """A count of people (interviews, informants, respondents) for the reader: hidden as the
+        suppression mark when it is above 0 but below the anonymity threshold."""
+        if 0 < int(value) < self.threshold:
+            return self.t("suppressed_mark")
+        return self.number(value)
+
     def percent(self, share, *, decimals: int = 0) -> str:
         """A share in [0, 1] as a percentage (:func:`evaluation.i18n.format_percent`)."""
         return format_percent(share, self.lang, decimals=decimals)
@@ -156,6 +177,11 @@ class ReportContext:
         if not isinstance(status, str) or status not in STATUS_STYLE:
             return "–"
         return f"{self.t('status.' + status)} {STATUS_STYLE[status]['symbol']}"
+
+
+def data_folder_name(data_dir: str | Path) -> str:
+    """The data folder as a report may name it: its last component only, never the full path."""
+    return Path(data_dir).resolve().name if str(data_dir) else ""
 
 
 def open_report(
@@ -190,8 +216,8 @@ def open_report(
     if pilot in ("", "all"):
         pilot = None
     parameters = {"pilot": pilot or "all", "phase": phase, "lang": lang,
-                  "data_dir": str(Path(data_dir or DEMO_DATA_DIR))}
+                  "data_dir": data_folder_name(data_dir or DEMO_DATA_DIR)}
     return ReportContext(data=data, pilot=pilot, phase=phase, lang=lang, parameters=parameters)
 
 
-__all__ = ["ReportContext", "open_report"]
+__all__ = ["ReportContext", "data_folder_name", "open_report"]

@@ -15,7 +15,7 @@ import pandas as pd
 from evaluation import html
 from evaluation.files import file_sha256
 from evaluation.html import HtmlBlock
-from evaluation.report.context import ReportContext
+from evaluation.report.context import ReportContext, data_folder_name
 from evaluation.tables import frame_to_html
 
 PACKAGES_IN_PROVENANCE = ("pandas", "numpy", "scipy", "matplotlib", "papermill", "nbconvert", "pyyaml")
@@ -108,6 +108,34 @@ def _response_rate_rows(ctx: ReportContext) -> list[dict]:
     return rows
 
 
+def _interview_sources(ctx: ReportContext) -> list[HtmlBlock]:
+    """Interviews per round and stakeholder group, pooled and suppressed as in the interview
+    chapter (:func:`evaluation.interviews.round_group_counts`): a hidden count is "–", never 0,
+    and the total is hidden too when any count is (it would give the hidden one by subtraction)."""
+    from evaluation.interviews import round_group_counts
+    from evaluation.plots.heatmap import stakeholder_label
+
+    data = ctx.data
+    interviews = data.interviews if ctx.pilot is None else data.interviews[data.interviews["pilot"] == ctx.pilot]
+    counts = round_group_counts(interviews, threshold=ctx.threshold)
+    mark = ctx.t("suppressed_mark")
+    columns = [ctx.t("method.stakeholder_group"), ctx.t("method.round"), ctx.t("method.interviews")]
+    rows = [dict(zip(columns, (stakeholder_label(r["stakeholder_group"], ctx.lang), ctx.phase_name(r["round"]),
+                               mark if r["suppressed"] else ctx.number(r["interviews"]))))
+            for r in counts.to_dict("records")]
+    hidden = bool(counts["suppressed"].any()) or 0 < len(interviews) < ctx.threshold
+    total = mark if hidden else ctx.number(len(interviews))
+    parts = [html.heading(ctx.t("method.interviews_heading"), key="interview-sources"),
+             frame_to_html(pd.DataFrame(rows, columns=columns),
+                           caption=ctx.t("method.interviews_caption", total=total))]
+    if (counts["stakeholder_group"] == "other").any():
+        parts.append(html.paragraph(ctx.t("method.interviews_pooled", threshold=ctx.threshold,
+                                          other=stakeholder_label("other", ctx.lang))))
+    if hidden:
+        parts.append(html.paragraph(ctx.t("interviews.suppressed_note", threshold=ctx.threshold)))
+    return parts
+
+
 def data_and_method(ctx: ReportContext) -> HtmlBlock:
     """Sources, numbers of respondents and interviews, response rates and the anonymity rule."""
     data = ctx.data
@@ -115,36 +143,31 @@ def data_and_method(ctx: ReportContext) -> HtmlBlock:
     parts.append(html.heading(ctx.t("method.response_rates"), key="response-rates"))
     parts.append(frame_to_html(pd.DataFrame(_response_rate_rows(ctx)),
                                caption=ctx.t("method.response_rates_caption", pilot=ctx.pilot_name)))
-    interviews = data.interviews if ctx.pilot is None else data.interviews[data.interviews["pilot"] == ctx.pilot]
-    counts = interviews.groupby(["round", "stakeholder_group"]).size()
-    rows = []
-    for (round_id, group), count in counts.items():
-        rows.append({
-            ctx.t("method.stakeholder_group"): ctx.t(f"stakeholder.{group}"),
-            ctx.t("method.round"): ctx.phase_name(round_id),
-            ctx.t("method.interviews"): ctx.number(count),
-        })
-    parts.append(html.heading(ctx.t("method.interviews_heading"), key="interview-sources"))
-    parts.append(frame_to_html(pd.DataFrame(rows, columns=[ctx.t("method.stakeholder_group"),
-                                                            ctx.t("method.round"),
-                                                            ctx.t("method.interviews")]),
-                               caption=ctx.t("method.interviews_caption", total=len(interviews))))
+    parts.extend(_interview_sources(ctx))
     parts.append(html.heading(ctx.t("method.anonymity_heading"), key="anonymity"))
     parts.append(html.paragraph(ctx.t("method.anonymity", threshold=ctx.threshold)))
     return html.join(*parts)
 
 
+def _relative_name(path, data_dir) -> str:
+    """A data file named relative to the data folder (its name alone if it lies elsewhere)."""
+    path = Path(path)
+    try:
+        return path.relative_to(data_dir).as_posix()
+    except ValueError:
+        return path.name
+
+
 def provenance(ctx: ReportContext) -> HtmlBlock:
-    """Appendix: each input file with its SHA-256, package versions, parameters, cut-off, run time."""
+    """Appendix: each input file with its SHA-256, package versions, parameters, cut-off, run time.
+
+    No local path is printed (it can reveal a secure server's layout): the data folder is named
+    by its last component and the files relative to it; only the files the report read are
+    listed (:attr:`ReportContext.input_files`).
+    """
     data = ctx.data
-    rows = []
-    for path in data.input_files:
-        path = Path(path)
-        try:
-            relative = path.relative_to(data.data_dir)
-        except ValueError:
-            relative = path
-        rows.append({ctx.t("provenance.file"): str(relative), "SHA-256": file_sha256(path)})
+    rows = [{ctx.t("provenance.file"): _relative_name(path, data.data_dir), "SHA-256": file_sha256(path)}
+            for path in ctx.input_files]
     versions = [{ctx.t("provenance.package"): "python", ctx.t("provenance.version"): platform.python_version()}]
     for name in ("statens-hus-evaluation", *PACKAGES_IN_PROVENANCE):
         try:
@@ -155,7 +178,8 @@ def provenance(ctx: ReportContext) -> HtmlBlock:
     parameters = pd.DataFrame({
         ctx.t("provenance.parameter"): list(ctx.parameters)
         + [ctx.t("provenance.cutoff"), ctx.t("provenance.run_time")],
-        ctx.t("provenance.value"): [str(v) for v in ctx.parameters.values()]
+        ctx.t("provenance.value"): [data_folder_name(v) if k == "data_dir" else str(v)
+                                    for k, v in ctx.parameters.items()]
         + [data.cutoff.isoformat(), ctx.started.strftime("%Y-%m-%d %H:%M:%S UTC")],
     })
     return html.join(

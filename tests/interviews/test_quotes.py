@@ -122,3 +122,28 @@ def test_select_quotes_reject_unreadable_approval(quote_data):
     with pytest.raises(DataContractError) as error:
         iv.select_quotes(broken, interviews=interviews, threshold=5)
     assert (error.value.row, error.value.column) == (4, "quote_approved")
+
+
+def test_pool_rounds_decides_per_round_and_round_group_counts_follow_it():
+    import pandas as pd
+
+    from evaluation.interviews import pool_rounds, round_group_counts
+
+    # employees are shown in the midterm round (5) but pooled in the final one (2 of 3).
+    groups = ["employees"] * 5 + ["county"] * 4 + ["municipality"] + ["employees"] * 2 + ["county"]
+    interviews = pd.DataFrame({
+        "interview_id": [f"I{i:02d}" for i in range(len(groups))],
+        "pilot": "p", "stakeholder_group": groups, "informants": 1,
+        "round": ["midterm"] * 10 + ["final"] * 3,
+        "date": pd.to_datetime(["2022-06-01"] * 10 + ["2024-06-01"] * 3),
+    })
+    pooled = pool_rounds(interviews, threshold=5)
+    assert pooled.attrs["pooled_groups"] == {("p", "midterm"): ("municipality", "county"),
+                                             ("p", "final"): ("employees", "county")}
+    counts = round_group_counts(interviews, threshold=5)
+    assert counts[["round", "stakeholder_group"]].values.tolist() == [
+        ["midterm", "employees"], ["midterm", "other"], ["final", "other"]]
+    assert counts["interviews"].tolist()[:2] == [5, 5]
+    # The final round has 3 interviews in all: its pool is hidden, never shown as a count or 0.
+    final = counts[counts["round"] == "final"]
+    assert final["suppressed"].all() and final["interviews"].isna().all()

@@ -3,17 +3,26 @@
 :func:`interviews_chapter` gives the chapter body (the lead writes the ``<h2>``): the interviews
 by stakeholder group; a theme x stakeholder group heatmap with annotated counts; the assessment
 balance per theme; the co-occurrence of the main themes; a few approved quotes per main theme;
-and, in the final report, the change since the midterm round.
+and, in a later phase's report, the change since the previous round.
 
-Privacy: stakeholder groups with fewer interviews than the programme's anonymity threshold are
-pooled as "other groups" (:func:`evaluation.interviews.pool_small_groups`) before anything is
+Each table shows one interview round whole: the report's own phase's round (the interviews
+after the previous phase's cut-off up to this one's). A final report therefore does not add
+its round to the midterm report's counts, so subtracting one report's tables from the other's
+gives nothing that was not shown; the change section compares the two rounds, each whole and
+each suppressed below the threshold (:func:`evaluation.interviews.theme_change`).
+
+Privacy: stakeholder groups with fewer interviews in the round than the programme's anonymity
+threshold are pooled as "other groups" (:func:`evaluation.interviews.pool_rounds`, the decision
+the data-and-method chapter follows too) before anything is
 counted by group, and every count by group still passes through the suppression of
 :mod:`evaluation.privacy`. If the pilot has fewer interviews than the threshold altogether,
-the chapter shows only a note. Quotes are approved ones, attributed by group only where the
-group is large enough.
+the chapter shows only a note. Quotes are approved ones of the round, attributed by group only
+where the group is shown (not pooled), otherwise as "informant".
 """
 
 from __future__ import annotations
+
+from dataclasses import dataclass
 
 import pandas as pd
 
@@ -52,7 +61,24 @@ def _p_value(ctx: ReportContext, value: float) -> str:
     return ctx.number(value, decimals=3)
 
 
-def _scope(ctx: ReportContext):
+@dataclass(frozen=True)
+class _Scope:
+    """The pilot's interviews up to the cut-off, and the report's own round of them.
+
+    ``pooled`` is the round's interviews with the small groups pooled as decided once per pilot
+    and round (:func:`evaluation.interviews.pool_rounds`); ``pooled_groups`` names them.
+    """
+
+    interviews: pd.DataFrame
+    segments: pd.DataFrame
+    round_interviews: pd.DataFrame
+    round_segments: pd.DataFrame
+    pooled: pd.DataFrame
+    pooled_groups: tuple
+    cutoff: object
+
+
+def _scope(ctx: ReportContext) -> _Scope:
     data, pilot, programme = ctx.data, ctx.pilot, ctx.programme
     cutoff = programme.cutoffs[ctx.phase]
     interviews = data.interviews[data.interviews["pilot"] == pilot]
@@ -61,7 +87,13 @@ def _scope(ctx: ReportContext):
         interviews = iv.assign_rounds(interviews, cutoffs=programme.cutoffs)
     interviews = interviews.reset_index(drop=True)
     segments = data.segments[data.segments["interview_id"].isin(set(interviews["interview_id"]))]
-    return interviews, segments.reset_index(drop=True), cutoff
+    pooled = iv.pool_rounds(interviews, threshold=ctx.threshold)
+    in_round = (interviews["round"] == ctx.phase).to_numpy()
+    round_interviews = interviews[in_round].reset_index(drop=True)
+    round_segments = segments[segments["interview_id"].isin(set(round_interviews["interview_id"]))]
+    return _Scope(interviews, segments.reset_index(drop=True), round_interviews,
+                  round_segments.reset_index(drop=True), pooled[in_round].reset_index(drop=True),
+                  pooled.attrs["pooled_groups"].get((pilot, ctx.phase), ()), cutoff)
 
 
 def interviews_chapter(ctx: ReportContext) -> HtmlBlock:
@@ -71,8 +103,8 @@ def interviews_chapter(ctx: ReportContext) -> HtmlBlock:
     ----------
     ctx : ReportContext
         The report's pilot, phase (a phase after the first adds the change since the round of
-        the phase before),
-        language and threshold; interviews after the phase's cut-off are left out here too.
+        the phase before), language and threshold. Every section but the change shows the
+        interviews of the phase's round only (``round`` equal to the phase).
 
     Returns
     -------
@@ -83,32 +115,34 @@ def interviews_chapter(ctx: ReportContext) -> HtmlBlock:
         and c-coefficients); approved quotes per main theme; in the final phase, the change in
         the share of interviews raising each theme since the midterm round (table).
     """
-    interviews, segments, cutoff = _scope(ctx)
+    scope = _scope(ctx)
+    interviews, segments = scope.round_interviews, scope.round_segments
     programme = ctx.programme
     names = dict(zip(programme.pilots["pilot"], programme.pilots["name"]))
     place = str(names.get(ctx.pilot, ctx.pilot))
-    when = ctx.date(cutoff)
+    when = ctx.date(scope.cutoff)
+    phase = label_in_sentence(ctx.phase_name())
     if interviews.empty:
-        return html.paragraph(ctx.t("interviews.none", pilot=place, cutoff=when))
+        return html.paragraph(ctx.t("interviews.none", pilot=place, cutoff=when, phase=phase))
     if len(interviews) < ctx.threshold:
-        return html.paragraph(ctx.t("interviews.too_few", pilot=place, cutoff=when,
+        return html.paragraph(ctx.t("interviews.too_few", pilot=place, cutoff=when, phase=phase,
                                     threshold=ctx.threshold))
     themes = programme.interview_themes
     theme_ids = list(themes["theme"])
     theme_labels = {row["theme"]: ctx.pick(row, "label") for row in themes.to_dict("records")}
-    pooled = iv.pool_small_groups(interviews, threshold=ctx.threshold)
     main = _main_themes(ctx, segments, interviews, theme_ids)
 
     parts = [
-        _groups_section(ctx, interviews, pooled, place, when),
-        _heatmap_section(ctx, segments, pooled, theme_ids, theme_labels, place),
+        _groups_section(ctx, scope, place, when, phase),
+        _heatmap_section(ctx, segments, scope.pooled, theme_ids, theme_labels, place),
         _balance_section(ctx, segments, theme_ids, theme_labels, place),
     ]
     if len(main) >= 2:
         parts.append(_cooccurrence_section(ctx, segments, main, theme_labels, place))
     parts.append(_quotes_section(ctx, segments, interviews, main, theme_labels))
     if ctx.previous_phase is not None:
-        parts.append(_change_section(ctx, segments, interviews, theme_ids, theme_labels, place))
+        parts.append(_change_section(ctx, scope.segments, scope.interviews, theme_ids,
+                                     theme_labels, place))
     return html.join(*parts)
 
 
@@ -127,8 +161,9 @@ def _group_list(ctx: ReportContext, groups) -> str:
     return ", ".join(label_in_sentence(stakeholder_label(g, ctx.lang)) for g in groups)
 
 
-def _groups_section(ctx: ReportContext, interviews, pooled, place, when) -> HtmlBlock:
-    counts = iv.interview_counts(pooled, by="stakeholder_group", threshold=ctx.threshold)
+def _groups_section(ctx: ReportContext, scope: _Scope, place, when, phase) -> HtmlBlock:
+    interviews = scope.round_interviews
+    counts = iv.interview_counts(scope.pooled, by="stakeholder_group", threshold=ctx.threshold)
     mark = ctx.t("suppressed_mark")
     rows = []
     for record in counts.itertuples(index=False):
@@ -148,11 +183,11 @@ def _groups_section(ctx: ReportContext, interviews, pooled, place, when) -> Html
     })
     parts = [
         section_heading(ctx, "interviews.heading.groups"),
-        html.paragraph(ctx.t("interviews.groups.intro", cutoff=when,
+        html.paragraph(ctx.t("interviews.groups.intro", cutoff=when, phase=phase,
                              interviews=ctx.number(total_interviews),
                              informants=ctx.number(total_informants), pilot=place)),
     ]
-    pooled_groups = pooled.attrs.get("pooled_groups", ())
+    pooled_groups = scope.pooled_groups
     if pooled_groups:
         parts.append(html.paragraph(ctx.t("interviews.groups.pooled", threshold=ctx.threshold,
                                           other=stakeholder_label("other", ctx.lang),

@@ -14,7 +14,7 @@ def key_figures(ctx: ReportContext) -> pd.DataFrame:
     """The report's key figures as a two-column table (label, formatted value).
 
     Respondents and response rate are those of the latest survey wave up to the cut-off;
-    interviews are those of the phase's round.
+    interviews are those of the phase's round (hidden below the anonymity threshold).
     """
     from evaluation.survey import response_rates
 
@@ -29,7 +29,7 @@ def key_figures(ctx: ReportContext) -> pd.DataFrame:
         (ctx.t("summary.agencies"), ctx.number((programme.agencies["pilot"] == pilot).sum())),
         (ctx.t("summary.respondents", wave=latest), ctx.number(rate["responded"])),
         (ctx.t("summary.response_rate", wave=latest), ctx.percent(rate["rate"])),
-        (ctx.t("summary.interviews"), ctx.number(len(interviews))),
+        (ctx.t("summary.interviews"), ctx.count(len(interviews))),
         (ctx.t("summary.sub_goals"), ctx.number((programme.sub_goals["pilot"] == pilot).sum())),
         (ctx.t("summary.indicators"), ctx.number((programme.indicators["pilot"] == pilot).sum())),
     ]

@@ -42,7 +42,7 @@ def pilots_overview(ctx: ReportContext) -> HtmlBlock:
             ctx.t("synthesis.sub_goals"): ctx.number((programme.sub_goals["pilot"] == pilot).sum()),
             ctx.t("synthesis.respondents", wave=latest): "–" if rate is None else ctx.number(rate["responded"]),
             ctx.t("synthesis.response_rate", wave=latest): "–" if rate is None else ctx.percent(rate["rate"]),
-            ctx.t("synthesis.interviews"): ctx.number((round_interviews["pilot"] == pilot).sum()),
+            ctx.t("synthesis.interviews"): ctx.count((round_interviews["pilot"] == pilot).sum()),
         })
     return html.join(
         html.paragraph(ctx.t("synthesis.pilots_intro")),
