@@ -121,11 +121,10 @@ def interviews_chapter(ctx: ReportContext) -> HtmlBlock:
     names = dict(zip(programme.pilots["pilot"], programme.pilots["name"]))
     place = str(names.get(ctx.pilot, ctx.pilot))
     when = ctx.date(scope.cutoff)
-    phase = label_in_sentence(ctx.phase_name())
     if interviews.empty:
-        return html.paragraph(ctx.t("interviews.none", pilot=place, cutoff=when, phase=phase))
+        return html.paragraph(ctx.t("interviews.none", pilot=place, cutoff=when))
     if len(interviews) < ctx.threshold:
-        return html.paragraph(ctx.t("interviews.too_few", pilot=place, cutoff=when, phase=phase,
+        return html.paragraph(ctx.t("interviews.too_few", pilot=place, cutoff=when,
                                     threshold=ctx.threshold))
     themes = programme.interview_themes
     theme_ids = list(themes["theme"])
@@ -133,7 +132,7 @@ def interviews_chapter(ctx: ReportContext) -> HtmlBlock:
     main = _main_themes(ctx, segments, interviews, theme_ids)
 
     parts = [
-        _groups_section(ctx, scope, place, when, phase),
+        _groups_section(ctx, scope, place, when),
         _heatmap_section(ctx, segments, scope.pooled, theme_ids, theme_labels, place),
         _balance_section(ctx, segments, theme_ids, theme_labels, place),
     ]
@@ -161,7 +160,7 @@ def _group_list(ctx: ReportContext, groups) -> str:
     return ", ".join(label_in_sentence(stakeholder_label(g, ctx.lang)) for g in groups)
 
 
-def _groups_section(ctx: ReportContext, scope: _Scope, place, when, phase) -> HtmlBlock:
+def _groups_section(ctx: ReportContext, scope: _Scope, place, when) -> HtmlBlock:
     interviews = scope.round_interviews
     counts = iv.interview_counts(scope.pooled, by="stakeholder_group", threshold=ctx.threshold)
     mark = ctx.t("suppressed_mark")
@@ -183,7 +182,7 @@ def _groups_section(ctx: ReportContext, scope: _Scope, place, when, phase) -> Ht
     })
     parts = [
         section_heading(ctx, "interviews.heading.groups"),
-        html.paragraph(ctx.t("interviews.groups.intro", cutoff=when, phase=phase,
+        html.paragraph(ctx.t("interviews.groups.intro", cutoff=when,
                              interviews=ctx.number(total_interviews),
                              informants=ctx.number(total_informants), pilot=place)),
     ]
