@@ -332,3 +332,13 @@ def test_every_count_of_a_hidden_group_holds_at_least_the_threshold(offices, thr
     responses = _responses(sizes, dont_know=dont_know, items=FEW_ITEMS)
     plan = disclosure_plan(responses, FEW_ITEMS, threshold=threshold)
     _check_no_recovery(plan, people_counts(responses, FEW_ITEMS), threshold)
+
+
+def test_the_midterm_and_final_reports_hide_the_same_cells_of_the_waves_they_share():
+    # waves stand alone, so the final report's wider data cannot change a shared wave's cells
+    midterm, final = (ReportContext(load_data(DEMO, phase=phase), pilot="stad", phase=phase)
+                      .disclosure for phase in ("midterm", "final"))
+    shared = set(midterm.cells["wave"])
+    assert shared < set(final.cells["wave"])
+    assert midterm.hidden_agencies == {c for c in final.hidden_agencies if c[1] in shared}
+    assert ("stad", 2022, "statens_vegvesen") in midterm.hidden_agencies
