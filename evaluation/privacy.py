@@ -5,7 +5,9 @@ never let a reader learn anything about a group smaller than the programme's ano
 (``programme.anonymity_threshold``), neither directly nor by subtracting shown
 numbers from a shown total. :func:`suppress_small_cells` is the one function that decides which
 rows of a grouped table are hidden; the survey and interview modules call it before anything
-reaches a table or a chart.
+reaches a table or a chart. It protects one table (one partition into totals) at a time; the
+survey tables of a report, which share cells and totals across tables and reports, are hidden
+together by one disclosure plan per render (:mod:`evaluation.disclosure`).
 
 The rules (see :func:`suppress_small_cells` for the details and their justification):
 

@@ -23,7 +23,7 @@ LAYERS = {
     # top-level package or module: its layer (higher may import lower, never the reverse)
     "errors": 0, "files": 0, "i18n": 0, "contract": 0,
     "privacy": 1, "stats": 1,
-    "survey": 2, "interviews": 2, "indicators": 2, "goals": 3, "importers": 2, "qda": 2, "demo": 2,
+    "survey": 2, "disclosure": 2, "interviews": 2, "indicators": 2, "goals": 3, "importers": 2, "qda": 2, "demo": 2,
     "html": 3, "tables": 3, "plots": 4,
     "report": 5,
     "render": 6,

@@ -48,7 +48,7 @@ class GoalAttainment:
 
 
 def _survey_evidence(data, pilots: list[str], phase: str, as_of: pd.Timestamp, *,
-                     threshold: int) -> pd.DataFrame | None:
+                     threshold: int, plan=None) -> pd.DataFrame | None:
     """Change of each survey index from the baseline wave to the phase's wave, or ``None``.
 
     Calls :func:`evaluation.survey.compare_waves` once per pilot on the responses up to the
@@ -64,7 +64,8 @@ def _survey_evidence(data, pilots: list[str], phase: str, as_of: pd.Timestamp, *
         if mine.empty:
             continue
         comparison = compare_waves(mine, data.items, data.programme.waves,
-                                   comparisons=data.programme.comparisons, threshold=threshold)
+                                   comparisons=data.programme.comparisons, threshold=threshold,
+                                   plan=plan)
         if len(comparison):
             parts.append(survey_evidence(comparison, to_role=phase))
     return pd.concat(parts, ignore_index=True) if parts else None
@@ -87,7 +88,7 @@ def _interview_evidence(data, pilots: list[str], phase: str, *,
 
 
 def goal_attainment(data, *, phase: str, threshold: int,
-                    pilots: list[str] | None = None) -> GoalAttainment:
+                    pilots: list[str] | None = None, plan=None) -> GoalAttainment:
     """Compute indicators, milestones, evidence and status per sub-goal for a phase.
 
     Parameters
@@ -102,6 +103,9 @@ def goal_attainment(data, *, phase: str, threshold: int,
         ``no_data`` evidence.
     pilots : list of str, optional
         Pilots to include; all by default.
+    plan : evaluation.disclosure.DisclosurePlan, optional
+        The render's disclosure plan, passed to :func:`evaluation.survey.compare_waves` so the
+        survey evidence hides what the survey chapter hides (and shares its Holm family).
 
     Returns
     -------
@@ -147,7 +151,7 @@ def goal_attainment(data, *, phase: str, threshold: int,
     evidence = evidence_table(
         sub_goals, mine(programme.sub_goal_links),
         indicator_status=current, milestones=milestones,
-        survey=_survey_evidence(data, pilots, phase, as_of, threshold=threshold),
+        survey=_survey_evidence(data, pilots, phase, as_of, threshold=threshold, plan=plan),
         interviews=_interview_evidence(data, pilots, phase, threshold=threshold),
     )
     computed = computed_status(evidence, sub_goals=sub_goals)

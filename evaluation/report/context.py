@@ -10,12 +10,14 @@ language, so no chapter passes a language or a threshold by hand.
 from __future__ import annotations
 
 import datetime as dt
+import os
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
 
 from evaluation.contract import DEMO_DATA_DIR, EvaluationData, load_data
 from evaluation.contract.narratives import NARRATIVE_NAME
+from evaluation.disclosure import DisclosurePlan, disclosure_plan
 from evaluation.errors import EvaluationError
 from evaluation.i18n import check_language, format_date, format_number, format_percent, pick, t, translation_table
 from evaluation.plots.base import STATUS_STYLE
@@ -100,6 +102,23 @@ class ReportContext:
         return self.programme.previous_phase(self.phase)
 
     @cached_property
+    def disclosure(self) -> DisclosurePlan:
+        """The render's survey disclosure plan (:func:`evaluation.disclosure.disclosure_plan`).
+
+        Made once per report from the data cut to the phase (every pilot, so a pilot report
+        and the synthesis of one phase hide the same cells) and consulted by every table,
+        chart, sentence and key figure with survey counts.
+
+        The environment variable ``EVALUATION_UNSAFE_NO_COMPLEMENTARY=1`` turns complementary
+        suppression off. It is a **test-only negative control**: it lets a disclosure checker
+        show that it finds the leak that complementary suppression closes. Never set it when
+        rendering reports for readers. This is the one place that reads it.
+        """
+        unsafe = os.environ.get("EVALUATION_UNSAFE_NO_COMPLEMENTARY", "") == "1"
+        return disclosure_plan(self.data.responses, self.data.items, self.data.population,
+                               threshold=self.threshold, complementary=not unsafe)
+
+    @cached_property
     def attainment(self):
         """Goal attainment of the report's pilot (all pilots for the synthesis) in its phase.
 
@@ -110,7 +129,7 @@ class ReportContext:
 
         pilots = None if self.pilot is None else [self.pilot]
         return goal_attainment(self.data, phase=self.phase, threshold=self.threshold,
-                               pilots=pilots)
+                               pilots=pilots, plan=self.disclosure)
 
     @property
     def input_files(self) -> tuple:

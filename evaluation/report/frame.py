@@ -90,20 +90,32 @@ def _wave_label(ctx: ReportContext, wave: int) -> str:
 
 
 def _response_rate_rows(ctx: ReportContext) -> list[dict]:
-    """Invited, responded and response rate per wave, of the pilot (or all pilots)."""
+    """Invited, responded and response rate per wave, of the pilot (or all pilots).
+
+    Hidden as the report's disclosure plan decides: a pilot's wave below the threshold, or (in
+    the synthesis) a total over pilots that would give a hidden pilot away by subtraction,
+    shows «færre enn N svar» and «–», never 0.
+    """
     from evaluation.survey import response_rates
 
-    data = ctx.data
-    population = data.population if ctx.pilot is None else data.population[data.population["pilot"] == ctx.pilot]
-    responses = data.responses if ctx.pilot is None else data.for_pilot("responses", ctx.pilot)
-    rates = response_rates(population, responses, by=("pilot", "wave"), threshold=ctx.threshold)
+    data, plan = ctx.data, ctx.disclosure
+    if ctx.pilot is None:
+        rates = response_rates(data.population, data.responses, by=("wave",),
+                               threshold=ctx.threshold, within=("wave",))
+        rates["suppressed"] = rates["suppressed"] | rates["wave"].map(plan.total_hidden)
+    else:
+        population = data.population[data.population["pilot"] == ctx.pilot]
+        rates = response_rates(population, data.for_pilot("responses", ctx.pilot),
+                               by=("pilot", "wave"), threshold=ctx.threshold, plan=plan)
+    note = ctx.t("suppressed_note", threshold=ctx.threshold)
     rows = []
-    for row in rates.groupby("wave", as_index=False)[["invited", "responded"]].sum().to_dict("records"):
+    for row in rates.to_dict("records"):
+        hidden = bool(row["suppressed"])
         rows.append({
             ctx.t("method.wave"): _wave_label(ctx, row["wave"]),
             ctx.t("method.invited"): ctx.number(row["invited"]),
-            ctx.t("method.responded"): ctx.number(row["responded"]),
-            ctx.t("method.rate"): ctx.percent(row["responded"] / row["invited"]),
+            ctx.t("method.responded"): note if hidden else ctx.number(row["responded"]),
+            ctx.t("method.rate"): "–" if hidden else ctx.percent(row["rate"]),
         })
     return rows
 

@@ -9,7 +9,10 @@ ikke"* (don't know). A don't-know answer is never a scale value: it is counted o
 Every grouped output carries its number of respondents and a ``suppressed`` flag: groups below
 the anonymity threshold (``programme.anonymity_threshold``, a required ``threshold=`` argument)
 are hidden, together with the complementary cells that would let a reader recover them by
-subtraction (see :mod:`evaluation.privacy`).
+subtraction (see :mod:`evaluation.privacy`). Suppression counts people: a respondent who answered
+only "vet ikke" counts. In a report, every function takes the render's disclosure plan
+(``plan=``, :mod:`evaluation.disclosure`) instead, so that all linked tables hide the same
+(pilot, agency, wave) cells; waves never hide each other.
 
 The frames are computed with the general statistics of :mod:`evaluation.stats`. Modules:
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Sequence
+from typing import TYPE_CHECKING
 from dataclasses import dataclass
 
 import numpy as np
@@ -13,6 +14,7 @@ from evaluation.errors import InsufficientDataError
 from evaluation.privacy import suppress_small_cells
 from evaluation.stats import check_confidence_level, cronbach_alpha, mean_sd_ci
 from evaluation.survey.inputs import (
+    apply_plan,
     as_columns,
     check_by,
     default_within,
@@ -20,6 +22,9 @@ from evaluation.survey.inputs import (
     item_values,
     iter_groups,
 )
+
+if TYPE_CHECKING:
+    from evaluation.disclosure import DisclosurePlan
 
 
 @dataclass(frozen=True, eq=False)
@@ -109,6 +114,7 @@ def index_summary(
     confidence_level: float = 0.95,
     threshold: int,
     within: Sequence[str] | None = None,
+    plan: DisclosurePlan | None = None,
 ) -> pd.DataFrame:
     """Mean index score with a t interval, per index and group (for example per wave).
 
@@ -123,7 +129,12 @@ def index_summary(
     threshold : int
         Anonymity threshold.
     within : sequence of str, optional
-        Secondary-suppression groups; by default all of ``by`` but the last (plus the index).
+        Secondary-suppression groups; by default all of ``by`` but the last (plus the index;
+        a ``wave`` column always separates groups).
+    plan : evaluation.disclosure.DisclosurePlan, optional
+        The render's disclosure plan: rows of the cells it hides are suppressed, and it
+        replaces this table's own complementary suppression (``within`` is then not used).
+        The rows must name their pilot and wave (group by them, or pass responses of one).
 
     Returns
     -------
@@ -156,8 +167,12 @@ def index_summary(
             rows.append((*key, index, len(values), mean, sd, low, high))
     columns = [*by, "index", "n", "mean", "sd", "ci_low", "ci_high"]
     result = pd.DataFrame(rows, columns=columns)
+    values = ["mean", "sd", "ci_low", "ci_high"]
+    if plan is not None:
+        return apply_plan(result, plan, responses, count_column="n", value_columns=values,
+                          threshold=threshold)
     return suppress_small_cells(
-        result, count_column="n", value_columns=["mean", "sd", "ci_low", "ci_high"],
+        result, count_column="n", value_columns=values,
         threshold=threshold, within=default_within(by, within, ["index"]),
     )
 
@@ -199,6 +214,7 @@ def index_reliability(
     confidence_level: float = 0.95,
     nan_policy: str = "pairwise",
     threshold: int,
+    plan: DisclosurePlan | None = None,
 ) -> ReliabilityTable:
     """Cronbach's alpha of every index, with Feldt interval and the items that lower it.
 
@@ -212,6 +228,9 @@ def index_reliability(
         As for :func:`cronbach_alpha`.
     threshold : int
         Anonymity threshold: an index with fewer respondents is suppressed.
+    plan : evaluation.disclosure.DisclosurePlan, optional
+        The render's disclosure plan: every index is suppressed when the plan hides the
+        responses' pilot-wave (the responses must then hold one pilot and one wave).
 
     Returns
     -------
@@ -258,11 +277,13 @@ def index_reliability(
                 item_rows.append((index, item, result.n, math.nan, math.nan, False))
     indices = pd.DataFrame(index_rows, columns=["index", "n", "k", "alpha", "ci_low", "ci_high",
                                                 "n_items_raising_alpha"])
-    indices = suppress_small_cells(
-        indices, count_column="n",
-        value_columns=["alpha", "ci_low", "ci_high", "n_items_raising_alpha"],
-        threshold=threshold, within=["index"],
-    )
+    values = ["alpha", "ci_low", "ci_high", "n_items_raising_alpha"]
+    if plan is not None:
+        indices = apply_plan(indices, plan, responses, count_column="n", value_columns=values,
+                             threshold=threshold)
+    else:
+        indices = suppress_small_cells(indices, count_column="n", value_columns=values,
+                                       threshold=threshold, within=["index"])
     items_frame = pd.DataFrame(item_rows, columns=["index", "item", "n", "alpha_if_dropped",
                                                    "r_drop", "raises_alpha"])
     return ReliabilityTable(indices=indices, items=_hide_items(items_frame, indices))

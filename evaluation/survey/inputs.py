@@ -13,6 +13,7 @@ import numpy as np
 import pandas as pd
 
 from evaluation.errors import DataContractError, DataProblem
+from evaluation.privacy import suppress_small_cells
 
 ITEMS_FILE = "survey/items.csv"
 RESPONSES_FILE = "survey/responses.csv"
@@ -127,15 +128,40 @@ def iter_groups(frame: pd.DataFrame, by: list[str]):
 
 
 def default_within(by: list[str], within: Sequence[str] | None, lead: Sequence[str]) -> list[str]:
+    """The groups of rows that add up to a shown total: ``lead`` and all of ``by`` but the last.
+
+    Waves are independent cross-sections, never parts of one total, so a ``wave`` column is
+    always part of the groups: a small wave never makes another wave's row hidden.
+    """
     if within is not None:
         return [*lead, *as_columns(within, "within")]
-    return [*lead, *by[:-1]]
+    groups = [*lead, *by[:-1]]
+    if "wave" in by and "wave" not in groups:
+        groups.append("wave")
+    return groups
+
+
+def apply_plan(frame: pd.DataFrame, plan, responses: pd.DataFrame, *, count_column: str,
+               value_columns: Sequence[str], threshold: int) -> pd.DataFrame:
+    """Suppress ``frame`` as a disclosure plan decides, plus each row's own small count.
+
+    The plan (:class:`evaluation.disclosure.DisclosurePlan`) hides its cells and has made the
+    complementary suppressions across every linked table, so this table adds none: each row
+    is its own group for :func:`evaluation.privacy.suppress_small_cells` (primary only).
+    """
+    result = frame.copy()
+    result["suppressed"] = plan.hidden_mask(result, responses)
+    result["_row"] = np.arange(len(result))
+    result = suppress_small_cells(result, count_column=count_column, value_columns=value_columns,
+                                  threshold=threshold, within=["_row"])
+    return result.drop(columns="_row")
 
 
 __all__ = [
     "ITEMS_FILE",
     "POPULATION_FILE",
     "RESPONSES_FILE",
+    "apply_plan",
     "as_columns",
     "check_by",
     "default_within",

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
 import numpy as np
 import pandas as pd
@@ -11,6 +12,7 @@ import pandas as pd
 from evaluation.privacy import suppress_small_cells
 from evaluation.stats import check_confidence_level, mean_sd_ci, proportion_ci
 from evaluation.survey.inputs import (
+    apply_plan,
     as_columns,
     check_by,
     default_within,
@@ -18,6 +20,9 @@ from evaluation.survey.inputs import (
     item_values,
     iter_groups,
 )
+
+if TYPE_CHECKING:
+    from evaluation.disclosure import DisclosurePlan
 
 
 def _scale_labels(scales: pd.DataFrame | None, lang: str) -> dict[tuple[str, int], str]:
@@ -42,6 +47,7 @@ def likert_distribution(
     lang: str = "nb",
     threshold: int,
     within: Sequence[str] | None = None,
+    plan: DisclosurePlan | None = None,
 ) -> pd.DataFrame:
     """Distribution of the answers over the scale levels, per item and group.
 
@@ -62,7 +68,11 @@ def likert_distribution(
     within : sequence of str, optional
         Grouping columns whose rows add up to a shown total, for secondary suppression;
         by default all of ``by`` but the last (the last level's rows add up to the total of
-        the level above). The item is always part of the group.
+        the level above). The item is always part of the group, and so is a ``wave`` column.
+    plan : evaluation.disclosure.DisclosurePlan, optional
+        The render's disclosure plan: rows of the cells it hides are suppressed, and it
+        replaces this table's own complementary suppression (``within`` is then not used).
+        The rows must name their pilot and wave (group by them, or pass responses of one).
 
     Returns
     -------
@@ -83,9 +93,11 @@ def likert_distribution(
     Notes
     -----
     "Vet ikke" is excluded from the base: shares are of the answers on the scale, and the
-    don't-know answers are reported as their own count. A group is suppressed when its
-    ``n_valid`` is below ``threshold`` (the shares rest on those answers), and secondarily
-    as :func:`evaluation.privacy.suppress_small_cells` decides.
+    don't-know answers are reported as their own count. Suppression counts people: a group
+    is suppressed when its ``n_valid`` is 1 to ``threshold - 1`` (the shares rest on those
+    answers) or, when no one answered on the scale, its ``n`` (don't-know answers) is; a
+    group of three who all answered "vet ikke" is hidden. Secondarily as
+    :func:`evaluation.privacy.suppress_small_cells` decides, or as the ``plan`` decides.
 
     References
     ----------
@@ -102,10 +114,15 @@ def likert_distribution(
                "n_dont_know", "n"]
     result = pd.DataFrame(rows, columns=columns)
     unit_frame = pd.DataFrame(units, columns=[*by, "item", "n_valid", "n_dont_know", "n"])
-    unit_frame = suppress_small_cells(
-        unit_frame, count_column="n_valid", value_columns=["n_dont_know", "n"],
-        threshold=threshold, within=default_within(by, within, ["item"]),
-    )
+    unit_frame["people"] = _people(unit_frame["n_valid"], unit_frame["n"])
+    if plan is not None:
+        unit_frame = apply_plan(unit_frame, plan, responses, count_column="people",
+                                value_columns=["n_dont_know", "n"], threshold=threshold)
+    else:
+        unit_frame = suppress_small_cells(
+            unit_frame, count_column="people", value_columns=["n_dont_know", "n"],
+            threshold=threshold, within=default_within(by, within, ["item"]),
+        )
     flags = unit_frame[[*by, "item", "suppressed"]]
     result = result.merge(flags, on=[*by, "item"], how="left", sort=False)
     for column in ("count", "n_valid", "n_dont_know", "n"):
@@ -113,6 +130,12 @@ def likert_distribution(
     result["share"] = result["share"].mask(result["suppressed"])
     result["level"] = result["level"].astype(int)
     return result
+
+
+def _people(on_scale: pd.Series, answered: pd.Series) -> pd.Series:
+    """The people count a group's suppression rests on: those who answered on the scale, or,
+    when none did, those who answered at all ("vet ikke" included)."""
+    return on_scale.where(on_scale > 0, answered).astype(int)
 
 
 def _distribution_rows(frame: pd.DataFrame, by: list[str], meta: pd.DataFrame, values: dict,
@@ -149,6 +172,7 @@ def item_summary(
     confidence_level: float = 0.95,
     threshold: int,
     within: Sequence[str] | None = None,
+    plan: DisclosurePlan | None = None,
 ) -> pd.DataFrame:
     """Mean, spread and top-/bottom-two-box shares per item and group.
 
@@ -164,6 +188,10 @@ def item_summary(
         Anonymity threshold.
     within : sequence of str, optional
         Secondary-suppression groups, as for :func:`likert_distribution`.
+    plan : evaluation.disclosure.DisclosurePlan, optional
+        The render's disclosure plan: rows of the cells it hides are suppressed, and it
+        replaces this table's own complementary suppression (``within`` is then not used).
+        The rows must name their pilot and wave (group by them, or pass responses of one).
 
     Returns
     -------
@@ -180,8 +208,9 @@ def item_summary(
     n - 1; the interval of the mean is ``mean ± t_{(1+level)/2, n-1} sd / sqrt(n)``. The top-two
     box is the share of answers at the two highest levels (``scale_max - 1`` or more), the
     bottom-two box at the two lowest; their intervals are Wilson score intervals
-    (:func:`proportion_ci`). Groups with ``n < threshold`` are suppressed, and secondarily as
-    :func:`evaluation.privacy.suppress_small_cells` decides.
+    (:func:`proportion_ci`). Suppression counts people: groups with ``n`` (or, when no one
+    answered on the scale, ``n_dont_know``) from 1 to ``threshold - 1`` are suppressed, and
+    secondarily as :func:`evaluation.privacy.suppress_small_cells` (or the ``plan``) decides.
 
     References
     ----------
@@ -205,10 +234,16 @@ def item_summary(
                "top2_share", "top2_ci_low", "top2_ci_high", "bottom2_share", "bottom2_ci_low",
                "bottom2_ci_high"]
     result = pd.DataFrame(rows, columns=columns)
-    return suppress_small_cells(
-        result, count_column="n", value_columns=columns[len(by) + 3:],
-        threshold=threshold, within=default_within(by, within, ["item"]),
-    )
+    result["people"] = _people(result["n"], result["n"] + result["n_dont_know"])
+    values = ["n", *columns[len(by) + 3:]]
+    if plan is not None:
+        result = apply_plan(result, plan, responses, count_column="people",
+                            value_columns=values, threshold=threshold)
+    else:
+        result = suppress_small_cells(result, count_column="people", value_columns=values,
+                                      threshold=threshold,
+                                      within=default_within(by, within, ["item"]))
+    return result.drop(columns="people")
 
 
 def _item_statistics(item_values: tuple[np.ndarray, np.ndarray], positions: np.ndarray, item,

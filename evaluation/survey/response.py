@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
 import numpy as np
 import pandas as pd
@@ -11,11 +12,15 @@ from evaluation.errors import DataContractError, DataProblem
 from evaluation.privacy import suppress_small_cells
 from evaluation.survey.inputs import (
     POPULATION_FILE,
+    apply_plan,
     as_columns,
     check_by,
     default_within,
     require_columns,
 )
+
+if TYPE_CHECKING:
+    from evaluation.disclosure import DisclosurePlan
 
 
 def response_rates(
@@ -25,6 +30,7 @@ def response_rates(
     by: str | Sequence[str] = ("pilot", "wave", "agency"),
     threshold: int,
     within: Sequence[str] | None = None,
+    plan: DisclosurePlan | None = None,
 ) -> pd.DataFrame:
     """Invited, responded and response rate per group.
 
@@ -41,7 +47,12 @@ def response_rates(
         Anonymity threshold: a group with fewer respondents has ``responded`` and ``rate``
         suppressed (``invited`` is the agency's own staff count and stays shown).
     within : sequence of str, optional
-        Secondary-suppression groups; by default all of ``by`` but the last.
+        Secondary-suppression groups; by default all of ``by`` but the last (a ``wave``
+        column always separates groups: waves are not parts of one total).
+    plan : evaluation.disclosure.DisclosurePlan, optional
+        The render's disclosure plan: the rows of the cells it hides are suppressed, and it
+        replaces this table's own complementary suppression (``within`` is then not used).
+        The rows must name their pilot and wave (group by them, or pass responses of one).
 
     Returns
     -------
@@ -77,6 +88,9 @@ def response_rates(
                               result["responded"] / result["invited"].where(result["invited"] > 0),
                               np.nan)
     result = result.reset_index()
+    if plan is not None:
+        return apply_plan(result, plan, responses, count_column="responded",
+                          value_columns=["rate"], threshold=threshold)
     return suppress_small_cells(
         result, count_column="responded", value_columns=["rate"], threshold=threshold,
         within=default_within(by, within, []),

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
 import pandas as pd
 
@@ -11,6 +12,9 @@ from evaluation.privacy import suppress_small_cells
 from evaluation.stats import check_confidence_level, compare_groups, holm_adjust
 from evaluation.survey.indices import index_scores
 from evaluation.survey.inputs import RESPONSES_FILE, check_by, item_meta, require_columns
+
+if TYPE_CHECKING:
+    from evaluation.disclosure import DisclosurePlan
 
 _COLUMNS = ("level", "pilot", "agency", "index", "from_wave", "to_wave", "from_role", "to_role",
             "n_from", "n_to", "mean_from", "mean_to", "difference", "ci_low", "ci_high",
@@ -32,6 +36,7 @@ def compare_waves(
     by_agency: bool = True,
     threshold: int,
     confidence_level: float = 0.95,
+    plan: DisclosurePlan | None = None,
 ) -> pd.DataFrame:
     """Change of every index between survey waves, per pilot (and agency), Holm-corrected.
 
@@ -54,6 +59,10 @@ def compare_waves(
         Anonymity threshold.
     confidence_level : float
         Level of the Welch interval of the change in mean.
+    plan : evaluation.disclosure.DisclosurePlan, optional
+        The render's disclosure plan: a pilot or agency row is suppressed when the plan hides
+        its cell in either wave, and the plan replaces the complementary suppression below
+        (each cell is then only primary-suppressed on its own count).
 
     Returns
     -------
@@ -107,7 +116,7 @@ def compare_waves(
     rows = []
     for level_name, keys, within in levels:
         rows.extend(_level_rows(scores, level_name, keys, within, role_wave, pairs,
-                                threshold=threshold, level=level))
+                                threshold=threshold, level=level, plan=plan))
     result = _ordered(pd.DataFrame(rows).reindex(columns=list(_COLUMNS)), items, comparisons)
     for column in ("mean_from", "mean_to", "difference", "ci_low", "ci_high", "cohens_d",
                    "statistic", "p_value", "effect_size"):
@@ -143,12 +152,16 @@ def _scores_and_pairs(responses: pd.DataFrame, items: pd.DataFrame, waves: pd.Da
 
 def _level_rows(scores: pd.DataFrame, level_name: str, keys: list[str], within: list[str],
                 role_wave: dict, pairs: list[tuple[str, str]], *, threshold: int,
-                level: float) -> list[dict]:
+                level: float, plan=None) -> list[dict]:
     """One record per unit (pilot or agency), index and comparison of one level.
 
-    The cells are the respondents with a score per unit, index and wave, with suppression.
+    The cells are the respondents with a score per unit, index and wave, with suppression
+    (the plan's, when there is one, and each cell's own count).
     """
     cells = scores.groupby([*keys, "index", "wave"], sort=True).size().rename("n").reset_index()
+    if plan is not None:
+        cells["suppressed"] = plan.hidden_mask(cells)
+        within = [*keys, "index", "wave"]  # the plan made the complementary suppressions
     cells = suppress_small_cells(cells, count_column="n", threshold=threshold, within=within)
     hidden = {tuple(r[:-1]): r[-1] for r in
               cells[[*keys, "index", "wave", "suppressed"]].itertuples(index=False)}

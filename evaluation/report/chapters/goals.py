@@ -251,7 +251,7 @@ def _change_section(ctx: ReportContext) -> HtmlBlock:
     data, final, pilot = ctx.data, ctx.attainment, ctx.pilot
     programme = data.programme
     midterm = goal_attainment(data, phase=ctx.previous_phase, threshold=ctx.threshold,
-                              pilots=[pilot])
+                              pilots=[pilot], plan=ctx.disclosure)
     mid = midterm.overview
     end = final.overview.loc[final.overview["pilot"] == pilot]
     judged = status_change(mid, end, status_column="judged_status")

@@ -13,22 +13,26 @@ from evaluation.tables import frame_to_html
 def key_figures(ctx: ReportContext) -> pd.DataFrame:
     """The report's key figures as a two-column table (label, formatted value).
 
-    Respondents and response rate are those of the latest survey wave up to the cut-off;
-    interviews are those of the phase's round (hidden below the anonymity threshold).
+    Respondents and response rate are those of the latest survey wave up to the cut-off,
+    hidden when the report's disclosure plan hides the pilot's wave; interviews are those of
+    the phase's round (hidden below the anonymity threshold).
     """
     from evaluation.survey import response_rates
 
     data, pilot = ctx.data, ctx.pilot
     latest = int(data.responses.loc[data.responses["pilot"] == pilot, "wave"].max())
     rates = response_rates(data.population, data.responses, by=("pilot", "wave"),
-                           threshold=ctx.threshold)
+                           threshold=ctx.threshold, plan=ctx.disclosure)
     rate = rates[(rates["pilot"] == pilot) & (rates["wave"] == latest)].iloc[0]
+    hidden = bool(rate["suppressed"])
     interviews = data.interviews[(data.interviews["pilot"] == pilot) & (data.interviews["round"] == data.phase)]
     programme = data.programme
     rows = [
         (ctx.t("summary.agencies"), ctx.number((programme.agencies["pilot"] == pilot).sum())),
-        (ctx.t("summary.respondents", wave=latest), ctx.number(rate["responded"])),
-        (ctx.t("summary.response_rate", wave=latest), ctx.percent(rate["rate"])),
+        (ctx.t("summary.respondents", wave=latest),
+         ctx.t("suppressed_note", threshold=ctx.threshold) if hidden
+         else ctx.number(rate["responded"])),
+        (ctx.t("summary.response_rate", wave=latest), "–" if hidden else ctx.percent(rate["rate"])),
         (ctx.t("summary.interviews"), ctx.count(len(interviews))),
         (ctx.t("summary.sub_goals"), ctx.number((programme.sub_goals["pilot"] == pilot).sum())),
         (ctx.t("summary.indicators"), ctx.number((programme.indicators["pilot"] == pilot).sum())),

@@ -5,9 +5,11 @@ rates per wave and agency, the index trends with their tests (:func:`evaluation.
 the distribution of answers to every statement (diverging Likert bars with their tables), and
 the reliability of each index (Cronbach's alpha with Feldt interval, the statements whose
 removal would raise it). In the final phase it adds the change since the midterm wave. Every
-table and chart is built from suppressed frames: groups below the programme's anonymity
-threshold are shown as «færre enn N svar», never as numbers, and each section says how many
-figures it hides.
+table and chart is built from frames suppressed by the report's disclosure plan
+(:attr:`ReportContext.disclosure`, one decision for every table of the render): groups below the
+programme's anonymity threshold, and the agencies hidden with them so that no total gives them
+away, are shown as «færre enn N svar», never as numbers, and each section says how many figures
+it hides.
 """
 
 from __future__ import annotations
@@ -65,10 +67,10 @@ class _Labels:
 
 
 def _response_section(ctx: ReportContext, population, responses, labels: _Labels) -> HtmlBlock:
-    by_agency = survey.response_rates(population, responses, by=("wave", "agency"),
-                                      threshold=ctx.threshold)
-    totals = survey.response_rates(population, responses, by=("wave",), threshold=ctx.threshold,
-                                   within=("wave",))
+    by_agency = survey.response_rates(population, responses, by=("pilot", "wave", "agency"),
+                                      threshold=ctx.threshold, plan=ctx.disclosure)
+    totals = survey.response_rates(population, responses, by=("pilot", "wave"),
+                                   threshold=ctx.threshold, plan=ctx.disclosure)
     note = ctx.t("suppressed_note", threshold=ctx.threshold)
     rows = []
     hidden = 0
@@ -147,8 +149,8 @@ def _comparison_table(ctx: ReportContext, rows: pd.DataFrame, labels: _Labels,
 
 def _trend_section(ctx: ReportContext, responses, labels: _Labels,
                    comparisons: pd.DataFrame) -> HtmlBlock:
-    summary = survey.index_summary(responses, ctx.data.items, by=["wave"], within=["wave"],
-                                   threshold=ctx.threshold)
+    summary = survey.index_summary(responses, ctx.data.items, by=["pilot", "wave"],
+                                   threshold=ctx.threshold, plan=ctx.disclosure)
     figure = index_trend_chart(
         summary, group_labels=labels.indices, wave_labels={w: labels.wave(w) for w in summary["wave"]},
         lang=ctx.lang, caption=ctx.t("survey.trends.caption", pilot=ctx.pilot_name), threshold=ctx.threshold,
@@ -207,6 +209,7 @@ def _items_section(ctx: ReportContext, wave_responses, labels: _Labels, wave_tex
         index_items = items[items["index"] == index]
         distribution = survey.likert_distribution(
             wave_responses, index_items, scales=ctx.data.scales, lang=ctx.lang, threshold=ctx.threshold,
+            plan=ctx.disclosure,
         )
         hidden += int(distribution.drop_duplicates("item")["suppressed"].sum())
         figure = likert_chart(
@@ -222,7 +225,8 @@ def _items_section(ctx: ReportContext, wave_responses, labels: _Labels, wave_tex
 
 def _reliability_section(ctx: ReportContext, wave_responses, labels: _Labels,
                          wave_text: str) -> HtmlBlock:
-    table = survey.index_reliability(wave_responses, ctx.data.items, threshold=ctx.threshold)
+    table = survey.index_reliability(wave_responses, ctx.data.items, threshold=ctx.threshold,
+                                     plan=ctx.disclosure)
     note = ctx.t("suppressed_note", threshold=ctx.threshold)
     rows, hidden = [], 0
     for row in table.indices.itertuples(index=False):
@@ -298,7 +302,7 @@ def survey_chapter(ctx: ReportContext) -> HtmlBlock:
 
     comparisons = survey.compare_waves(responses, data.items, ctx.programme.waves,
                                        comparisons=ctx.programme.comparisons,
-                                       threshold=ctx.threshold)
+                                       threshold=ctx.threshold, plan=ctx.disclosure)
     parts.append(_trend_section(ctx, responses, labels, comparisons))
     if ctx.previous_phase is not None:
         parts.append(_change_section(ctx, comparisons, labels))

@@ -20,6 +20,8 @@ from evaluation.tables import frame_to_html
 def pilots_overview(ctx: ReportContext) -> HtmlBlock:
     """One row per pilot: agencies, respondents and response rate in the phase's latest wave, interviews.
 
+    A pilot's wave that the report's disclosure plan hides shows «færre enn N svar» and «–».
+
     Parameters
     ----------
     ctx : ReportContext
@@ -30,18 +32,22 @@ def pilots_overview(ctx: ReportContext) -> HtmlBlock:
     data, programme = ctx.data, ctx.programme
     latest = int(data.responses["wave"].max())
     rates = response_rates(data.population, data.responses, by=("pilot", "wave"),
-                           threshold=ctx.threshold)
+                           threshold=ctx.threshold, plan=ctx.disclosure)
     rates = rates[rates["wave"] == latest].set_index("pilot")
+    note = ctx.t("suppressed_note", threshold=ctx.threshold)
     round_interviews = data.interviews[data.interviews["round"] == ctx.phase]
     rows = []
     for pilot in programme.pilot_ids:
         rate = rates.loc[pilot] if pilot in rates.index else None
+        hidden = rate is not None and bool(rate["suppressed"])
         rows.append({
             ctx.t("synthesis.pilot"): programme.pilot_name(pilot),
             ctx.t("synthesis.agencies"): ctx.number((programme.agencies["pilot"] == pilot).sum()),
             ctx.t("synthesis.sub_goals"): ctx.number((programme.sub_goals["pilot"] == pilot).sum()),
-            ctx.t("synthesis.respondents", wave=latest): "–" if rate is None else ctx.number(rate["responded"]),
-            ctx.t("synthesis.response_rate", wave=latest): "–" if rate is None else ctx.percent(rate["rate"]),
+            ctx.t("synthesis.respondents", wave=latest):
+                "–" if rate is None else note if hidden else ctx.number(rate["responded"]),
+            ctx.t("synthesis.response_rate", wave=latest):
+                "–" if rate is None or hidden else ctx.percent(rate["rate"]),
             ctx.t("synthesis.interviews"): ctx.count((round_interviews["pilot"] == pilot).sum()),
         })
     return html.join(
@@ -116,7 +122,9 @@ def index_comparison(ctx: ReportContext) -> HtmlBlock:
     """Mean index score by pilot and wave: a small-multiples chart and its table.
 
     Means are of respondents' index scores (:func:`evaluation.survey.index_scores`); groups
-    below the anonymity threshold are suppressed by :func:`evaluation.survey.index_summary`.
+    below the anonymity threshold are suppressed by :func:`evaluation.survey.index_summary`
+    with the report's disclosure plan (a pilot's wave hidden there is hidden in its own
+    report too; waves never hide each other).
     The chart is :func:`evaluation.plots.synthesis.index_by_pilot_chart`.
 
     Returns
@@ -128,7 +136,7 @@ def index_comparison(ctx: ReportContext) -> HtmlBlock:
 
     programme = ctx.programme
     summary = index_summary(ctx.data.responses, ctx.data.items, by=("pilot", "wave"),
-                            threshold=ctx.threshold)
+                            threshold=ctx.threshold, plan=ctx.disclosure)
     figure = index_by_pilot_chart(
         summary,
         index_labels={r["index"]: ctx.pick(r, "label")
