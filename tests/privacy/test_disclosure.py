@@ -24,15 +24,6 @@ from conftest import DEMO
 
 from .disclosure_checker import HIDDEN, check_html, check_reports, parse_count
 
-# Today's main leaks: the data-and-method chapter lists every stakeholder group's interviews per
-# round, 1–4 interviews included. The fixes land in other branches (the disclosure plan and the
-# phase split); the integrator removes these marks when they are merged.
-LEAKS_TODAY = pytest.mark.xfail(
-    strict=True,
-    reason="the data-and-method chapter shows interviews per stakeholder group and round below the "
-           "threshold; privacy fixes land in the other branches",
-)
-
 
 def render(data_dir: Path, out: Path, *extra: str, env: dict[str, str] | None = None) -> Path:
     """Render reports of ``data_dir`` into ``out`` in a subprocess, as a user would."""
@@ -67,7 +58,6 @@ def test_checker_reads_every_people_count_table_of_the_demo_and_agrees_with_the_
     assert len(demo_check.cells) > 500
 
 
-@LEAKS_TODAY
 def test_demo_reports_disclose_no_small_group(demo_check):
     assert demo_check.findings == [], listing(demo_check.findings)
 
@@ -132,7 +122,6 @@ def test_checker_understands_the_purpose_built_reports(small_groups):
 
 
 @pytest.mark.notebook
-@LEAKS_TODAY
 def test_purpose_built_small_groups_are_not_disclosed(small_groups):
     data, out = small_groups
     result = check_reports(out, data)
