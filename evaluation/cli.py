@@ -105,17 +105,20 @@ def cmd_demo_data(args: argparse.Namespace) -> int:
 
 
 def cmd_import_survey(args: argparse.Namespace) -> int:
-    """Import a survey tool's export into a data folder's ``survey/responses.csv``, then validate.
+    """Import a survey tool's export into a data folder's ``survey/responses.csv``, as one change.
 
     The items and scales come from the target folder (``--out``): its ``survey/items.csv`` and
-    ``survey/scales.csv`` must exist. The export's wave replaces that wave's rows; other waves
-    are kept. The folder is validated afterwards and every problem printed.
+    ``survey/scales.csv`` must exist. By default the export's respondents are added; with
+    ``--replace`` the export's wave and pilots replace those rows (what is removed and added is
+    printed first). The whole folder is validated with the new file in a temporary copy, and
+    the real file is replaced only when there is no problem; otherwise nothing changes and
+    every problem is printed.
     """
     import pandas as pd
 
-    from evaluation.contract import FILES, validate
+    from evaluation.contract import FILES
     from evaluation.errors import DataContractError
-    from evaluation.importers import import_survey, items_with_scales, write_contract_responses
+    from evaluation.importers import commit_responses, import_survey, items_with_scales, merge_responses
 
     out = Path(args.out)
     for name in ("items", "scales"):
@@ -128,16 +131,37 @@ def cmd_import_survey(args: argparse.Namespace) -> int:
                            items=items, encoding=args.encoding, codebook=args.codebook)
     for warning in result.warnings:
         print(f"warning: {warning}", file=sys.stderr)
-    path = write_contract_responses(result, out)
-    print(f"{len(result.responses)} responses of wave {args.wave} written to {path}")
-    problems = validate(out)
-    if problems:
-        for problem in problems:
-            print(problem, file=sys.stderr)
-        print(f"{len(problems)} problem(s) in {out}: fix them before rendering.", file=sys.stderr)
+    try:
+        merge = merge_responses(result, out, replace=args.replace)
+        if args.replace:
+            print(f"Replacing the rows of wave {args.wave} for the pilot(s) of the export in {merge.path}:")
+            _print_changes(merge)
+        path = commit_responses(merge)
+    except DataContractError as error:
+        _print_problems(error.problems, consequence=f"nothing in {out} was changed")
         return 1
+    if not args.replace:
+        print(f"Added to {path}:")
+        _print_changes(merge)
+    if merge.unchanged:
+        print(f"{merge.unchanged} respondent(s) of the export were already in the file, unchanged.")
     print(f"{out}: valid")
     return 0
+
+
+def _print_changes(merge) -> None:
+    """Respondents removed and added per pilot, agency and wave, one line each."""
+    keys = ["pilot", "agency", "wave"]
+    both = merge.removed.merge(merge.added, on=keys, how="outer", suffixes=("_removed", "_added"))
+    both = both.fillna(0).sort_values(keys)
+    if both.empty:
+        print("  nothing")
+    for row in both.itertuples(index=False):
+        parts = ([f"remove {int(row.n_removed)}"] if len(merge.removed) or row.n_removed else [])
+        print(f"  {row.pilot} / {row.agency} / wave {row.wave}: "
+              + ", ".join([*parts, f"add {int(row.n_added)}"]))
+    print(f"  total: {'remove ' + str(int(merge.removed['n'].sum())) + ', ' if len(merge.removed) else ''}"
+          f"add {int(merge.added['n'].sum())}")
 
 
 def _positive_int(text: str) -> int:
@@ -189,6 +213,9 @@ def build_parser() -> argparse.ArgumentParser:
     survey_import.add_argument("--out", required=True, type=Path, help="data folder to write into")
     survey_import.add_argument("--encoding", default=None, help="text encoding when not UTF-8 (e.g. cp1252)")
     survey_import.add_argument("--codebook", default=None, type=Path, help="Nettskjema codebook file")
+    survey_import.add_argument("--replace", action="store_true",
+                               help="replace the rows of the wave for the export's pilots (default: only add "
+                                    "respondents; rows already there must be identical)")
     survey_import.set_defaults(func=cmd_import_survey)
 
     demo = commands.add_parser("demo-data", help="write the synthetic demo data")

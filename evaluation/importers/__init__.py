@@ -65,7 +65,7 @@ questionnaire)::
       codebook: kodebok.txt         # nettskjema only; relative to this file
       date_format: "%d.%m.%Y %H:%M" # only if dates are neither ISO 8601 nor dd.mm.yyyy
     columns:                        # contract column: source column
-      respondent_id: respondentid   # optional; without it ids are r<wave>-<line>
+      respondent_id: respondentid   # optional; without it ids are r<wave>-<pilot>-<hash>
       response_date: closetime
       pilot: b_kommune
       agency: b_etat
@@ -114,7 +114,12 @@ from evaluation.importers.responses import (
     items_with_scales,
 )
 from evaluation.importers.taguette import read_taguette
-from evaluation.importers.write import write_contract_responses
+from evaluation.importers.write import (
+    ResponsesMerge,
+    commit_responses,
+    merge_responses,
+    write_contract_responses,
+)
 
 __all__ = [
     "BASE_COLUMNS",
@@ -129,4 +134,7 @@ __all__ = [
     "read_qdpx",
     "read_taguette",
     "write_contract_responses",
+    "ResponsesMerge",
+    "commit_responses",
+    "merge_responses",
 ]

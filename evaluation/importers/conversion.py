@@ -9,6 +9,7 @@ by row; every problem is located as ``FILE:ROW:COLUMN`` (capped at 100 per run).
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import math
 import re
 from dataclasses import dataclass
@@ -315,7 +316,7 @@ class _Conversion:
 
     def respondent_id(self, line: int, cells: list, seen: dict[str, int]) -> str | None:
         if "respondent_id" not in self.sources:
-            return f"r{self.wave}-{line}"
+            return None  # made by generated_id once the pilot is known
         column = self.columns["respondent_id"]
         identifier = _id_text(cells[self.sources["respondent_id"]])
         if identifier is None:
@@ -333,6 +334,13 @@ class _Conversion:
         else:
             seen[identifier] = line
         return identifier
+
+    def generated_id(self, line: int, cells: list, pilot: object) -> str:
+        """``r<wave>-<pilot>-<hash>`` for an export without ids: the same for the same export row
+        on every import, and unable to collide with the ids of another pilot's export."""
+        text = "\x1f".join([str(line), *("" if cell is None else str(cell) for cell in cells)])
+        digest = hashlib.sha256(text.encode("utf-8")).hexdigest()[:10]
+        return f"r{self.wave}-{pilot or 'unknown'}-{digest}"
 
     def response_date(self, line: int, cells: list) -> dt.date | None:
         if self.sources.get("response_date") is None:
@@ -436,6 +444,8 @@ class _Conversion:
                 "pilot": self.group_id("pilot", line, cells),
                 "agency": self.group_id("agency", line, cells),
             }
+            if "respondent_id" not in self.sources:
+                record["respondent_id"] = self.generated_id(line, cells, record["pilot"])
             for planned in self.plan:
                 record[planned.entry.item] = self.item_code(planned, line, cells[planned.position])
             records.append(record)
@@ -476,8 +486,8 @@ def convert_table(table: SourceTable, spec: SurveyMapping, *, fmt: str, wave: in
         warnings.append(f"{len(dropped)} row(s) of {table.file} without an answer to any mapped "
                         f"item were left out ({noun}s {shown})")
     if "respondent_id" not in conversion.sources:
-        warnings.append("the mapping names no respondent id column; ids were made from the wave "
-                        "and the row (r<wave>-<line>)")
+        warnings.append("the mapping names no respondent id column; ids were made from the wave, "
+                        "the pilot and a hash of the row (r<wave>-<pilot>-<hash>)")
     if fmt == "nettskjema" and not has_codebook:
         warnings.append("no Nettskjema codebook was given; codes were checked against the "
                         "mapping only")

@@ -37,8 +37,8 @@ class ImportResult:
     responses : pandas.DataFrame
         One row per respondent, the columns of ``survey/responses.csv``:
 
-        - ``respondent_id`` (str): the export's id, or ``r<wave>-<line>`` when the mapping names
-          no id column;
+        - ``respondent_id`` (str): the export's id, or ``r<wave>-<pilot>-<hash>`` (a hash of
+          the export row and its line) when the mapping names no id column;
         - ``wave`` (int): the wave given to :func:`import_survey`;
         - ``response_date`` (datetime64[ns]): the day of the answer;
         - ``pilot``, ``agency`` (str): contract ids;

@@ -327,7 +327,7 @@ def test_bad_exports_are_refused_and_leave_the_data_folder_intact(case, demo_cop
     assert (demo_copy / "survey/responses.csv").read_bytes() == before
 
 
-def test_import_replaces_only_the_imported_pilots_rows_of_the_wave(demo_copy, capsys):
+def test_import_with_replace_replaces_only_the_imported_pilots_rows_of_the_wave(demo_copy, capsys):
     def count(pilot: str, wave: str) -> int:
         with open(demo_copy / "survey/responses.csv", encoding="utf-8") as stream:
             return sum(1 for r in csv.DictReader(stream) if r["pilot"] == pilot and r["wave"] == wave)
@@ -335,7 +335,7 @@ def test_import_replaces_only_the_imported_pilots_rows_of_the_wave(demo_copy, ca
     narvik_before = count("narvik", "2022")
     code = main(["import-survey", str(EXPORTS / "surveyxact_csv"), "--format", "surveyxact",
                  "--mapping", str(EXPORTS / "surveyxact.yaml"), "--encoding", "cp1252",
-                 "--wave", "2022", "--out", str(demo_copy)])
+                 "--wave", "2022", "--out", str(demo_copy), "--replace"])
     out = capsys.readouterr()
     assert code == 0, out.err
     # the fixture has four answering respondents, all in Stad or Orkland (lines 2-4 and 6 of dataset.csv)

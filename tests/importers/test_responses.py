@@ -10,6 +10,7 @@ openpyxl and pyreadstat.write_sav, from the same hand-written values.
 
 from __future__ import annotations
 
+import re
 import csv
 import datetime as dt
 import io
@@ -640,13 +641,19 @@ def test_export_without_any_answering_respondent_is_refused(tmp_path):
     assert problem.file == str(book) and "no respondent" in problem.message
 
 
-def test_without_an_id_column_ids_are_made_from_wave_and_line_with_a_warning(tmp_path):
+def test_without_an_id_column_ids_are_made_from_wave_pilot_and_row_with_a_warning(tmp_path):
     text = (FIXTURES / "excel.yaml").read_text(encoding="utf-8").replace("  respondent_id: id\n", "")
     book = _workbook(tmp_path / "lyngdal.xlsx", [EXCEL_HEADER, *EXCEL_ROWS])
     result = import_survey(book, format="excel", mapping=write_mapping(tmp_path, text), wave=2022,
                            items=contract_items())
-    # Rows 2, 3 and 4 of the sheet.
-    assert list(result.responses["respondent_id"]) == ["r2022-2", "r2022-3", "r2022-4"]
+    ids = list(result.responses["respondent_id"])
+    pilots = list(result.responses["pilot"])
+    # r<wave>-<pilot>-<10 hex digits>, one per row (rows 2, 3 and 4 of the sheet), all different
+    assert all(re.fullmatch(rf"r2022-{p}-[0-9a-f]{{10}}", i) for i, p in zip(ids, pilots, strict=True)), ids
+    assert len(set(ids)) == 3
+    again = import_survey(book, format="excel", mapping=write_mapping(tmp_path, text), wave=2022,
+                          items=contract_items())
+    assert list(again.responses["respondent_id"]) == ids  # stable: the same row gets the same id
     assert any("no respondent id column" in w for w in result.warnings)
 
 

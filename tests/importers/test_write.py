@@ -1,16 +1,19 @@
-"""Tests of evaluation.importers.write: an import written to (or merged into) survey/responses.csv."""
+"""Tests of evaluation.importers.write: an import merged into survey/responses.csv (the content;
+the transaction and the command are in test_transactions.py)."""
 
 from __future__ import annotations
 
 import os
+from pathlib import Path
 
 import pandas as pd
 import pytest
 
 from evaluation.errors import DataContractError
-from evaluation.importers import ImportResult, import_survey, write_contract_responses
+from evaluation.importers import ImportResult, import_survey, merge_responses, write_contract_responses
 
 from .survey_exports import SX_DIR, SX_MAPPING, contract_items, problems_of
+from .test_transactions import DEMO, contract_result
 
 
 def _surveyxact_result() -> ImportResult:
@@ -28,23 +31,24 @@ SX_CSV = (
 )
 
 
-def test_write_contract_responses_writes_the_contract_csv(tmp_path):
-    path = write_contract_responses(_surveyxact_result(), tmp_path / "data")
-    assert path == tmp_path / "data" / "survey" / "responses.csv"
-    assert path.read_bytes() == SX_CSV.encode("utf-8")
-    assert [p.name for p in path.parent.iterdir()] == ["responses.csv"]
+def test_merge_into_an_empty_folder_is_the_contract_csv(tmp_path):
+    merge = merge_responses(_surveyxact_result(), tmp_path / "data")
+    assert merge.path == tmp_path / "data" / "survey" / "responses.csv"
+    assert merge.text == SX_CSV
+    assert not (tmp_path / "data").exists()  # a merge writes nothing
 
 
-def test_written_responses_read_back_as_the_imported_frame(tmp_path):
+def test_merged_responses_read_back_as_the_imported_frame(tmp_path):
     result = _surveyxact_result()
-    path = write_contract_responses(result, tmp_path)
+    path = tmp_path / "responses.csv"
+    path.write_text(merge_responses(result, tmp_path / "data").text, encoding="utf-8")
     back = pd.read_csv(path, dtype={"respondent_id": str})
     assert list(back["respondent_id"]) == ["1001", "1002", "1003", "1005"]
     for item in ("Q01", "Q02", "Q03"):
         assert list(back[item].astype("Int64")) == list(result.responses[item])
 
 
-def test_write_merges_replacing_the_imported_wave_and_keeping_other_waves(tmp_path):
+def test_merge_with_replace_replaces_the_imported_wave_and_keeps_other_waves(tmp_path):
     survey = tmp_path / "survey"
     survey.mkdir()
     earlier_2021 = ["r-aa01,2021,2021-10-01,stad,nav,4,,2", "r-aa02,2021,2021-10-03,stad,nav,9,3,"]
@@ -52,37 +56,39 @@ def test_write_merges_replacing_the_imported_wave_and_keeping_other_waves(tmp_pa
     (survey / "responses.csv").write_text(
         "respondent_id,wave,response_date,pilot,agency,Q01,Q02,Q03\n"
         + "\n".join([earlier_2021[0], old_2022, earlier_2021[1]]) + "\n", encoding="utf-8")
-    write_contract_responses(_surveyxact_result(), tmp_path)
-    lines = (survey / "responses.csv").read_text(encoding="utf-8").splitlines()
+    merge = merge_responses(_surveyxact_result(), tmp_path, replace=True)
+    lines = merge.text.splitlines()
     assert lines[1:3] == earlier_2021
     assert old_2022 not in lines
     assert "\n".join(lines[3:]) + "\n" == SX_CSV.split("\n", 1)[1]
 
 
-def test_write_refuses_other_item_columns_and_leaves_the_file_intact(tmp_path):
+def test_merge_refuses_other_item_columns_and_leaves_the_file_intact(tmp_path):
     survey = tmp_path / "survey"
     survey.mkdir()
     original = "respondent_id,wave,response_date,pilot,agency,Q01,Q04\nr1,2021,2021-10-01,stad,nav,4,\n"
     (survey / "responses.csv").write_text(original, encoding="utf-8")
     with pytest.raises(DataContractError) as error:
-        write_contract_responses(_surveyxact_result(), tmp_path)
+        merge_responses(_surveyxact_result(), tmp_path)
     message = problems_of(error)[0].message
     assert "only in the file: Q04" in message and "only in the import: Q02, Q03" in message
     assert (survey / "responses.csv").read_text(encoding="utf-8") == original
 
 
-def test_failed_write_leaves_the_earlier_file_and_no_temporary_file(tmp_path, monkeypatch):
-    survey = tmp_path / "survey"
-    survey.mkdir()
-    original = ("respondent_id,wave,response_date,pilot,agency,Q01,Q02,Q03\n"
-                "r1,2021,2021-10-01,stad,nav,4,,\n")
-    (survey / "responses.csv").write_text(original, encoding="utf-8")
+def test_failed_write_leaves_the_earlier_file_and_no_temporary_file(demo_copy, monkeypatch):
+    survey = demo_copy / "survey"
+    original = (survey / "responses.csv").read_bytes()
+    names = sorted(p.name for p in demo_copy.parent.iterdir())
+    real_replace = os.replace
 
     def broken_replace(source, target):
-        raise OSError("disk full")
+        if Path(target) == survey / "responses.csv":
+            raise OSError("disk full")
+        real_replace(source, target)
 
     monkeypatch.setattr(os, "replace", broken_replace)
     with pytest.raises(OSError, match="disk full"):
-        write_contract_responses(_surveyxact_result(), tmp_path)
-    assert (survey / "responses.csv").read_text(encoding="utf-8") == original
-    assert [p.name for p in survey.iterdir()] == ["responses.csv"]
+        write_contract_responses(contract_result(), demo_copy)
+    assert (survey / "responses.csv").read_bytes() == original
+    assert sorted(p.name for p in survey.iterdir()) == sorted(p.name for p in (DEMO / "survey").iterdir())
+    assert sorted(p.name for p in demo_copy.parent.iterdir()) == names  # no temporary copy left
