@@ -117,8 +117,9 @@ __all__ = [
 def describe_data(identity: dict) -> str:
     """``the demo data 'NAME'`` or ``the real data 'NAME'`` for a data identity (see
     :func:`evaluation.render.guard.data_identity`)."""
-    kind = "demo" if identity.get("synthetic") else "real"
-    return f"the {kind} data {identity.get('programme')!r}"
+    kind = {True: "demo data", False: "real data"}.get(identity.get("synthetic"), "data")
+    name = identity.get("programme")
+    return f"the {kind} {name!r}" if identity.get("synthetic") is not None else f"the {kind} {name}"
 
 
 class OtherDataInOutputError(EvaluationError):

@@ -7,8 +7,8 @@ An output folder remembers which data its reports were made from: its manifest's
 new data arriving (a new survey wave does not change it), while rendering the demo data into a
 folder of real reports, or real data into a folder of demo reports, is refused
 (:class:`~evaluation.errors.OtherDataInOutputError`) unless the caller asks to replace them. A
-new, empty or nonexistent output folder, or one made before identities were recorded, takes any
-data.
+new, empty or nonexistent output folder takes any data. A folder made before identities were
+recorded is judged by the data folder its reports name: other data are refused there too.
 """
 
 from __future__ import annotations
@@ -29,7 +29,18 @@ def data_identity(programme) -> dict:
     return {"programme": str(programme.name_nb), "synthetic": bool(programme.synthetic)}
 
 
-def guard_output(manifest: dict, identity: dict | None, *, out: Path, replace: bool = False) -> None:
+def _legacy_identity(manifest: dict, data_dir: Path | None) -> dict | None:
+    """For a manifest without ``data_identity``: an identity naming the data folder its reports
+    were made from, if that is not ``data_dir`` (else ``None``)."""
+    folders = {str(((entry.get("inputs") or {}).get("parameters") or {}).get("data_dir"))
+               for entry in manifest.get("reports", {}).values()} - {"None"}
+    if data_dir is None or not folders or str(data_dir) in folders:
+        return None
+    return {"programme": f"in the folder {Path(sorted(folders)[0]).name}", "synthetic": None}
+
+
+def guard_output(manifest: dict, identity: dict | None, *, out: Path, replace: bool = False,
+                 data_dir: Path | None = None) -> None:
     """Refuse to render data of ``identity`` into a folder whose reports are of other data.
 
     Parameters
@@ -42,16 +53,18 @@ def guard_output(manifest: dict, identity: dict | None, *, out: Path, replace: b
         The output folder (named in the error).
     replace : bool
         Allow replacing reports of other data.
+    data_dir : Path, optional
+        The data folder (resolved), to judge a folder whose manifest records no identity.
 
     Raises
     ------
     OtherDataInOutputError
         If the folder records reports of another identity and ``replace`` is False.
     """
-    recorded = manifest.get("data_identity")
-    if replace or not recorded or identity is None or not manifest.get("reports"):
+    if replace or identity is None or not manifest.get("reports"):
         return
-    if recorded != identity:
+    recorded = manifest.get("data_identity") or _legacy_identity(manifest, data_dir)
+    if recorded is not None and recorded != identity:
         raise OtherDataInOutputError(out, recorded, identity)
 
 

@@ -251,16 +251,17 @@ def render_reports(jobs: list[ReportJob], *, data_dir: Path, out: Path, data_ver
     started = time.perf_counter()
     out = Path(out)
     identity = (validated or {}).get("identity")
-    guard_output(read_manifest(out), identity, out=out, replace=replace_reports)  # before the lock file too
-    out.mkdir(parents=True, exist_ok=True)
     data_dir = Path(data_dir).resolve()
+    guard_output(read_manifest(out), identity, out=out, replace=replace_reports,
+                 data_dir=data_dir)  # before the lock file too
+    out.mkdir(parents=True, exist_ok=True)
     if inputs is None:
         inputs = current_inputs(data_dir, input_files=input_files, notebook_dir=notebook_dir,
                                 notebooks=sorted({job.notebook for job in jobs}))
     summary = RenderSummary()
     with _OutputLock(out):
         manifest = read_manifest(out)
-        guard_output(manifest, identity, out=out, replace=replace_reports)
+        guard_output(manifest, identity, out=out, replace=replace_reports, data_dir=data_dir)
         if identity is not None and manifest.get("data_identity") not in (None, identity):
             manifest["reports"] = {}  # replaced: the reports of the other data are no longer listed
         if identity is not None:

@@ -65,9 +65,17 @@ def test_a_new_or_empty_folder_or_one_of_the_same_data_takes_the_render(tmp_path
     assert json.loads((out / "manifest.json").read_text(encoding="utf-8"))["data_identity"] == DEMO_IDENTITY
 
 
-def test_a_folder_without_a_recorded_identity_or_without_reports_is_not_guarded(tmp_path):
-    guard_output({"reports": {"midterm/stad": {}}}, DEMO_IDENTITY, out=tmp_path)  # made before identities
+def test_a_folder_without_reports_or_of_unknown_data_is_not_guarded(tmp_path):
+    guard_output({"reports": {"midterm/stad": {}}}, DEMO_IDENTITY, out=tmp_path, data_dir=tmp_path / "data")
     guard_output({"reports": {}, "data_identity": REAL_IDENTITY}, DEMO_IDENTITY, out=tmp_path)
+
+
+def test_a_folder_made_before_identities_is_judged_by_the_data_folder_its_reports_name(tmp_path):
+    legacy = {"reports": {"midterm/stad": {"inputs": {"parameters": {"data_dir": "/secure/real-2024"}}}}}
+    guard_output(legacy, DEMO_IDENTITY, out=tmp_path, data_dir=Path("/secure/real-2024"))
+    with pytest.raises(OtherDataInOutputError, match="holds reports of the data in the folder real-2024; you asked "
+                                                     "to render the demo data 'Pilot Statens hus' into it"):
+        guard_output(legacy, DEMO_IDENTITY, out=tmp_path, data_dir=Path("/repo/data/demo"))
 
 
 def test_the_index_of_demo_reports_shows_the_banner_and_that_of_real_reports_does_not(tmp_path):
