@@ -1,7 +1,8 @@
 """The command line: ``python -m evaluation {validate,render,demo-data}``.
 
 Every command takes ``--data-dir`` (default: the bundled demo data). Exit codes: 0 success,
-1 invalid data or a failed report, 2 wrong usage. Heavy libraries are imported inside the
+1 invalid data or a failed report, 2 wrong usage (among it, rendering into a folder of reports
+made from other data without ``--replace-reports``). Heavy libraries are imported inside the
 commands, so ``--help`` answers at once.
 """
 
@@ -57,7 +58,7 @@ def cmd_render(args: argparse.Namespace) -> int:
     the last successful validation recorded in the output folder's manifest; a rerun with
     nothing changed then renders nothing and never imports pandas.
     """
-    from evaluation.errors import DataContractError
+    from evaluation.errors import DataContractError, OtherDataInOutputError
     from evaluation.render import check_data, default_workers, plan_reports, render_reports
 
     out = Path(args.out)
@@ -80,11 +81,15 @@ def cmd_render(args: argparse.Namespace) -> int:
     workers = args.jobs or default_workers()
     print(f"{len(jobs)} report(s) from {args.data_dir} into {out}/ (up to {workers} at a time"
           f"{', all rendered' if args.force else ''})", flush=True)
-    summary = render_reports(jobs, data_dir=Path(args.data_dir), out=out, inputs=checked.inputs,
-                             validated=checked.validated, phases=checked.phases,
-                             phase_names=checked.phase_names, workers=workers, force=args.force,
-                             warm=False if args.fresh_kernels else None,
-                             progress=lambda line: print(line, flush=True))
+    try:
+        summary = render_reports(jobs, data_dir=Path(args.data_dir), out=out, inputs=checked.inputs,
+                                 validated=checked.validated, phases=checked.phases,
+                                 phase_names=checked.phase_names, workers=workers, force=args.force,
+                                 warm=False if args.fresh_kernels else None, replace_reports=args.replace_reports,
+                                 progress=lambda line: print(line, flush=True))
+    except OtherDataInOutputError as error:
+        print(f"error: {error}; nothing was rendered", file=sys.stderr)
+        return 2
     failures = summary.failures
     print(f"{len(summary.rendered)} rendered, {len(summary.skipped)} up to date, {len(failures)} failed "
           f"in {summary.seconds:.1f} s.")
@@ -200,6 +205,9 @@ def build_parser() -> argparse.ArgumentParser:
                         help="reports rendered at once, in worker processes (default: the number of CPU cores)")
     render.add_argument("--force", action="store_true",
                         help="render every report, even those whose inputs have not changed")
+    render.add_argument("--replace-reports", action="store_true",
+                        help="render even into an output folder of reports made from other data "
+                             "(real and demo data are never mixed without it)")
     render.add_argument("--fresh-kernels", action="store_true",
                         help="start a fresh kernel for every report instead of forking warm ones")
     render.set_defaults(func=cmd_render)

@@ -517,6 +517,7 @@ def programme_config() -> dict:
     """The demo ``programme.yaml`` as a Python structure."""
     return {
         "programme": {"name_nb": "Pilot Statens hus", "name_en": "Pilot State House"},
+        "synthetic": True,
         "anonymity_threshold": 5,
         "status_thresholds": {"on_track": 0.9, "at_risk": 0.5},
         "national_goals": [{"id": i, "text_nb": nb, "text_en": en} for i, nb, en in NATIONAL_GOALS],

@@ -112,3 +112,34 @@ __all__ = [
     "EvaluationError",
     "InsufficientDataError",
 ]
+
+
+def describe_data(identity: dict) -> str:
+    """``the demo data 'NAME'`` or ``the real data 'NAME'`` for a data identity (see
+    :func:`evaluation.render.guard.data_identity`)."""
+    kind = {True: "demo data", False: "real data"}.get(identity.get("synthetic"), "data")
+    name = identity.get("programme")
+    return f"the {kind} {name!r}" if identity.get("synthetic") is not None else f"the {kind} {name}"
+
+
+class OtherDataInOutputError(EvaluationError):
+    """An output folder holds reports of other data than those asked to be rendered into it.
+
+    Parameters
+    ----------
+    out : Path
+        The output folder.
+    recorded : dict
+        The identity of the data its reports were made from (its manifest's ``data_identity``).
+    requested : dict
+        The identity of the data asked for.
+    """
+
+    def __init__(self, out: str | Path, recorded: dict, requested: dict):
+        self.out, self.recorded, self.requested = Path(out), dict(recorded), dict(requested)
+        super().__init__(str(self))
+
+    def __str__(self) -> str:
+        return (f"{self.out}/ holds reports of {describe_data(self.recorded)}; you asked to render "
+                f"{describe_data(self.requested)} into it -- use another --out, or --replace-reports "
+                "to overwrite them")

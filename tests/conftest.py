@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import hashlib
+import json
 import shutil
 from pathlib import Path
 
@@ -27,6 +29,23 @@ def read_lines(path: Path) -> list[str]:
 def write_lines(path: Path, lines: list[str]) -> None:
     """Write lines back with Unix line endings."""
     path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+
+
+def folder_of_reports(out: Path, identity: dict) -> Path:
+    """An output folder with one report made from data of ``identity``, as a render leaves it."""
+    (out / "midterm").mkdir(parents=True)
+    (out / "midterm/stad.html").write_text("<p>a real report</p>", encoding="utf-8")
+    manifest = {"schema": 2, "data_identity": identity, "reports": {"midterm/stad": {
+        "phase": "midterm", "pilot": "stad", "lang": "nb", "notebook": "pilot_report",
+        "html": "midterm/stad.html", "data_version": "2d6304eca141", "generated": "2026-01-02T03:04:05Z"}}}
+    (out / "manifest.json").write_text(json.dumps(manifest), encoding="utf-8")
+    return out
+
+
+def file_digests(folder: Path) -> dict[str, str]:
+    """SHA-256 of every file under ``folder``, computed with hashlib directly."""
+    return {p.relative_to(folder).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
+            for p in sorted(folder.rglob("*")) if p.is_file()}
 
 
 @pytest.fixture(scope="session")

@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import DEMO, REPO, read_lines, write_lines
+from conftest import DEMO, REPO, file_digests, folder_of_reports, read_lines, write_lines
 
 
 def run_cli(*args: str) -> subprocess.CompletedProcess:
@@ -164,3 +164,43 @@ def test_changed_data_are_validated_again_and_invalid_data_leave_the_reports_alo
     assert result.returncode == 1
     assert f"survey/responses.csv:{len(lines) + 1}:respondent_id:" in result.stderr
     assert (out / "midterm/stad.html").read_bytes() == page
+
+
+# --------------------------------------------------------------------------------------------
+# Demo and real reports are not mixed (evaluation.render.guard)
+# --------------------------------------------------------------------------------------------
+
+
+def test_render_without_data_dir_into_a_folder_of_real_reports_exits_2_and_writes_nothing(tmp_path):
+    out = folder_of_reports(tmp_path / "reports", {"programme": "Pilot Statens hus", "synthetic": False})
+    before = file_digests(out)
+    result = run_cli("render", "--out", str(out), "--pilot", "stad", "--phase", "midterm")
+    assert result.returncode == 2
+    assert (f"{out}/ holds reports of the real data 'Pilot Statens hus'; you asked to render the demo data "
+            "'Pilot Statens hus' into it -- use another --out, or --replace-reports to overwrite them") in result.stderr
+    assert file_digests(out) == before
+
+
+def test_render_of_real_data_into_a_folder_of_demo_reports_exits_2_and_writes_nothing(demo_copy, tmp_path):
+    path = demo_copy / "programme.yaml"
+    write_lines(path, [line.replace("Pilot Statens hus", "Pilot Statens hus Nord") for line in read_lines(path)
+                       if line != "synthetic: true"])
+    out = folder_of_reports(tmp_path / "reports", {"programme": "Pilot Statens hus", "synthetic": True})
+    before = file_digests(out)
+    result = run_cli("render", "--data-dir", str(demo_copy), "--out", str(out), "--pilot", "stad", "--phase", "midterm")
+    assert result.returncode == 2
+    assert "holds reports of the demo data 'Pilot Statens hus'; you asked to render the real data " \
+           "'Pilot Statens hus Nord' into it" in result.stderr
+    assert file_digests(out) == before
+
+
+def test_every_demo_report_and_the_index_say_the_data_are_synthetic(demo_reports):
+    banners = ('<p class="demo-banner">Syntetiske demodata – ikke ekte resultater</p>',
+               '<p class="demo-banner">Synthetic demo data – not real results</p>')
+    pages = sorted(demo_reports.rglob("*.html"))
+    assert len(pages) > 1
+    for page in pages:
+        text = page.read_text(encoding="utf-8")
+        assert any(banner in text for banner in banners), page
+    assert json.loads((demo_reports / "manifest.json").read_text(encoding="utf-8"))["data_identity"] == {
+        "programme": "Pilot Statens hus", "synthetic": True}

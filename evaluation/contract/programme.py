@@ -64,6 +64,9 @@ class Programme:
         pilot, stage, position, text_nb, text_en.
     results_chain_links : DataFrame
         pilot, stage, position, kind (``sub_goal`` or ``national_goal``), target.
+    synthetic : bool
+        True if ``programme.yaml`` says ``synthetic: true``: the data are made up (the bundled
+        demo data), and every report made from them says so.
     """
 
     name_nb: str
@@ -83,6 +86,7 @@ class Programme:
     interview_themes: pd.DataFrame = field(repr=False)
     results_chain: pd.DataFrame = field(repr=False)
     results_chain_links: pd.DataFrame = field(repr=False)
+    synthetic: bool = False
 
     @property
     def pilot_ids(self) -> list[str]:
@@ -244,6 +248,7 @@ def parse_programme(text: str, log: ProblemLog) -> Programme | None:
         survey_indices=_labels(labelled["survey_indices"], "index", ["label_nb", "label_en"]),
         interview_themes=_labels(labelled["interview_themes"], "theme", ["label_nb", "label_en"]),
         **frames,
+        synthetic=_synthetic(walk, raw),
     )
 
 
@@ -286,6 +291,16 @@ def _anonymity_threshold(walk: Walk, raw: dict) -> int | None:
         walk.add("anonymity_threshold", "anonymity_threshold", f"{threshold!r} is not allowed", _THRESHOLD_RULE)
         return None
     return threshold
+
+
+def _synthetic(walk: Walk, raw: dict) -> bool:
+    """``synthetic: true`` marks made-up data (the demo); missing means real data."""
+    synthetic = raw.get("synthetic", False)
+    if not isinstance(synthetic, bool):
+        walk.add("synthetic", "synthetic", f"{synthetic!r} is not true or false",
+                 "true for synthetic (demo) data, false or left out for real data")
+        return False
+    return synthetic
 
 
 def _status_thresholds(walk: Walk, raw: dict) -> dict:

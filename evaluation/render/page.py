@@ -24,6 +24,7 @@ from pathlib import Path
 from evaluation.files import atomic_write_text
 from evaluation.html import Heading, environment
 from evaluation.render.fingerprints import read_manifest
+from evaluation.render.guard import is_synthetic
 
 LANGUAGE_NAMES = {"nb": "Norsk (bokmål)", "en": "English"}
 """Each report language in its own language, for the index."""
@@ -239,6 +240,9 @@ def write_index(out: Path, *, phases, phase_names: Mapping[str, Mapping[str, str
                 lang: str = "nb") -> Path:
     """Write ``OUT/index.html`` listing every report in the manifest by phase and pilot.
 
+    When the manifest records that the reports were made from synthetic data
+    (:func:`~evaluation.render.guard.is_synthetic`), a banner under the title says so.
+
     Parameters
     ----------
     out : Path
@@ -261,8 +265,9 @@ def write_index(out: Path, *, phases, phase_names: Mapping[str, Mapping[str, str
     """
     from evaluation.i18n import t
 
+    manifest = read_manifest(out)
     by_phase: dict[str, list[dict]] = {}
-    for _name, entry in sorted(read_manifest(out)["reports"].items()):
+    for _name, entry in sorted(manifest["reports"].items()):
         if (out / entry["html"]).exists():
             by_phase.setdefault(entry["phase"], []).append(entry)
     rank = {phase: position for position, phase in enumerate(phases)}
@@ -273,6 +278,7 @@ def write_index(out: Path, *, phases, phase_names: Mapping[str, Mapping[str, str
                          "rows": [_index_row(entry, lang) for entry in entries]})
     page = environment().get_template("index.html.j2").render(
         lang=lang, title=t("index.title", lang), intro=t("index.intro", lang), phases=sections,
+        banner=t("demo_banner", lang) if is_synthetic(manifest) else "",
         headers=[t("index.report", lang), t("index.language", lang), t("index.data_version", lang),
                  t("index.generated_at", lang)])
     path = out / "index.html"

@@ -29,6 +29,7 @@ from evaluation.files import atomic_write_text
 from evaluation.render.fingerprints import (RenderInputs, current_inputs, phase_view_digests, read_manifest,
                                             relative_to_data, report_inputs, sorted_paths, up_to_date,
                                             write_manifest)
+from evaluation.render.guard import data_identity, guard_output
 from evaluation.render.jobs import (NOTEBOOK_DIR, RenderedReport, RenderSummary, ReportJob,
                                     run_in_dependency_order)
 from evaluation.render.kernels import WarmKernels, ensure_kernel, kernel_manager_class, warm_kernels_supported
@@ -185,7 +186,7 @@ def render_reports(jobs: list[ReportJob], *, data_dir: Path, out: Path, data_ver
                    progress=print, workers: int | None = None, force: bool = False, warm: bool | None = None,
                    inputs: RenderInputs | None = None, input_files=None, validated: dict | None = None,
                    phases=None, phase_names=None, kernel_name: str = KERNEL_NAME,
-                   notebook_dir: Path = NOTEBOOK_DIR) -> RenderSummary:
+                   notebook_dir: Path = NOTEBOOK_DIR, replace_reports: bool = False) -> RenderSummary:
     """Render the reports in ``jobs`` that are not up to date, in parallel, then write the index.
 
     Parameters
@@ -214,7 +215,9 @@ def render_reports(jobs: list[ReportJob], *, data_dir: Path, out: Path, data_ver
     input_files : iterable, optional
         The data files the reports read, if ``inputs`` is not given (default: every file).
     validated : dict, optional
-        A record of the data validation, kept in the manifest (see :func:`check_data`).
+        A record of the data validation, kept in the manifest (see :func:`check_data`). Its
+        ``identity`` (:func:`~evaluation.render.guard.data_identity`) is recorded as the
+        folder's ``data_identity``, and guards it (:func:`~evaluation.render.guard.guard_output`).
     phases : sequence of str, optional
         The programme's phase ids in order, for the index page (default: the phases of
         ``jobs``, in their order).
@@ -224,11 +227,20 @@ def render_reports(jobs: list[ReportJob], *, data_dir: Path, out: Path, data_ver
         Jupyter kernel.
     notebook_dir : Path
         Folder of the report notebooks.
+    replace_reports : bool
+        Render even into a folder of reports made from other data (its manifest's entries of
+        those reports are dropped; their files stay).
 
     Returns
     -------
     RenderSummary
         Every job's outcome (skipped ones included) and the index path.
+
+    Raises
+    ------
+    OtherDataInOutputError
+        If ``out`` holds reports made from other data and ``replace_reports`` is False; nothing
+        is written.
 
     Notes
     -----
@@ -238,14 +250,22 @@ def render_reports(jobs: list[ReportJob], *, data_dir: Path, out: Path, data_ver
     """
     started = time.perf_counter()
     out = Path(out)
-    out.mkdir(parents=True, exist_ok=True)
+    identity = (validated or {}).get("identity")
     data_dir = Path(data_dir).resolve()
+    guard_output(read_manifest(out), identity, out=out, replace=replace_reports,
+                 data_dir=data_dir)  # before the lock file too
+    out.mkdir(parents=True, exist_ok=True)
     if inputs is None:
         inputs = current_inputs(data_dir, input_files=input_files, notebook_dir=notebook_dir,
                                 notebooks=sorted({job.notebook for job in jobs}))
     summary = RenderSummary()
     with _OutputLock(out):
         manifest = read_manifest(out)
+        guard_output(manifest, identity, out=out, replace=replace_reports, data_dir=data_dir)
+        if identity is not None and manifest.get("data_identity") not in (None, identity):
+            manifest["reports"] = {}  # replaced: the reports of the other data are no longer listed
+        if identity is not None:
+            manifest["data_identity"] = identity
         if validated is not None:
             manifest["validated"] = validated
         plan = _plan(jobs, manifest["reports"], inputs, data_dir=data_dir, out=out, force=force)
@@ -460,6 +480,11 @@ class CheckedData:
     validated: dict
     cached: bool
 
+    @property
+    def identity(self) -> dict:
+        """The data's identity (:func:`~evaluation.render.guard.data_identity`)."""
+        return self.validated["identity"]
+
 
 def check_data(data_dir: str | Path, *, out: str | Path, notebook_dir: Path = NOTEBOOK_DIR) -> CheckedData:
     """Validate a data folder for rendering, or reuse the last validation if nothing changed.
@@ -489,7 +514,8 @@ def check_data(data_dir: str | Path, *, out: str | Path, notebook_dir: Path = NO
     data_dir = Path(data_dir)
     inputs = current_inputs(data_dir, notebook_dir=notebook_dir)
     cached = read_manifest(Path(out)).get("validated") or {}
-    if cached.get("fingerprint") == inputs.fingerprint and cached.get("input_files") is not None:
+    if (cached.get("fingerprint") == inputs.fingerprint and cached.get("input_files") is not None
+            and cached.get("identity") is not None):
         inputs = replace(inputs, input_files=tuple(cached["input_files"]))
         return CheckedData(list(cached["pilots"]), list(cached["phases"]),
                            dict(cached.get("phase_names") or {}), inputs, cached, True)
@@ -502,6 +528,7 @@ def check_data(data_dir: str | Path, *, out: str | Path, notebook_dir: Path = NO
     inputs = replace(inputs, input_files=files)
     record = {"fingerprint": inputs.fingerprint, "pilots": list(data.programme.pilot_ids),
               "phases": list(data.programme.phases), "input_files": list(files),
+              "identity": data_identity(data.programme),
               "phase_names": {phase: {lang: data.programme.phase_name(phase, lang) for lang in LANGUAGES}
                               for phase in data.programme.phases}}
     return CheckedData(record["pilots"], record["phases"], record["phase_names"], inputs, record, False)

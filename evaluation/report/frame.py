@@ -40,7 +40,11 @@ def section_heading(ctx: ReportContext, key: str) -> HtmlBlock:
 
 
 def title_block(ctx: ReportContext) -> HtmlBlock:
-    """The report's title (``<h1>``) and a line with phase, cut-off date and programme."""
+    """The report's title (``<h1>``) and a line with phase, cut-off date and programme.
+
+    A report of synthetic data (``synthetic: true`` in ``programme.yaml``, as in the bundled
+    demo data) has a banner under its title that says so (``demo_banner``).
+    """
     cutoff = ctx.date(ctx.data.cutoff)
     phase_name = ctx.phase_name()
     if ctx.pilot is None:
@@ -48,7 +52,8 @@ def title_block(ctx: ReportContext) -> HtmlBlock:
     else:
         title = ctx.t("title.pilot", phase=phase_name, pilot=ctx.pilot_name)
     subtitle = ctx.t("title.subtitle", programme=ctx.t("programme_name"), cutoff=cutoff)
-    return html.join(html.heading(title, key="top", level=1),
+    banner = [html.paragraph(ctx.t("demo_banner"), css_class="demo-banner")] if ctx.programme.synthetic else []
+    return html.join(html.heading(title, key="top", level=1), *banner,
                      html.paragraph(subtitle, css_class="subtitle"))
 
 

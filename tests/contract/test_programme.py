@@ -162,3 +162,15 @@ def test_a_programme_section_that_is_not_a_mapping_is_located(demo_copy):
     line = lines.index("programme: 5") + 1
     assert [str(p) for p in validate(demo_copy)] == [
         f"programme.yaml:{line}:programme: 5 is not a mapping; expected {{name_nb: TEXT, name_en: TEXT}}"]
+
+
+def test_synthetic_must_be_true_or_false_and_marks_the_demo(demo_copy):
+    from evaluation.contract import load_data
+
+    assert load_data(demo_copy).programme.synthetic is True
+    line = _replace_line(demo_copy / "programme.yaml", "synthetic:", ["synthetic: maybe"])
+    assert [str(p) for p in validate(demo_copy)] == [
+        f"programme.yaml:{line}:synthetic: 'maybe' is not true or false; "
+        "expected true for synthetic (demo) data, false or left out for real data"]
+    _replace_line(demo_copy / "programme.yaml", "synthetic:", [])
+    assert load_data(demo_copy).programme.synthetic is False
