@@ -3,7 +3,9 @@
 Interview coding from qualitative analysis tools becomes ``interviews/``:
 :func:`~evaluation.importers.qdpx.read_qdpx` reads a REFI-QDA project (NVivo, ATLAS.ti, MAXQDA,
 QualCoder), :func:`~evaluation.importers.taguette.read_taguette` a Taguette export; both return a
-:class:`~evaluation.importers.qda.QdaImport` (see :mod:`evaluation.importers.qda`). The rest of
+:class:`~evaluation.importers.qda.QdaImport` (see :mod:`evaluation.importers.qda`), which
+:func:`write_contract_interviews` merges into a data folder as one transaction (see
+:mod:`evaluation.importers.interviews`; ``python -m evaluation import-interviews``). The rest of
 this page is about survey exports, which become ``survey/responses.csv``.
 
 Evaluators do not get data in the contract's shape. :func:`import_survey` reads an export as the
@@ -103,6 +105,12 @@ the wave's year; pilot and agency are contract ids. Rows without an answer to an
 columns are never imported.
 """
 
+from evaluation.importers.interviews import (
+    InterviewsMerge,
+    commit_interviews,
+    merge_interviews,
+    write_contract_interviews,
+)
 from evaluation.importers.mapping import SurveyMapping, read_mapping
 from evaluation.importers.qda import QdaImport, make_id
 from evaluation.importers.qdpx import read_qdpx
@@ -125,6 +133,7 @@ __all__ = [
     "BASE_COLUMNS",
     "FORMATS",
     "ImportResult",
+    "InterviewsMerge",
     "QdaImport",
     "SurveyMapping",
     "import_survey",
@@ -137,4 +146,7 @@ __all__ = [
     "ResponsesMerge",
     "commit_responses",
     "merge_responses",
+    "commit_interviews",
+    "merge_interviews",
+    "write_contract_interviews",
 ]

@@ -12,6 +12,7 @@ import csv
 import io
 import shutil
 import tempfile
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -181,16 +182,28 @@ def problems_after(merge: ResponsesMerge) -> list[DataProblem]:
     The check runs on a temporary copy of the data folder (next to it, so the data stay on the
     same disk and under the same access rights); the folder itself is not touched.
     """
-    folder = merge.data_dir
-    unknown = _unknown_waves(folder, merge.waves)
+    unknown = _unknown_waves(merge.data_dir, merge.waves)
     if unknown:
         return unknown
+    return problems_in_copy(merge.data_dir, {RESPONSES_FILE: merge.text})
+
+
+def problems_in_copy(folder: Path, texts: Mapping[Path, str]) -> list[DataProblem]:
+    """The problems :func:`evaluation.contract.validate` finds in ``folder`` with new files.
+
+    ``folder`` is copied to a temporary folder next to it (so the data stay on the same disk and
+    under the same access rights), each ``texts`` entry (a path relative to the folder, and the
+    file's whole new content) is written into the copy, and the copy is validated. The copy is
+    always removed; ``folder`` itself is not touched.
+    """
+    folder = Path(folder)
     parent = folder.resolve().parent
     with tempfile.TemporaryDirectory(prefix=f".{folder.name}.import-", dir=parent) as scratch:
         copy = Path(scratch) / (folder.name or "data")
         if folder.exists():
             shutil.copytree(folder, copy, symlinks=True)
-        atomic_write_text(copy / RESPONSES_FILE, merge.text)
+        for relative, text in texts.items():
+            atomic_write_text(copy / relative, text)
         return validate(copy)
 
 
@@ -335,4 +348,4 @@ def _counts(header: list[str], rows: list[list[str]]) -> pd.DataFrame:
 
 
 __all__ = ["COUNT_COLUMNS", "RESPONSES_FILE", "ResponsesMerge", "commit_responses", "merge_responses",
-           "problems_after", "write_contract_responses"]
+           "problems_after", "problems_in_copy", "write_contract_responses"]
