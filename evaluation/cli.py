@@ -1,4 +1,4 @@
-"""The command line: ``python -m evaluation {validate,render,demo-data}``.
+"""The command line: ``python -m evaluation {validate,render,demo-data,import-survey,import-interviews}``.
 
 Every command takes ``--data-dir`` (default: the bundled demo data). Exit codes: 0 success,
 1 invalid data or a failed report, 2 wrong usage (among it, rendering into a folder of reports
@@ -169,6 +169,68 @@ def _print_changes(merge) -> None:
           f"add {int(merge.added['n'].sum())}")
 
 
+def cmd_import_interviews(args: argparse.Namespace) -> int:
+    """Import coded interviews (REFI-QDA or Taguette) into a data folder's ``interviews/``, as one change.
+
+    By default only interviews whose id is new are added (with their segments and new codes);
+    with ``--replace`` the interviews of the import's pilots and rounds are replaced (what is
+    removed and added is printed first). The whole folder is validated with the three new files
+    in a temporary copy, and the real files are replaced only when there is no problem;
+    otherwise nothing changes and every problem is printed.
+    """
+    from evaluation.errors import DataContractError
+    from evaluation.importers import commit_interviews, merge_interviews, read_qdpx, read_taguette
+
+    out = Path(args.out)
+    if args.format == "taguette" and (args.codebook is None or args.mapping is None):
+        print("error: --format taguette needs --codebook and --mapping", file=sys.stderr)
+        return 2
+    if args.format == "qdpx" and (args.codebook is not None or args.mapping is not None):
+        print("error: --codebook and --mapping are for --format taguette only", file=sys.stderr)
+        return 2
+    try:
+        imported = (read_qdpx(args.project) if args.format == "qdpx"
+                    else read_taguette(args.project, args.codebook, args.mapping))
+        merge = merge_interviews(imported, out, replace=args.replace)
+        if args.replace:
+            print(f"Replacing the interviews of the import's pilots and rounds in {out}/interviews:")
+            _print_interview_changes(merge)
+        commit_interviews(merge)
+    except DataContractError as error:
+        _print_problems(error.problems, consequence=f"nothing in {out} was changed")
+        return 1
+    if not args.replace:
+        print(f"Added to {out}/interviews:")
+        _print_interview_changes(merge)
+    if merge.codes_added:
+        print(f"Codes added to the codebook: {', '.join(merge.codes_added)}")
+    if merge.unchanged:
+        print(f"{merge.unchanged} interview(s) of the import were already in the folder, unchanged.")
+    print(f"{out}: valid")
+    return 0
+
+
+def _print_interview_changes(merge) -> None:
+    """Interviews (and segments) removed and added per pilot and stakeholder group, one line each."""
+    keys = ["pilot", "stakeholder_group"]
+    both = merge.removed.merge(merge.added, on=keys, how="outer", suffixes=("_removed", "_added"))
+    both = both.fillna(0).sort_values(keys)
+    if both.empty:
+        print("  nothing")
+
+    def count(row, verb: str, suffix: str) -> str:
+        return (f"{verb} {int(getattr(row, 'interviews_' + suffix))} interview(s) "
+                f"({int(getattr(row, 'segments_' + suffix))} segments)")
+
+    for row in both.itertuples(index=False):
+        parts = [count(row, "remove", "removed")] if len(merge.removed) else []
+        print(f"  {row.pilot} / {row.stakeholder_group}: " + ", ".join([*parts, count(row, "add", "added")]))
+    removed = (f"remove {int(merge.removed['interviews'].sum())} interview(s) "
+               f"({int(merge.removed['segments'].sum())} segments), " if len(merge.removed) else "")
+    print(f"  total: {removed}add {int(merge.added['interviews'].sum())} interview(s) "
+          f"({int(merge.added['segments'].sum())} segments)")
+
+
 def _positive_int(text: str) -> int:
     try:
         value = int(text)
@@ -225,6 +287,21 @@ def build_parser() -> argparse.ArgumentParser:
                                help="replace the rows of the wave for the export's pilots (default: only add "
                                     "respondents; rows already there must be identical)")
     survey_import.set_defaults(func=cmd_import_survey)
+
+    interview_import = commands.add_parser(
+        "import-interviews", help="add coded interviews from a REFI-QDA project or a Taguette export, then validate")
+    interview_import.add_argument("project", type=Path,
+                                  help="the .qdpx project, or Taguette's highlights export (CSV or XLSX)")
+    interview_import.add_argument("--format", required=True, choices=["qdpx", "taguette"])
+    interview_import.add_argument("--codebook", default=None, type=Path, help="Taguette's codebook export")
+    interview_import.add_argument("--mapping", default=None, type=Path,
+                                  help="Taguette only: document, interview_id, pilot, date, stakeholder_group, "
+                                       "informants per document")
+    interview_import.add_argument("--out", required=True, type=Path, help="data folder to write into")
+    interview_import.add_argument("--replace", action="store_true",
+                                  help="replace the interviews of the import's pilots and rounds (default: only "
+                                       "add interviews; those already there must be identical)")
+    interview_import.set_defaults(func=cmd_import_interviews)
 
     demo = commands.add_parser("demo-data", help="write the synthetic demo data")
     demo.add_argument("--out", type=Path, required=True, help="folder to write")
