@@ -85,6 +85,8 @@ class QdaImport:
 
         ``directory`` is a data folder's ``interviews/`` folder (created if missing). Dates are
         written ISO 8601, booleans ``yes``/``no``, as the contract asks. Returns the paths.
+        The files are overwritten with the import alone: to add interviews to a data folder,
+        use :func:`evaluation.importers.write_contract_interviews` (``import-interviews``).
         """
         directory = Path(directory)
         directory.mkdir(parents=True, exist_ok=True)
