@@ -97,7 +97,7 @@ def _wheel_environment(tmp_path):
 
 
 @pytest.mark.notebook
-def test_a_wheel_installed_without_the_checkout_validates_and_renders_the_demo_data(tmp_path):
+def test_a_wheel_installed_without_the_checkout_validates_generates_and_renders_the_demo_data(tmp_path):
     import os
     import subprocess
     import sys
@@ -124,6 +124,9 @@ def test_a_wheel_installed_without_the_checkout_validates_and_renders_the_demo_d
 
     validated = run("-m", "evaluation", "validate")
     assert validated.returncode == 0, validated.stderr
+    generated = run("-m", "evaluation", "demo-data", "--out", "generated")
+    assert generated.returncode == 0, generated.stderr
+    assert run("-m", "evaluation", "validate", "--data-dir", "generated").returncode == 0
     rendered = run("-m", "evaluation", "render", "--out", "OUT", "--pilot", "stad", "--phase", "midterm",
                    "--jobs", "1")
     assert rendered.returncode == 0, rendered.stdout + rendered.stderr
