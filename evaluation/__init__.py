@@ -11,12 +11,12 @@ starts fast, and modules are imported where they are used::
     from evaluation import survey, interviews, goals
 """
 
-from pathlib import Path as _Path
+from evaluation.resources import demo_data_dir as _demo_data_dir
 
 __version__ = "0.1.0"
 
-DEMO_DATA_DIR = _Path(__file__).resolve().parent.parent / "data" / "demo"
-"""The bundled synthetic demo data (the default of every command)."""
+DEMO_DATA_DIR = _demo_data_dir()
+"""The bundled synthetic demo data (the default of every command); see `evaluation.resources`."""
 
 KERNEL_NAME = "statens-hus-eval"
 """Name of the Jupyter kernel that ``make`` registers for the project's virtual environment."""

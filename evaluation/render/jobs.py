@@ -11,9 +11,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from evaluation.errors import EvaluationError
+from evaluation.resources import notebook_dir
 
-NOTEBOOK_DIR = Path(__file__).resolve().parent.parent.parent / "notebooks"
-"""The report notebooks (templates, committed without outputs)."""
+NOTEBOOK_DIR = notebook_dir()
+"""The report notebooks (templates, committed without outputs); see `evaluation.resources`."""
 
 
 @dataclass(frozen=True)
