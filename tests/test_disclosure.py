@@ -301,7 +301,7 @@ def _check_no_recovery(plan, counts: pd.DataFrame, threshold: int) -> None:
             assert derivable_cells(part[kind].astype(int).tolist(), part["hidden"].tolist()) == []
 
 
-@settings(derandomize=True, max_examples=200, deadline=None)
+@settings(derandomize=True, max_examples=100, deadline=None)
 @given(waves=st.lists(_offices, min_size=1, max_size=3), threshold=st.integers(3, 6))
 def test_no_hidden_office_can_be_recovered_by_subtraction(waves, threshold):
     sizes = {("p", 2021 + w, f"a{i}"): n for w, offices in enumerate(waves)
@@ -320,7 +320,7 @@ def test_no_hidden_office_can_be_recovered_by_subtraction(waves, threshold):
         assert set(alone.cells.loc[alone.cells["hidden"], "agency"]) == set(part.loc[part["hidden"], "agency"])
 
 
-@settings(derandomize=True, max_examples=200, deadline=None)
+@settings(derandomize=True, max_examples=100, deadline=None)
 @given(offices=st.lists(st.tuples(st.integers(0, 9), st.integers(0, 4)), min_size=1, max_size=6),
        threshold=st.integers(3, 6))
 def test_every_count_of_a_hidden_group_holds_at_least_the_threshold(offices, threshold):
