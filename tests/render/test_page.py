@@ -91,6 +91,14 @@ def test_the_table_of_contents_follows_the_title_block():
     assert page.endswith('<main id="main">\n' + BODY.replace("</p>", "</p>" + toc, 1) + "\n</main>\n</body>\n</html>\n")
 
 
+def test_the_table_of_contents_follows_the_demo_banner_and_the_subtitle():
+    body = BODY.replace('<p class="subtitle">', '<p class="demo-banner">Syntetiske demodata</p><p class="subtitle">', 1)
+    page = html_page(body, lang="nb", title="Midtveisevaluering: Stad", headings=HEADINGS)
+    banner, subtitle, toc = (page.index('class="demo-banner"'), page.index('class="subtitle"'),
+                             page.index('<nav class="toc"'))
+    assert banner < subtitle < toc
+
+
 def test_a_page_without_a_title_block_starts_with_its_table_of_contents_and_no_headings_no_toc():
     page = html_page("<h2 id='a'>A</h2>", lang="en", title="T", headings=[Heading(2, "a", "A")])
     assert '<main id="main">\n<nav class="toc"' in page
@@ -180,3 +188,11 @@ def test_a_rendered_report_has_a_table_of_contents_of_its_chapters_and_sections(
     assert len(in_page) > 10
     assert re.findall(r'href="#([^"]+)"', toc) == in_page
     assert [h.anchor for h in notebook_headings(notebook) if h.level in (2, 3)] == in_page
+
+
+def test_in_every_rendered_report_the_title_block_comes_before_the_table_of_contents(demo_reports):
+    for page in sorted(demo_reports.glob("*/*.html")):
+        text = page.read_text(encoding="utf-8")
+        toc = text.index('<nav class="toc"')
+        assert text.index('class="subtitle"') < toc, page
+        assert text.index('class="demo-banner"') < toc, page
