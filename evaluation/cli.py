@@ -140,33 +140,50 @@ def cmd_import_survey(args: argparse.Namespace) -> int:
         merge = merge_responses(result, out, replace=args.replace)
         if args.replace:
             print(f"Replacing the rows of wave {args.wave} for the pilot(s) of the export in {merge.path}:")
-            _print_changes(merge)
+            _print_response_changes(merge)
         path = commit_responses(merge)
     except DataContractError as error:
         _print_problems(error.problems, consequence=f"nothing in {out} was changed")
         return 1
     if not args.replace:
         print(f"Added to {path}:")
-        _print_changes(merge)
+        _print_response_changes(merge)
     if merge.unchanged:
         print(f"{merge.unchanged} respondent(s) of the export were already in the file, unchanged.")
     print(f"{out}: valid")
     return 0
 
 
-def _print_changes(merge) -> None:
-    """Respondents removed and added per pilot, agency and wave, one line each."""
-    keys = ["pilot", "agency", "wave"]
-    both = merge.removed.merge(merge.added, on=keys, how="outer", suffixes=("_removed", "_added"))
+def _print_changes(removed, added, *, keys: list[str], describe) -> None:
+    """What an import removes and adds per group (``keys``), one line each, and the totals.
+
+    ``describe(get)`` turns the counts of one side into words; ``get(column)`` gives a count.
+    """
+    both = removed.merge(added, on=keys, how="outer", suffixes=("_removed", "_added"))
     both = both.fillna(0).sort_values(keys)
     if both.empty:
         print("  nothing")
-    for row in both.itertuples(index=False):
-        parts = ([f"remove {int(row.n_removed)}"] if len(merge.removed) or row.n_removed else [])
-        print(f"  {row.pilot} / {row.agency} / wave {row.wave}: "
-              + ", ".join([*parts, f"add {int(row.n_added)}"]))
-    print(f"  total: {'remove ' + str(int(merge.removed['n'].sum())) + ', ' if len(merge.removed) else ''}"
-          f"add {int(merge.added['n'].sum())}")
+    for row in both.to_dict("records"):
+        def side(suffix: str, row: dict = row):
+            return describe(lambda column: row[column + suffix])
+
+        parts = [f"remove {side('_removed')}"] if len(removed) else []
+        group = " / ".join(f"wave {row[k]}" if k == "wave" else str(row[k]) for k in keys)
+        print(f"  {group}: " + ", ".join([*parts, f"add {side('_added')}"]))
+    total = f"remove {describe(lambda c: removed[c].sum())}, " if len(removed) else ""
+    print(f"  total: {total}add {describe(lambda c: added[c].sum())}")
+
+
+def _print_response_changes(merge) -> None:
+    """Respondents removed and added per pilot, agency and wave."""
+    _print_changes(merge.removed, merge.added, keys=["pilot", "agency", "wave"],
+                   describe=lambda get: str(int(get("n"))))
+
+
+def _print_interview_changes(merge) -> None:
+    """Interviews (and segments) removed and added per pilot and stakeholder group."""
+    _print_changes(merge.removed, merge.added, keys=["pilot", "stakeholder_group"],
+                   describe=lambda get: f"{int(get('interviews'))} interview(s) ({int(get('segments'))} segments)")
 
 
 def cmd_import_interviews(args: argparse.Namespace) -> int:
@@ -208,27 +225,6 @@ def cmd_import_interviews(args: argparse.Namespace) -> int:
         print(f"{merge.unchanged} interview(s) of the import were already in the folder, unchanged.")
     print(f"{out}: valid")
     return 0
-
-
-def _print_interview_changes(merge) -> None:
-    """Interviews (and segments) removed and added per pilot and stakeholder group, one line each."""
-    keys = ["pilot", "stakeholder_group"]
-    both = merge.removed.merge(merge.added, on=keys, how="outer", suffixes=("_removed", "_added"))
-    both = both.fillna(0).sort_values(keys)
-    if both.empty:
-        print("  nothing")
-
-    def count(row, verb: str, suffix: str) -> str:
-        return (f"{verb} {int(getattr(row, 'interviews_' + suffix))} interview(s) "
-                f"({int(getattr(row, 'segments_' + suffix))} segments)")
-
-    for row in both.itertuples(index=False):
-        parts = [count(row, "remove", "removed")] if len(merge.removed) else []
-        print(f"  {row.pilot} / {row.stakeholder_group}: " + ", ".join([*parts, count(row, "add", "added")]))
-    removed = (f"remove {int(merge.removed['interviews'].sum())} interview(s) "
-               f"({int(merge.removed['segments'].sum())} segments), " if len(merge.removed) else "")
-    print(f"  total: {removed}add {int(merge.added['interviews'].sum())} interview(s) "
-          f"({int(merge.added['segments'].sum())} segments)")
 
 
 def _positive_int(text: str) -> int:

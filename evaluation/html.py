@@ -14,9 +14,8 @@ holds it; :func:`join` concatenates them, and a block displayed in a notebook ha
 page builder in its output metadata, so the table of contents is built from data instead of
 being scraped back out of the HTML.
 
-Text is escaped by the rule of :func:`html.escape` (``&``, ``<``, ``>``, ``"`` and ``'``, the
-last two as ``&quot;`` and ``&#x27;``), the rule the reports used before templates, so that the
-same data gives the same bytes.
+Text is escaped by Jinja2's own rule (:func:`markupsafe.escape`: ``&``, ``<``, ``>``, ``"`` and
+``'``); nothing in the package escapes by hand.
 
 Examples
 --------
@@ -31,14 +30,13 @@ Examples
 
 from __future__ import annotations
 
-import html
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 
-from markupsafe import Markup
+from markupsafe import Markup, escape
 
 TEMPLATE_DIR = Path(__file__).resolve().parent / "templates"
 """Templates and the stylesheet of the reports."""
@@ -141,33 +139,20 @@ class HtmlBlock(str):
         return self.markup, {"headings": [[h.level, h.anchor, h.text] for h in self._headings]}
 
 
-def escape(value: object) -> Markup:
-    """Escape a value for HTML text or an attribute, unless it is trusted markup.
-
-    Objects with an ``__html__`` method (:class:`HtmlBlock`, :class:`markupsafe.Markup`) are
-    trusted; anything else is converted with ``str`` and escaped by :func:`html.escape`.
-    """
-    if hasattr(value, "__html__"):
-        return Markup(value.__html__())
-    return Markup(html.escape(str(value)))
-
-
 @cache
 def environment():
     """The Jinja2 environment of the reports (built once).
 
     It renders the fragments here and the pages of :mod:`evaluation.render.page` (the report page,
     its table of contents and the index), so there is one escaping configuration. Autoescaping is
-    on for every template, with :func:`escape` applied to every expression (``finalize``) so the
-    escaping rule is the one of :func:`html.escape`; an undefined variable is an error
-    (``StrictUndefined``); block tags leave no blank lines behind; a page keeps its final newline.
+    on for every template; an undefined variable is an error (``StrictUndefined``); block tags
+    leave no blank lines behind; a page keeps its final newline.
     """
     import jinja2
 
     return jinja2.Environment(
         loader=jinja2.FileSystemLoader(TEMPLATE_DIR),
         autoescape=True,
-        finalize=escape,
         undefined=jinja2.StrictUndefined,
         trim_blocks=True,
         lstrip_blocks=True,

@@ -17,9 +17,9 @@ from evaluation.tables import frame_to_html
 
 SCRIPT = "<script>alert(1)</script>"
 ATTRIBUTE = '"><img src=x onerror=alert(1)>'
-# html.escape's rule, the one the reports have always used (quote=True).
+# Written out by hand: <, >, & and " as character references (markupsafe spells " as &#34;).
 SCRIPT_ESCAPED = "&lt;script&gt;alert(1)&lt;/script&gt;"
-ATTRIBUTE_ESCAPED = "&quot;&gt;&lt;img src=x onerror=alert(1)&gt;"
+ATTRIBUTE_ESCAPED = "&#34;&gt;&lt;img src=x onerror=alert(1)&gt;"
 
 
 def assert_only_text(markup: str, *escaped: str) -> None:
@@ -53,7 +53,7 @@ def test_fragments_give_the_markup_the_chapters_wrote_by_hand():
         '<h3 id="goals-heading-status">Mål &amp; tiltak</h3>')
     assert html.heading("Rapport", key="top", level=1) == '<h1 id="top">Rapport</h1>'
     assert html.heading("Tema", key=None, level=4) == "<h4>Tema</h4>"
-    assert html.paragraph("Det er 'bra'") == "<p>Det er &#x27;bra&#x27;</p>"
+    assert html.paragraph("Det er 'bra'") == "<p>Det er &#39;bra&#39;</p>"
     assert html.paragraph("x", css_class="suppression-note") == '<p class="suppression-note">x</p>'
     assert html.note("Merk") == '<p class="note">Merk</p>'
     assert html.bullet_list(["a", 2]) == "<ul><li>a</li><li>2</li></ul>"
@@ -155,8 +155,8 @@ def test_a_wide_table_scrolls_in_a_focusable_labelled_region():
     frame = pd.DataFrame({f"k{i}": ["x"] for i in range(7)})
     markup = frame_to_html(frame, caption="Bred 'tabell'", row_header=False)
     assert markup == (
-        '<div class="table-scroll" role="region" tabindex="0" aria-label="Bred &#x27;tabell&#x27;">'
-        '<table class="report-table"><caption>Bred &#x27;tabell&#x27;</caption><thead><tr>'
+        '<div class="table-scroll" role="region" tabindex="0" aria-label="Bred &#39;tabell&#39;">'
+        '<table class="report-table"><caption>Bred &#39;tabell&#39;</caption><thead><tr>'
         + "".join(f'<th scope="col">k{i}</th>' for i in range(7))
         + "</tr></thead><tbody><tr>" + "<td>x</td>" * 7 + "</tr></tbody></table></div>"
     )

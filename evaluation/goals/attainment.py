@@ -125,7 +125,8 @@ def goal_attainment(data, *, phase: str, threshold: int,
     Examples
     --------
     >>> from evaluation.contract import load_data
-    >>> result = goal_attainment(load_data(phase="midterm"), phase="midterm", threshold=5,
+    >>> data = load_data(phase="midterm")
+    >>> result = goal_attainment(data, phase="midterm", threshold=data.anonymity_threshold,
     ...                          pilots=["lyngdal"])
     >>> row = result.overview.set_index("sub_goal").loc["lyngdal-d1"]
     >>> row["computed_status"], row["judged_status"], bool(row["disagreement"])

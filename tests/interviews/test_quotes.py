@@ -88,7 +88,7 @@ def test_select_quotes_give_plain_text_that_the_quote_fragment_escapes(quote_dat
     result = iv.select_quotes(segments, interviews=interviews, max_per_theme=None, threshold=2)
     row = cell(result, quote="<script>alert('x')</script> & co")
     markup = html.quote(row["quote"], attribution="Ansatte")
-    assert "<p>&lt;script&gt;alert(&#x27;x&#x27;)&lt;/script&gt; &amp; co</p>" in markup
+    assert "<p>&lt;script&gt;alert(&#39;x&#39;)&lt;/script&gt; &amp; co</p>" in markup
 
 
 def test_select_quotes_truncate_at_a_word(quote_data):

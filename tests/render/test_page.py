@@ -119,7 +119,7 @@ def test_markup_in_a_title_or_heading_comes_out_escaped():
     page = html_page("<h1>…</h1>", lang="en", title=title, headings=headings)
     assert "<script" not in page
     assert f"<title>{ESCAPED}</title>" in page
-    assert f'<a href="#about">{ESCAPED} &#x27;x&#x27;</a>' in page
+    assert f'<a href="#about">{ESCAPED} &#39;x&#39;</a>' in page
 
 
 def write_manifest(out, reports: dict) -> None:

@@ -37,6 +37,12 @@ QUOTE = "<script>alert('sitat')</script>"
 NARRATIVE = "<script>alert('vurdering')</script>"
 
 
+def as_text(text: str) -> str:
+    """``text`` as HTML shows it as text, written out by hand: ``&``, ``<``, ``>``, ``"``, ``'``."""
+    return (text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+            .replace('"', "&#34;").replace("'", "&#39;"))
+
+
 class WellFormed(HTMLParser):
     """Check that every element is closed, in order; collect the errors."""
 
@@ -156,8 +162,8 @@ def test_markup_in_the_data_comes_out_of_the_chapters_as_text(planted):
     }
     for name, texts in expected.items():
         for text in texts:
-            assert stdlib_html.escape(text) in blocks[name], (name, text)
-    assert f"<blockquote><p>{stdlib_html.escape(QUOTE)} " in blocks["interviews_chapter"]
+            assert as_text(text) in blocks[name], (name, text)
+    assert f"<blockquote><p>{as_text(QUOTE)} " in blocks["interviews_chapter"]
 
 
 def test_markup_in_the_data_comes_out_of_the_synthesis_as_text(planted):
@@ -166,4 +172,4 @@ def test_markup_in_the_data_comes_out_of_the_synthesis_as_text(planted):
     for name, block in blocks.items():
         assert "<script" not in block.lower(), name
         assert_well_formed(block)
-    assert stdlib_html.escape(NARRATIVE) in blocks["lessons_across_pilots"]
+    assert as_text(NARRATIVE) in blocks["lessons_across_pilots"]

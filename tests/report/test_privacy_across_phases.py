@@ -9,6 +9,7 @@ module and the cut-offs of ``programme.yaml``, independently of the package.
 from __future__ import annotations
 
 import csv
+import html
 import re
 from pathlib import Path
 
@@ -92,7 +93,7 @@ def test_the_final_report_counts_only_the_final_rounds_interviews(reports):
     shown = re.findall(r"<blockquote[^>]*>\s*<p>(.*?)</p>", chapter, flags=re.S)
     assert shown
     for text in shown:
-        assert text.replace("&#x27;", "'").replace("&quot;", '"')[:40] in final_quotes
+        assert html.unescape(text)[:40] in final_quotes
 
 
 def test_quotes_are_attributed_only_to_groups_the_round_shows(reports):
