@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 import pandas as pd
 import yaml
 
+from evaluation.contract.evidence_rules import EvidenceRules, read_evidence_rules
 from evaluation.contract.problems import ProblemLog, yaml_line_index
 from evaluation.contract.programme_rules import (
     AGENCIES, INDICATORS, INTERVIEW_THEMES, NATIONAL_GOALS, PHASES, PILOTS, SUB_GOALS, SURVEY_INDICES,
@@ -35,6 +36,9 @@ class Programme:
     status_thresholds : dict
         ``{"on_track": 0.9, "at_risk": 0.5}``: progress against the expected path at or above
         which an indicator is on track or at risk.
+    evidence_rules : EvidenceRules
+        How survey and interview evidence is judged and presented (required in
+        ``programme.yaml``; :class:`~evaluation.contract.evidence_rules.EvidenceRules`).
     cutoffs : dict
         Phase id to cut-off date, in phase order.
     phase_names : dict
@@ -73,6 +77,7 @@ class Programme:
     name_en: str
     anonymity_threshold: int
     status_thresholds: dict
+    evidence_rules: EvidenceRules
     cutoffs: dict
     phase_names: dict
     pilots: pd.DataFrame = field(repr=False)
@@ -217,6 +222,7 @@ def parse_programme(text: str, log: ProblemLog) -> Programme | None:
     walk = Walk(log, lines)
     threshold = _anonymity_threshold(walk, raw)
     thresholds = _status_thresholds(walk, raw)
+    evidence_rules = read_evidence_rules(walk, raw)
     national = walk.catalogue(raw.get("national_goals"), "national_goals", NATIONAL_GOALS)
     walk.known["national_goals"] = [n.id for n in national]
     cutoffs, phase_names = _phases(walk, raw)
@@ -241,6 +247,7 @@ def parse_programme(text: str, log: ProblemLog) -> Programme | None:
         name_en=str(names.get("name_en", names.get("name_nb", "Pilot Statens hus"))),
         anonymity_threshold=threshold,
         status_thresholds={k: float(v) for k, v in thresholds.items()},
+        evidence_rules=evidence_rules,
         cutoffs=cutoffs,
         phase_names=phase_names,
         national_goals=_labels(national, "national_goal", ["text_nb", "text_en"]),

@@ -174,3 +174,55 @@ def test_synthetic_must_be_true_or_false_and_marks_the_demo(demo_copy):
         "expected true for synthetic (demo) data, false or left out for real data"]
     _replace_line(demo_copy / "programme.yaml", "synthetic:", [])
     assert load_data(demo_copy).programme.synthetic is False
+
+
+def test_missing_evidence_rules_are_a_problem_with_the_recommended_values(demo_copy):
+    path = demo_copy / "programme.yaml"
+    lines = read_lines(path)
+    start = next(i for i, line in enumerate(lines) if line.startswith("evidence_rules:"))
+    end = next(i for i in range(start + 1, len(lines)) if not lines[i].startswith(" "))
+    del lines[start:end]
+    write_lines(path, lines)
+    root_line = next(i for i, line in enumerate(read_lines(path)) if not line.startswith("#")) + 1
+    messages = [str(p) for p in validate(demo_copy)]
+    assert len(messages) == 1
+    assert messages[0].startswith(f"programme.yaml:{root_line}:evidence_rules: missing; expected evidence_rules: ")
+    assert "minimal_important_change: 0.3" in messages[0]
+
+
+def test_each_evidence_rule_is_checked_at_its_own_line(demo_copy):
+    path = demo_copy / "programme.yaml"
+    mic = _replace_line(path, "  minimal_important_change:", ["  minimal_important_change: -0.1"])
+    caution = _replace_line(path, "  caution_min_respondents:", ["  caution_min_respondents: 12.5"])
+    fpc = _replace_line(path, "  finite_population_correction:", ["  finite_population_correction: 'no'"])
+    net = _replace_line(path, "  interview_net_threshold:", ["  interview_net_threshold: 1.5"])
+    messages = [str(p) for p in validate(demo_copy)]
+    assert messages == [
+        f"programme.yaml:{mic}:evidence_rules.minimal_important_change: -0.1 is not allowed; expected a "
+        "positive number of index points, e.g. 0.3 (about half the baseline standard deviation, Norman et al. 2003)",
+        f"programme.yaml:{caution}:evidence_rules.caution_min_respondents: 12.5 is not allowed; expected an "
+        "integer of at least 2, e.g. 30 (NCHS data presentation standards, Parker et al. 2017)",
+        f"programme.yaml:{fpc}:evidence_rules.finite_population_correction: 'no' is not allowed; expected true "
+        "(the invited staff are the population) or false",
+        f"programme.yaml:{net}:evidence_rules.interview_net_threshold: 1.5 is not allowed; expected a number "
+        "above 0 and at most 1, e.g. 0.2",
+    ]
+
+
+def test_a_missing_evidence_rule_and_an_unknown_one_are_both_named(demo_copy):
+    path = demo_copy / "programme.yaml"
+    _replace_line(path, "  caution_max_interval_width:", ["  caution_max_width: 1.0"])
+    messages = [str(p) for p in validate(demo_copy)]
+    assert any(m.endswith("evidence_rules.caution_max_interval_width: missing; expected a positive number "
+                          "of index points, e.g. 1.0") for m in messages), messages
+    assert any("evidence_rules.caution_max_width: unknown key; expected one of minimal_important_change"
+               in m for m in messages), messages
+    assert len(messages) == 2
+
+
+def test_the_evidence_rules_reach_the_programme():
+    from evaluation.contract import load_data
+
+    rules = load_data().programme.evidence_rules
+    assert (rules.minimal_important_change, rules.caution_min_respondents, rules.caution_max_interval_width,
+            rules.finite_population_correction, rules.interview_net_threshold) == (0.3, 30, 1.0, False, 0.2)
