@@ -239,8 +239,6 @@ def poststratified_mean(
         raise ValueError(f"fpc must be True or False, got {fpc!r}")
     y, labels, sizes = _checked_strata(values, strata, population)
     n, total = len(y), float(sum(sizes))
-    if n < 2:
-        raise InsufficientDataError(f"need at least two values for a design-based mean, got {n}")
     counts = np.bincount(labels, minlength=len(sizes)).astype(float)
     sums = np.bincount(labels, weights=y, minlength=len(sizes))
     means = np.divide(sums, counts, out=np.zeros_like(sums), where=counts > 0)
@@ -301,6 +299,9 @@ def _checked_strata(values, strata, population) -> tuple[np.ndarray, np.ndarray,
     if unknown:
         raise ValueError(f"stratum(s) {unknown} have values but no population size")
     codes = np.array([position[label] for label, kept in zip(labels, keep) if kept], dtype=int)
+    if len(codes) < 2:
+        raise InsufficientDataError(
+            f"need at least two values for a design-based mean, got {len(codes)}")
     counts = np.bincount(codes, minlength=len(names))
     over = [names[h] for h in range(len(names)) if counts[h] > sizes[h]]
     if over:
