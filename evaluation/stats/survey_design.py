@@ -199,8 +199,10 @@ def poststratified_mean(
         \\qquad f = 1 - n/N \\text{ (fpc) or } 1,
 
     with ``s_h²`` the sample variance of stratum ``h``. This is the linearisation
-    (unconditional) variance; it differs from Holt and Smith's conditional variance
-    ``f sum_h W_h² s_h² / n_h`` by the factors ``n/(n-1)`` and ``(n_h-1)/n_h``. With one
+    (unconditional) variance. It is not the variance conditional on the achieved ``n_h``
+    that Holt and Smith recommend, ``sum_h W_h² (1 - n_h/N_h) s_h² / n_h`` (the variance of a
+    stratified sample): R uses one overall ``f`` and the factors ``n/(n-1)`` and
+    ``(n_h-1)/n_h``; the two agree in large samples, where ``n_h/N_h ≈ n/N``. With one
     stratum (no weighting) it is ``f s² / n``, the classical variance of a sample mean.
 
     *A stratum with one respondent* has residual 0 and adds nothing to ``\\hat V`` — R does
