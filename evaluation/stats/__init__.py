@@ -10,6 +10,10 @@
 * :mod:`evaluation.stats.reliability` — Cronbach's alpha with Feldt's interval
   (:func:`cronbach_alpha`, :func:`cronbach_alpha_from_covariance`);
 * :mod:`evaluation.stats.multiple_testing` — Holm's adjustment (:func:`holm_adjust`).
+* :mod:`evaluation.stats.survey_design` — design-based estimation as R's ``survey`` package:
+  the post-stratified mean of a simple random sample and the change between two independent
+  samples, with linearisation standard errors (:func:`poststratified_mean`,
+  :func:`poststratified_difference`, results :class:`WeightedMean`, :class:`WeightedDifference`).
 
 The statistics follow the reference implementations named in each docstring — R's ``psych``
 and ``stats`` packages and SciPy — and the tests reproduce their documented examples.
@@ -26,6 +30,12 @@ from evaluation.stats.results import (
     GroupComparison,
     MeanInterval,
 )
+from evaluation.stats.survey_design import (
+    WeightedDifference,
+    WeightedMean,
+    poststratified_difference,
+    poststratified_mean,
+)
 
 __all__ = [
     "AlphaResult",
@@ -41,4 +51,8 @@ __all__ = [
     "holm_adjust",
     "mean_sd_ci",
     "proportion_ci",
+    "poststratified_difference",
+    "poststratified_mean",
+    "WeightedDifference",
+    "WeightedMean",
 ]

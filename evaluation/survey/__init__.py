@@ -22,6 +22,8 @@ The frames are computed with the general statistics of :mod:`evaluation.stats`. 
   :func:`scored_items`, :func:`index_reliability`;
 * :mod:`evaluation.survey.response` — :func:`response_rates`;
 * :mod:`evaluation.survey.waves` — :func:`compare_waves`.
+* :mod:`evaluation.survey.weighting` — post-stratification by agency to the invited staff:
+  :func:`agency_weights`, :func:`weighted_index_means`, :func:`weighted_change`.
 """
 
 from evaluation.survey.indices import (
@@ -34,6 +36,7 @@ from evaluation.survey.indices import (
 from evaluation.survey.items import item_summary, likert_distribution
 from evaluation.survey.response import response_rates
 from evaluation.survey.waves import compare_waves
+from evaluation.survey.weighting import agency_weights, weighted_change, weighted_index_means
 
 __all__ = [
     "ReliabilityTable",
@@ -45,4 +48,7 @@ __all__ = [
     "likert_distribution",
     "response_rates",
     "scored_items",
+    "agency_weights",
+    "weighted_change",
+    "weighted_index_means",
 ]
