@@ -52,8 +52,8 @@ def _survey_evidence(data, pilots: list[str], phase: str, as_of: pd.Timestamp, *
     """Change of each survey index from the baseline wave to the phase's wave, or ``None``.
 
     Calls :func:`evaluation.survey.compare_waves` once per pilot on the responses up to the
-    phase's cut-off, with its defaults, so that the Holm family (and so the adjusted p-values)
-    are those of the pilot's survey chapter for the same phase.
+    phase's cut-off, weighted by agency as in the pilot's survey chapter, so that the estimates,
+    intervals and primary p-values are those the chapter shows.
     """
     from evaluation.survey import compare_waves
 
@@ -64,8 +64,9 @@ def _survey_evidence(data, pilots: list[str], phase: str, as_of: pd.Timestamp, *
         if mine.empty:
             continue
         comparison = compare_waves(mine, data.items, data.programme.waves,
-                                   comparisons=data.programme.comparisons, threshold=threshold,
-                                   plan=plan)
+                                   comparisons=data.programme.comparisons, population=data.population,
+                                   weighted=True, rules=data.programme.evidence_rules,
+                                   threshold=threshold, plan=plan)
         if len(comparison):
             parts.append(survey_evidence(comparison, to_role=phase))
     return pd.concat(parts, ignore_index=True) if parts else None

@@ -20,7 +20,7 @@ from evaluation.report.chapters.assessment import evaluators_assessment
 from evaluation.report.chapters.goals import goals_chapter
 from evaluation.report.chapters.interviews import interviews_chapter
 from evaluation.report.chapters.summary import key_figures, summary_chapter
-from evaluation.report.chapters.survey import survey_chapter
+from evaluation.report.chapters.survey import survey_chapter, survey_sensitivity
 from evaluation.report.chapters.synthesis import (
     common_themes,
     index_comparison,
@@ -57,5 +57,6 @@ __all__ = [
     "provenance",
     "summary_chapter",
     "survey_chapter",
+    "survey_sensitivity",
     "title_block",
 ]

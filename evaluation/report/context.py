@@ -10,6 +10,7 @@ language, so no chapter passes a language or a threshold by hand.
 from __future__ import annotations
 
 import datetime as dt
+import math
 import os
 from dataclasses import dataclass, field
 from functools import cached_property
@@ -171,6 +172,18 @@ class ReportContext:
     def number(self, value, *, decimals: int = 0) -> str:
         """A number for the reader (:func:`evaluation.i18n.format_number`)."""
         return format_number(value, self.lang, decimals=decimals)
+
+    def signed(self, value, *, decimals: int = 2) -> str:
+        """A change with its sign: "+0,25", "−0,10", "0" (no sign when it rounds to zero); "–"
+        when missing."""
+        try:
+            number = float(value)
+        except (TypeError, ValueError):
+            return "–"
+        if math.isnan(number):
+            return "–"
+        text = self.number(number, decimals=decimals)
+        return "+" + text if round(number, decimals) > 0 else text
 
     def count(self, value) -> str:
         """A count of people (interviews, informants, respondents) for the reader: hidden as the

@@ -105,6 +105,70 @@ def agency_weights(responses: pd.DataFrame, population: pd.DataFrame) -> pd.Data
     return table[[*_CELL, "invited", "respondents", "weight"]].reset_index(drop=True)
 
 
+POOLED_STRATUM = "__pooled__"
+"""Post-stratum of the agencies a pilot's wave hides: weighted together, never apart."""
+
+
+def hidden_agency_cells(scores: pd.DataFrame, *, threshold: int,
+                        plan: DisclosurePlan | None = None) -> dict:
+    """``{(pilot, agency, index, wave): hidden}`` for every agency cell of the index scores.
+
+    An agency cell (its respondents with a score on an index in a wave) is hidden when the
+    render's disclosure plan hides the agency in that pilot-wave, or — without a plan — when
+    :func:`evaluation.privacy.suppress_small_cells` hides it within its pilot, index and wave
+    (primary and complementary suppression).
+    """
+    cells = scores.groupby(["pilot", "agency", "index", "wave"], sort=True).size().rename("n").reset_index()
+    within = ["pilot", "index", "wave"]
+    if plan is not None:
+        cells["suppressed"] = plan.hidden_mask(cells)
+    cells = suppress_small_cells(cells, count_column="n", threshold=threshold, within=within)
+    return {(r.pilot, r.agency, r.index, r.wave): bool(r.suppressed) for r in cells.itertuples(index=False)}
+
+
+def poststrata(labels: Sequence, invited: dict, pooled: set) -> tuple[list, dict]:
+    """Post-stratum of each respondent and each stratum's invited staff, hidden agencies pooled.
+
+    Parameters
+    ----------
+    labels : sequence
+        The agency (or pilot × agency) of each respondent.
+    invited : dict
+        Invited staff per agency of the pilot and wave.
+    pooled : set
+        The agencies to weight together as one stratum (:data:`POOLED_STRATUM`): those the
+        report hides. Their invited staff are summed.
+
+    Returns
+    -------
+    (list, dict)
+        The stratum of each respondent, and the population of each stratum with respondents.
+
+    Notes
+    -----
+    *Why pool.* A pilot's unweighted mean already tells a reader the mean of its hidden
+    agencies together; a weighted mean that weighted them apart would give a second, different
+    combination of their means, from which each could be worked out. Weighted as one stratum
+    they give the same pooled mean again and nothing more. Collapsing small weighting cells is
+    the standard remedy for unstable weights as well (Kalton and Flores-Cervantes 2003).
+
+    *Agencies without respondents* are left out of the population: the estimate describes the
+    staff of the agencies that answered (post-stratification cannot represent a stratum with no
+    one in it).
+
+    References
+    ----------
+    Kalton, G. and Flores-Cervantes, I. (2003). Weighting methods. *Journal of Official
+    Statistics*, 19(2), 81–97.
+    """
+    strata = [POOLED_STRATUM if label in pooled else label for label in labels]
+    sizes: dict = {}
+    for label in dict.fromkeys(labels):
+        key = POOLED_STRATUM if label in pooled else label
+        sizes[key] = sizes.get(key, 0.0) + float(invited[label])
+    return strata, sizes
+
+
 def weighted_index_means(
     responses: pd.DataFrame,
     items: pd.DataFrame,
@@ -185,10 +249,11 @@ def weighted_index_means(
     (:func:`evaluation.survey.index_summary`).
 
     *Privacy.* The rows are groups of respondents like :func:`index_summary`'s and are
-    suppressed the same way (pilots within index and wave when there is no plan). Showing the
-    weighted **and** the unweighted mean of a pilot gives a reader two different linear
-    combinations of the agencies' means; with the invited counts of the response-rate table,
-    that can reveal more about hidden agencies than one mean does.
+    suppressed the same way (pilots within index and wave when there is no plan). Weighted,
+    the agencies hidden in a pilot-wave (by the plan, or by primary and complementary
+    suppression within pilot, index and wave) form one post-stratum (:func:`poststrata`), so
+    the weighted and the unweighted mean side by side reveal nothing about a hidden agency that
+    one of them does not.
 
     References
     ----------
@@ -231,15 +296,18 @@ def weighted_index_means(
     indices = list(dict.fromkeys(item_meta(items)["index"]))
     # index_scores stacks the indices, each in the responses' row order
     per_index = {index: scores[scores["index"] == index] for index in indices}
+    hidden = hidden_agency_cells(scores[scores["score"].notna()], threshold=threshold, plan=plan)
     rows = []
     frame = responses.reset_index(drop=True)
     for key, positions in iter_groups(frame, [*by, "wave"]):
-        invited = _invited(population, dict(zip([*by, "wave"], key)), strata)
+        group = dict(zip([*by, "wave"], key))
+        invited = _invited(population, group, strata)
         for index in indices:
             subset = per_index[index].iloc[positions]
             subset = subset[subset["score"].notna()]
+            pooled = _pooled(hidden, group, index, strata)
             rows.append((*key[:-1], index, key[-1], len(subset),
-                         *_mean_fields(subset, strata, invited, weighted=weighted, fpc=fpc,
+                         *_mean_fields(subset, strata, invited, pooled, weighted=weighted, fpc=fpc,
                                        level=level)))
     result = pd.DataFrame(rows, columns=[*by, "index", "wave", "n", *_STATISTICS])
     order = {index: i for i, index in enumerate(indices)}
@@ -280,12 +348,21 @@ def _labels(frame: pd.DataFrame, strata: list[str]) -> list:
     return list(frame[strata].itertuples(index=False, name=None))
 
 
-def _mean_fields(scored: pd.DataFrame, strata: list[str], invited: dict, *, weighted: bool,
-                 fpc: bool, level: float) -> tuple:
+def _pooled(hidden: dict, group: dict, index, strata: list[str]) -> set:
+    """The strata (agency, or pilot × agency) of a group and index whose agency cell is hidden."""
+    pooled = set()
+    for (pilot, agency, cell_index, wave), is_hidden in hidden.items():
+        if is_hidden and cell_index == index and wave == group["wave"] and group.get("pilot", pilot) == pilot:
+            pooled.add(agency if strata == ["agency"] else (pilot, agency))
+    return pooled
+
+
+def _mean_fields(scored: pd.DataFrame, strata: list[str], invited: dict, pooled: set, *,
+                 weighted: bool, fpc: bool, level: float) -> tuple:
     """``estimate, standard_error, df, ci_low, ci_high`` of one group; NaN when not computable."""
     values = scored["score"].to_numpy(dtype=float)
     if weighted:
-        labels, population = _labels(scored, strata), invited
+        labels, population = poststrata(_labels(scored, strata), invited, pooled)
     else:
         labels, population = ["all"] * len(values), {"all": sum(invited.values())}
     try:
@@ -382,4 +459,5 @@ def weighted_change(
     return poststratified_difference(*samples, fpc=fpc, confidence_level=level)
 
 
-__all__ = ["agency_weights", "weighted_change", "weighted_index_means"]
+__all__ = ["POOLED_STRATUM", "agency_weights", "hidden_agency_cells", "poststrata", "weighted_change",
+           "weighted_index_means"]

@@ -100,11 +100,27 @@ def _response_section(ctx: ReportContext, population, responses, labels: _Labels
     )
 
 
+def _change_cell(ctx: ReportContext, difference, low, high, caution) -> str:
+    """The change with its interval, marked † when it is to be interpreted with caution."""
+    interval = ctx.t("survey.interval", low=ctx.number(low, decimals=2), high=ctx.number(high, decimals=2))
+    text = f"{ctx.signed(difference, decimals=2)} ({interval})"
+    return f"{text} †" if caution else text
+
+
+def _effect_cell(ctx: ReportContext, row) -> str:
+    """Hedges' g with its magnitude in words: "0,45 (liten)"."""
+    if pd.isna(row.hedges_g):
+        return "–"
+    return ctx.t("survey.effect", g=ctx.signed(row.hedges_g, decimals=2),
+                 magnitude=ctx.t(f"survey.magnitude.{row.magnitude}"))
+
+
 def _comparison_table(ctx: ReportContext, rows: pd.DataFrame, labels: _Labels,
-                      with_agency: bool) -> tuple[pd.DataFrame, int]:
+                      with_agency: bool, with_p: bool) -> tuple[pd.DataFrame, int]:
     note = ctx.t("suppressed_note", threshold=ctx.threshold)
     out, hidden = [], 0
     collapsed = set()
+    empty = ["–"] * (4 if with_p else 3)
     if with_agency:
         # an agency hidden for every index of a comparison takes one row, not one per index
         hidden_all = rows.groupby(["agency", "from_wave", "to_wave"])["suppressed"].transform("all")
@@ -119,38 +135,48 @@ def _comparison_table(ctx: ReportContext, rows: pd.DataFrame, labels: _Labels,
                 if key in collapsed:
                     continue
                 collapsed.add(key)
-                out.append([*lead, ctx.t("survey.all_indices"), comparison, note, "–", "–",
-                            "–", "–"])
+                out.append([*lead, ctx.t("survey.all_indices"), comparison, note, *empty])
                 continue
-            out.append([*lead, labels.index(row.index), comparison, note, "–", "–", "–", "–"])
+            out.append([*lead, labels.index(row.index), comparison, note, *empty])
             continue
-        interval = ctx.t("survey.interval",
-                         low=ctx.number(row.ci_low, decimals=2),
-                         high=ctx.number(row.ci_high, decimals=2))
-        out.append([
-            *lead,
-            labels.index(row.index),
-            comparison,
+        cells = [
+            *lead, labels.index(row.index), comparison,
             f"{ctx.number(row.n_from)} / {ctx.number(row.n_to)}",
-            f"{ctx.number(row.mean_from, decimals=2)} / "
-            f"{ctx.number(row.mean_to, decimals=2)}",
-            f"{ctx.number(row.difference, decimals=2)} ({interval})",
-            ctx.number(row.effect_size, decimals=2),
-            _format_p(ctx, row.p_value_adjusted),
-        ])
+            f"{ctx.number(row.mean_from, decimals=2)} / {ctx.number(row.mean_to, decimals=2)}",
+            _change_cell(ctx, row.difference, row.ci_low, row.ci_high, row.caution), _effect_cell(ctx, row),
+        ]
+        if with_p:
+            cells.append(_format_p(ctx, row.p_value_adjusted))
+        out.append(cells)
     columns = [ctx.t("survey.col.index"), ctx.t("survey.col.comparison"),
                ctx.t("survey.col.n_pair"), ctx.t("survey.col.mean_pair"),
-               ctx.t("survey.col.difference"), ctx.t("survey.col.effect_size"),
-               ctx.t("survey.col.p_holm")]
+               ctx.t("survey.col.difference"), ctx.t("survey.col.effect_size")]
+    if with_p:
+        columns.append(ctx.t("survey.col.p_holm"))
     if with_agency:
         columns = [ctx.t("survey.col.agency"), *columns]
     return pd.DataFrame(out, columns=columns), hidden
 
 
+def _caution_note(ctx: ReportContext, rows: pd.DataFrame) -> HtmlBlock:
+    """The note under a table with a † (nothing when no row has one)."""
+    if not rows["caution"].any():
+        return html.join()
+    rules = ctx.programme.evidence_rules
+    return html.paragraph(ctx.t("survey.caution_note", n=rules.caution_min_respondents,
+                                width=ctx.number(rules.caution_max_interval_width, decimals=1)),
+                          css_class="caution-note")
+
+
+def _table_block(ctx: ReportContext, rows: pd.DataFrame, labels: _Labels, *, with_agency: bool,
+                 with_p: bool, caption: str) -> tuple[HtmlBlock, int]:
+    table, hidden = _comparison_table(ctx, rows, labels, with_agency=with_agency, with_p=with_p)
+    return html.join(frame_to_html(table, caption=caption), _caution_note(ctx, rows)), hidden
+
+
 def _trend_section(ctx: ReportContext, responses, labels: _Labels,
                    comparisons: pd.DataFrame) -> HtmlBlock:
-    summary = survey.index_summary(responses, ctx.data.items, by=["pilot", "wave"],
-                                   threshold=ctx.threshold, plan=ctx.disclosure)
+    summary = weighted_summary(ctx, responses)
     figure = index_trend_chart(
         summary, group_labels=labels.indices, wave_labels={w: labels.wave(w) for w in summary["wave"]},
         lang=ctx.lang, caption=ctx.t("survey.trends.caption", pilot=ctx.pilot_name), threshold=ctx.threshold,
@@ -164,18 +190,18 @@ def _trend_section(ctx: ReportContext, responses, labels: _Labels,
         parts.append(html.paragraph(ctx.t("survey.trends.none")))
     else:
         pilot_rows = main[main["level"] == "pilot"]
-        table, count = _comparison_table(ctx, pilot_rows, labels, with_agency=False)
+        parts.append(html.paragraph(ctx.t("survey.trends.tests", k=pilot_rows["index"].nunique())))
+        block, count = _table_block(ctx, pilot_rows, labels, with_agency=False, with_p=True,
+                                    caption=ctx.t("survey.trends.table_caption", pilot=ctx.pilot_name))
         hidden += count
-        parts.append(frame_to_html(table, caption=ctx.t("survey.trends.table_caption",
-                                                        pilot=ctx.pilot_name)))
+        parts.append(block)
         agency_rows = main[main["level"] == "agency"]
         if len(agency_rows):
-            table, count = _comparison_table(ctx, agency_rows, labels, with_agency=True)
+            parts.append(html.paragraph(ctx.t("survey.trends.agency_intro", threshold=ctx.threshold)))
+            block, count = _table_block(ctx, agency_rows, labels, with_agency=True, with_p=False,
+                                        caption=ctx.t("survey.trends.agency_caption", pilot=ctx.pilot_name))
             hidden += count
-            parts.append(html.paragraph(ctx.t("survey.trends.agency_intro",
-                                              threshold=ctx.threshold)))
-            parts.append(frame_to_html(table, caption=ctx.t("survey.trends.agency_caption",
-                                                            pilot=ctx.pilot_name)))
+            parts.append(block)
     parts.append(_note(ctx, hidden))
     return html.join(*parts)
 
@@ -193,9 +219,10 @@ def _change_section(ctx: ReportContext, comparisons: pd.DataFrame, labels: _Labe
         part = rows[rows["level"] == level]
         if part.empty:
             continue
-        table, count = _comparison_table(ctx, part, labels, with_agency=with_agency)
+        block, count = _table_block(ctx, part, labels, with_agency=with_agency, with_p=False,
+                                    caption=ctx.t("survey.change.caption", pilot=ctx.pilot_name))
         hidden += count
-        parts.append(frame_to_html(table, caption=ctx.t("survey.change.caption", pilot=ctx.pilot_name)))
+        parts.append(block)
     parts.append(_note(ctx, hidden))
     return html.join(*parts)
 
@@ -262,6 +289,64 @@ def _reliability_section(ctx: ReportContext, wave_responses, labels: _Labels,
     )
 
 
+def weighted_summary(ctx: ReportContext, responses: pd.DataFrame) -> pd.DataFrame:
+    """Mean of every index per pilot and wave, post-stratified by agency
+    (:func:`evaluation.survey.weighted_index_means`), with the columns of
+    :func:`evaluation.survey.index_summary` that the charts read (``mean`` for ``estimate``)."""
+    means = survey.weighted_index_means(
+        responses, ctx.data.items, ctx.data.population, weighted=True,
+        fpc=ctx.programme.evidence_rules.finite_population_correction, threshold=ctx.threshold,
+        plan=ctx.disclosure)
+    return means.rename(columns={"estimate": "mean"})
+
+
+def survey_comparisons(ctx: ReportContext, *, weighted: bool) -> pd.DataFrame:
+    """The report's pilot's index changes (:func:`evaluation.survey.compare_waves`), weighted by
+    agency or not, with the programme's evidence rules and the render's disclosure plan."""
+    responses = ctx.data.for_pilot("responses", ctx.pilot)
+    return survey.compare_waves(
+        responses, ctx.data.items, ctx.programme.waves, comparisons=ctx.programme.comparisons,
+        population=ctx.data.population, weighted=weighted, rules=ctx.programme.evidence_rules,
+        threshold=ctx.threshold, plan=ctx.disclosure)
+
+
+def survey_sensitivity(ctx: ReportContext) -> HtmlBlock:
+    """Appendix: the pilot's index changes weighted by agency beside the unweighted ones.
+
+    The report's pilot-level estimates are post-stratified by agency; this table shows how much
+    the weighting moves each change from the baseline (the primary comparisons), so a reader can
+    see whether a change could come from who answered rather than from the pilot.
+    """
+    responses = ctx.data.for_pilot("responses", ctx.pilot)
+    if responses.empty:
+        return html.paragraph(ctx.t("survey.no_data", pilot=ctx.pilot_name))
+    keys = ["index", "from_role", "to_role"]
+    weighted, unweighted = (survey_comparisons(ctx, weighted=w) for w in (True, False))
+    rows = weighted[(weighted["level"] == "pilot") & weighted["primary"]].merge(
+        unweighted[unweighted["level"] == "pilot"], on=keys, suffixes=("", "_unweighted"))
+    labels = _Labels(ctx)
+    note = ctx.t("suppressed_note", threshold=ctx.threshold)
+    out = []
+    for row in rows.itertuples(index=False):
+        comparison = ctx.t("survey.comparison", before=labels.wave(row.from_wave), after=labels.wave(row.to_wave))
+        if row.suppressed or row.suppressed_unweighted or pd.isna(row.difference):
+            out.append([labels.index(row.index), comparison, note, "–", "–"])
+            continue
+        out.append([labels.index(row.index), comparison,
+                    _change_cell(ctx, row.difference, row.ci_low, row.ci_high, row.caution),
+                    _change_cell(ctx, row.difference_unweighted, row.ci_low_unweighted,
+                                 row.ci_high_unweighted, row.caution_unweighted),
+                    ctx.signed(row.difference - row.difference_unweighted, decimals=2)])
+    table = pd.DataFrame(out, columns=[
+        ctx.t("survey.col.index"), ctx.t("survey.col.comparison"), ctx.t("survey.col.weighted"),
+        ctx.t("survey.col.unweighted"), ctx.t("survey.col.weighting_effect")])
+    return html.join(
+        html.paragraph(ctx.t("survey.sensitivity.intro")),
+        frame_to_html(table, caption=ctx.t("survey.sensitivity.caption", pilot=ctx.pilot_name)),
+        _caution_note(ctx, rows),
+    )
+
+
 def survey_chapter(ctx: ReportContext) -> HtmlBlock:
     """The survey chapter of a pilot report, as HTML (without the ``<h2>``).
 
@@ -300,9 +385,7 @@ def survey_chapter(ctx: ReportContext) -> HtmlBlock:
         population = population[population["wave"] <= data.cutoff.year]
     parts.append(_response_section(ctx, population, responses, labels))
 
-    comparisons = survey.compare_waves(responses, data.items, ctx.programme.waves,
-                                       comparisons=ctx.programme.comparisons,
-                                       threshold=ctx.threshold, plan=ctx.disclosure)
+    comparisons = survey_comparisons(ctx, weighted=True)
     parts.append(_trend_section(ctx, responses, labels, comparisons))
     if ctx.previous_phase is not None:
         parts.append(_change_section(ctx, comparisons, labels))
@@ -317,4 +400,4 @@ def survey_chapter(ctx: ReportContext) -> HtmlBlock:
     return html.join(*parts)
 
 
-__all__ = ["survey_chapter"]
+__all__ = ["survey_chapter", "survey_comparisons", "survey_sensitivity"]

@@ -121,9 +121,10 @@ def national_goals_matrix(ctx: ReportContext) -> HtmlBlock:
 def index_comparison(ctx: ReportContext) -> HtmlBlock:
     """Mean index score by pilot and wave: a small-multiples chart and its table.
 
-    Means are of respondents' index scores (:func:`evaluation.survey.index_scores`); groups
-    below the anonymity threshold are suppressed by :func:`evaluation.survey.index_summary`
-    with the report's disclosure plan (a pilot's wave hidden there is hidden in its own
+    Means are of respondents' index scores (:func:`evaluation.survey.index_scores`),
+    post-stratified by agency as in the pilot reports
+    (:func:`evaluation.report.chapters.survey.weighted_summary`); groups below the anonymity
+    threshold are suppressed with the report's disclosure plan (a pilot's wave hidden there is hidden in its own
     report too; waves never hide each other).
     The chart is :func:`evaluation.plots.synthesis.index_by_pilot_chart`.
 
@@ -132,11 +133,10 @@ def index_comparison(ctx: ReportContext) -> HtmlBlock:
     HtmlBlock
         An explanatory paragraph and the figure (with alt text and data table).
     """
-    from evaluation.survey import index_summary
+    from evaluation.report.chapters.survey import weighted_summary
 
     programme = ctx.programme
-    summary = index_summary(ctx.data.responses, ctx.data.items, by=("pilot", "wave"),
-                            threshold=ctx.threshold, plan=ctx.disclosure)
+    summary = weighted_summary(ctx, ctx.data.responses)
     figure = index_by_pilot_chart(
         summary,
         index_labels={r["index"]: ctx.pick(r, "label")
