@@ -8,9 +8,11 @@ Taguette). The contract's ``interviews/interviews.csv``, ``interviews/segments.c
 * theme and code frequencies by stakeholder group (NVivo's matrix coding query):
   :func:`code_frequencies`;
 * code co-occurrence counts and ATLAS.ti's c-coefficient: :func:`cooccurrence`;
-* the balance of positive and negative assessments per theme: :func:`assessment_balance`;
+* the balance of positive and negative assessments per theme, one vote per interview:
+  :func:`assessment_balance`;
 * the framework matrix of interviews (or groups) by themes: :func:`framework_matrix`;
-* the change in theme prevalence from the midterm to the final round: :func:`theme_change`;
+* the change in theme prevalence between two rounds, Fisher's test Holm-adjusted over the
+  themes: :func:`theme_change`;
 * approved quotes, attributed by stakeholder group only: :func:`select_quotes`.
 
 Modules: :mod:`~evaluation.interviews.inputs` (files, checks, themes and rounds),

@@ -22,6 +22,7 @@ from evaluation.interviews.inputs import (
     with_level,
 )
 from evaluation.privacy import check_threshold
+from evaluation.stats import holm_adjust
 
 
 def assessment_balance(
@@ -34,7 +35,11 @@ def assessment_balance(
     include: Sequence[str] | None = None,
     threshold: int,
 ) -> pd.DataFrame:
-    """Positive, negative, mixed and neutral assessments per theme (or code), and a net score.
+    """Interviews that assess each theme (or code) positively, negatively, mixed or neutrally, and a net score.
+
+    Each interview that raises a theme casts one vote for it, derived from its assessed
+    passages on the theme (see Notes), so a talkative informant counts once, as every other.
+    The passages themselves are counted by :func:`code_frequencies` (``references``).
 
     Parameters
     ----------
@@ -44,7 +49,7 @@ def assessment_balance(
         ``interviews/interviews.csv``; required when ``by`` is given.
     by : str, sequence of str or None
         Interview columns to break down by (for example ``"stakeholder_group"``); ``None``
-        for all segments together.
+        for all interviews of ``segments`` together.
     level : {"theme", "code"}
         Count per theme (default) or per code.
     codebook : pandas.DataFrame, optional
@@ -59,24 +64,58 @@ def assessment_balance(
     pandas.DataFrame
         One row per (group and) theme/code, with columns: the ``by`` columns and
         ``n_interviews`` (interviews in the group) when ``by`` is given; ``theme`` or ``code``;
-        ``positive``, ``negative``, ``mixed``, ``neutral`` (segments with that assessment);
-        ``total`` (their sum); ``net_score`` (see Notes; missing when ``total`` is 0);
-        ``suppressed`` (bool; counts and score missing where true).
+        ``positive``, ``negative``, ``mixed``, ``neutral`` (interviews whose vote on the
+        theme is that assessment); ``total`` (their sum: the interviews raising the theme);
+        ``net_score`` (see Notes; missing when ``total`` is 0); ``suppressed`` (bool; counts
+        and score missing where true).
 
     Notes
     -----
-    Each distinct segment counts once per theme/code with its assessment. The net score is
-    the balance statistic of business tendency surveys expressed as a share,
+    **One vote per interview and theme.** Let :math:`p_i`, :math:`n_i` and :math:`m_i` be the
+    numbers of distinct positive, negative and mixed passages of interview :math:`i` coded
+    with the theme. The interview's vote is
+
+    * *positive* if :math:`p_i > n_i`, *negative* if :math:`n_i > p_i`;
+    * *mixed* if :math:`p_i = n_i` and the interview has at least one positive, negative or
+      mixed passage on the theme (both sides equally often, or only mixed passages);
+    * *neutral* if every passage on the theme is neutral.
+
+    A mixed passage weighs as much on either side, so it never tips the vote. The net score
+    is the balance statistic over the interviews that raise the theme, as a share,
 
     .. math:: net = \\frac{positive - negative}{positive + negative + mixed + neutral},
 
-    which lies in [-1, 1]: +1 when every segment is positive, -1 when every one is negative;
-    mixed and neutral segments pull it towards 0.
+    which lies in [-1, 1]: +1 when every interview leans positive, -1 when every one leans
+    negative; mixed and neutral interviews pull it towards 0.
+
+    Counting interviews rather than passages keeps the unit of the statistic the unit that was
+    sampled: the balance of business tendency surveys is the share of *respondents* answering
+    up minus the share answering down, each respondent once (OECD 2003), and the
+    "quasi-statistics" of qualitative research count how many informants hold a view, not how
+    often it was said (Maxwell 2010). Counted per passage, an informant who returns to a
+    theme six times would outweigh five who mention it once.
 
     References
     ----------
     OECD (2003). *Business Tendency Surveys: A Handbook*. Paris: OECD Publishing (the balance
-    as the difference between the shares of positive and negative answers).
+    as the difference between the shares of respondents answering positively and negatively).
+
+    Maxwell, J. A. (2010). Using numbers in qualitative research. *Qualitative Inquiry*, 16(6),
+    475-482. https://doi.org/10.1177/1077800410364740
+
+    Examples
+    --------
+    On the demo data (the midterm phase), the assessments per theme of Stad's interviews:
+
+    >>> from evaluation.contract import load_data
+    >>> data = load_data(phase="midterm")
+    >>> stad = data.interviews[data.interviews["pilot"] == "stad"]
+    >>> table = assessment_balance(data.segments[data.segments["interview_id"].isin(stad["interview_id"])],
+    ...                            codebook=data.codebook, threshold=data.anonymity_threshold)
+    >>> list(table.columns)
+    ['theme', 'positive', 'negative', 'mixed', 'neutral', 'total', 'net_score', 'suppressed']
+    >>> bool((table["total"] <= len(stad)).all())
+    True
     """
     threshold = check_threshold(threshold)
     level = check_level(level)
@@ -86,7 +125,7 @@ def assessment_balance(
     values = level_values(frame, level, codebook, include)
     frame, grid = _balance_grid(frame.drop_duplicates(["segment_id", level]), segments,
                                 interviews, by, level, values)
-    result = _balance_counts(frame, grid, [*by, level])
+    result = _balance_counts(_interview_votes(frame, [*by, level]), grid, [*by, level])
     if by:
         result["n_interviews"] = result["n_interviews"].astype("Int64")
         result = result[[*by, "n_interviews", level, *ASSESSMENTS, "total", "net_score"]]
@@ -119,10 +158,27 @@ def _balance_grid(frame: pd.DataFrame, segments: pd.DataFrame, interviews: pd.Da
     return frame, grid
 
 
-def _balance_counts(frame: pd.DataFrame, grid: pd.DataFrame, keys: list[str]) -> pd.DataFrame:
-    """``grid`` with the segments per assessment, their ``total`` and the ``net_score``."""
+def _interview_votes(frame: pd.DataFrame, keys: Sequence[str]) -> pd.DataFrame:
+    """One row per ``keys`` x interview: the interview's vote (column ``assessment``).
+
+    ``frame`` holds distinct passages (``segment_id``, ``interview_id``, ``assessment`` and
+    the ``keys`` columns); the rule is that of :func:`assessment_balance` (Notes).
+    """
+    keys = list(keys)
+    per = (
+        frame.groupby([*keys, "interview_id", "assessment"], sort=False, dropna=False)["segment_id"]
+        .nunique().unstack("assessment").reindex(columns=list(ASSESSMENTS)).fillna(0)
+    )
+    positive, negative, mixed = per["positive"], per["negative"], per["mixed"]
+    vote = np.select([positive > negative, negative > positive, positive + mixed > 0],
+                     ["positive", "negative", "mixed"], default="neutral")
+    return per.index.to_frame(index=False).assign(assessment=vote)
+
+
+def _balance_counts(votes: pd.DataFrame, grid: pd.DataFrame, keys: list[str]) -> pd.DataFrame:
+    """``grid`` with the interviews per vote, their ``total`` and the ``net_score``."""
     counts = (
-        frame.groupby([*keys, "assessment"], sort=False, dropna=False)["segment_id"].nunique()
+        votes.groupby([*keys, "assessment"], sort=False, dropna=False)["interview_id"].nunique()
         .unstack("assessment").reindex(columns=list(ASSESSMENTS)).reset_index()
     )
     result = grid.merge(counts, on=keys, how="left")
@@ -145,7 +201,7 @@ def theme_change(
     rounds: tuple[str, str],
     threshold: int,
 ) -> pd.DataFrame:
-    """Prevalence of each theme in two interview rounds, its change and Fisher's test.
+    """Prevalence of each theme in two interview rounds, its change and Fisher's test, Holm-adjusted.
 
     Parameters
     ----------
@@ -174,8 +230,9 @@ def theme_change(
         ``share_from`` (interviews of the earlier round, those mentioning the theme, and the
         share); ``n_to``, ``coded_to``, ``share_to`` (the same for the later round);
         ``change`` (``share_to - share_from``, a difference of shares); ``p_value``
-        (Fisher's exact test, two-sided); ``suppressed`` (bool; all counts, shares, change and
-        p-value missing where true).
+        (Fisher's exact test, two-sided, unadjusted); ``p_value_adjusted`` (Holm's adjustment
+        of ``p_value`` over the themes of the group, see Notes); ``suppressed`` (bool; all
+        counts, shares, change and both p-values missing where true).
 
     Raises
     ------
@@ -192,12 +249,37 @@ def theme_change(
     treats interviews as independent, which re-interviewed informants are not; read it as a
     guide to which changes are larger than chance would easily give, not as a formal test.
 
+    A report reads the changes of all themes at once, so the p-values are adjusted for the
+    number of themes by Holm's step-down method (:func:`evaluation.stats.holm_adjust`, R's
+    ``p.adjust(p, "holm")``), which controls the family-wise error rate under any dependence
+    between the tests. The family is one comparison: the themes of one group of ``by`` (one
+    pilot) between the two ``rounds``; suppressed rows are not part of it. The survey's wave
+    comparisons are adjusted in the same way (:func:`evaluation.survey.compare_waves`).
+
     References
     ----------
     Fisher, R. A. (1935). The logic of inductive inference. *Journal of the Royal Statistical
     Society*, 98(1), 39-82. https://doi.org/10.2307/2342435
 
     Agresti, A. (2013). *Categorical Data Analysis* (3rd ed.), section 3.5. Hoboken, NJ: Wiley.
+
+    Holm, S. (1979). A simple sequentially rejective multiple test procedure. *Scandinavian
+    Journal of Statistics*, 6(2), 65-70.
+
+    Examples
+    --------
+    On the demo data, Narvik's themes from the midterm to the final round:
+
+    >>> from evaluation.contract import load_data
+    >>> data = load_data(phase="final")
+    >>> narvik = data.interviews[data.interviews["pilot"] == "narvik"]
+    >>> table = theme_change(data.segments[data.segments["interview_id"].isin(narvik["interview_id"])],
+    ...                      narvik, codebook=data.codebook, rounds=("midterm", "final"),
+    ...                      threshold=data.anonymity_threshold)
+    >>> int(table["n_from"].iloc[0]), int(table["n_to"].iloc[0])
+    (21, 22)
+    >>> bool((table["p_value_adjusted"] >= table["p_value"]).all())
+    True
     """
     threshold = check_threshold(threshold)
     by = normalise_by(by)
@@ -228,6 +310,7 @@ def theme_change(
     hidden = ["n_from", "coded_from", "share_from", "n_to", "coded_to", "share_to", "change",
               "p_value"]
     result.loc[suppressed, hidden] = pd.NA
+    result["p_value_adjusted"] = pd.array(_holm_by_group(result, by), dtype="Float64")
     result["suppressed"] = suppressed.to_numpy()
     return result.reset_index(drop=True)
 
@@ -265,6 +348,16 @@ def _round_counts(frame: pd.DataFrame, interviews: pd.DataFrame, by: tuple[str, 
     for column in ("n_from", "n_to", "coded_from", "coded_to"):
         result[column] = result[column].fillna(0).astype("int64")
     return result
+
+
+def _holm_by_group(result: pd.DataFrame, by: tuple[str, ...]) -> np.ndarray:
+    """Holm-adjusted ``p_value`` within each group of ``by`` (missing p-values, as those of
+    suppressed rows, are outside the family and stay missing)."""
+    p_values = result["p_value"].astype("Float64").to_numpy(dtype=float, na_value=np.nan)
+    adjusted = np.full(len(result), np.nan)
+    for positions in result.groupby(list(by), sort=False, dropna=False).indices.values():
+        adjusted[positions] = holm_adjust(p_values[positions])
+    return adjusted
 
 
 def _fisher_p_values(counts: pd.DataFrame) -> list[float]:

@@ -78,8 +78,12 @@ def test_chapter_final_phase_adds_change_since_midterm(demo_final):
     n_final = sum("2022-12-31" < r["date"] <= "2024-12-31" for r in rows)
     markup = str(interviews_chapter(ReportContext(demo_final, pilot="narvik", phase="final",
                                                   lang="en")))
-    assert re.search(r'<h3 id="[a-z0-9-]+">Change since the midterm evaluation</h3>', markup)
-    assert f"in the midterm round ({n_midterm} interviews) and in the final round ({n_final} interviews)" in markup
+    assert re.search(r'<h3 id="[a-z0-9-]+">Change since the previous interview round</h3>', markup)
+    assert (f"in two rounds: {n_midterm} interviews of the “Midterm evaluation” round (up to "
+            f"31 December 2022) and {n_final} interviews of the “Final evaluation” round (after "
+            f"31 December 2022, up to 31 December 2024)") in markup
+    assert "adjusted for the number of themes (Holm)" in markup
+    assert '<th scope="col" class="num">p-value (Holm-adjusted)</th>' in markup
 
 
 def test_chapter_exists_for_every_demo_pilot_and_language(demo_midterm):

@@ -64,7 +64,12 @@ def test_the_title_names_the_phase_as_the_programme_does(renamed, lang):
                                      report.summary_chapter])
 def test_chapters_say_the_same_whatever_the_phases_are_called(stad_final, chapter):
     original, other = stad_final
-    assert str(chapter(other)) == str(chapter(original))
+    # the same words and numbers; where a chapter names a phase (the interview round a number
+    # rests on), it names it as the programme does: "Halvveisrapport" for "Midtveisevaluering"
+    original_html = str(chapter(original))
+    for old, new in RENAMED.items():
+        original_html = original_html.replace(original.phase_name(old), other.phase_name(new))
+    assert str(chapter(other)) == original_html
 
 
 def test_the_survey_chapter_compares_with_the_previous_phase_by_its_new_id(stad_final):

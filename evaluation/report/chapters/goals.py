@@ -25,6 +25,7 @@ from evaluation.goals import (
 )
 from evaluation.html import HtmlBlock
 from evaluation.interviews import assessment_balance
+from evaluation.report.chapters.interviews import interview_base
 from evaluation.report.results_chain import results_chain_html
 from evaluation.report.context import ReportContext
 from evaluation.report.frame import section_heading
@@ -228,7 +229,17 @@ def _evidence_section(ctx: ReportContext) -> HtmlBlock:
             pd.DataFrame(rows),
             caption=ctx.t("goals.evidence.caption", pilot=data.programme.pilot_name(pilot)),
         ))
+    if (evidence["source"] == "interview").any():
+        parts.append(html.note(ctx.t("goals.evidence.interview_base",
+                                     base=interview_base(ctx, len(_round_interviews(ctx))))))
     return html.join(*parts)
+
+
+def _round_interviews(ctx: ReportContext) -> pd.DataFrame:
+    """The pilot's interviews of the report's round: the base of every interview number here,
+    as of the goal evidence (:func:`evaluation.goals.goal_attainment`)."""
+    interviews = ctx.data.interviews
+    return interviews.loc[(interviews["pilot"] == ctx.pilot) & (interviews["round"] == ctx.phase)]
 
 
 def _chain_section(ctx: ReportContext) -> HtmlBlock:
@@ -294,8 +305,7 @@ def _lasting_section(ctx: ReportContext) -> HtmlBlock:
         parts.append(html.paragraph(ctx.t("goals.lasting.sub_goals", sub_goals=listed)))
     else:
         parts.append(html.paragraph(ctx.t("goals.lasting.sub_goals_none")))
-    interviews = data.interviews.loc[(data.interviews["pilot"] == pilot)
-                                     & (data.interviews["round"] == ctx.phase)]
+    interviews = _round_interviews(ctx)
     segments = data.segments.loc[data.segments["interview_id"].isin(interviews["interview_id"])]
     table = None
     themes = set(programme.interview_themes["theme"])
@@ -320,7 +330,8 @@ def _lasting_section(ctx: ReportContext) -> HtmlBlock:
                 })
             table = frame_to_html(pd.DataFrame(rows),
                                   caption=ctx.t("goals.lasting.caption",
-                                                pilot=programme.pilot_name(pilot)))
+                                                pilot=programme.pilot_name(pilot),
+                                                base=interview_base(ctx, len(interviews))))
     parts.append(table if table is not None else html.paragraph(ctx.t("goals.lasting.none")))
     return html.join(*parts)
 

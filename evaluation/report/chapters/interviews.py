@@ -8,8 +8,13 @@ and, in a later phase's report, the change since the previous round.
 Each table shows one interview round whole: the report's own phase's round (the interviews
 after the previous phase's cut-off up to this one's). A final report therefore does not add
 its round to the midterm report's counts, so subtracting one report's tables from the other's
-gives nothing that was not shown; the change section compares the two rounds, each whole and
-each suppressed below the threshold (:func:`evaluation.interviews.theme_change`).
+gives nothing that was not shown; the change section, the only place an earlier round appears,
+compares the two rounds, each whole and each suppressed below the threshold
+(:func:`evaluation.interviews.theme_change`). Every caption names its base
+(:func:`interview_base`): the round, by the programme's name of its phase, and the number of
+interviews. The same base is used wherever a report shows interview numbers: the key figures,
+the goal evidence (:func:`evaluation.goals.goal_attainment`), the lasting results and the
+synthesis.
 
 Privacy: stakeholder groups with fewer interviews in the round than the programme's anonymity
 threshold are pooled as "other groups" (:func:`evaluation.interviews.pool_rounds`, the decision
@@ -23,6 +28,8 @@ where the group is shown (not pooled), otherwise as "informant".
 from __future__ import annotations
 
 from dataclasses import dataclass
+
+import dataclasses
 
 import pandas as pd
 
@@ -59,6 +66,49 @@ def _p_value(ctx: ReportContext, value: float) -> str:
     if value < 0.001:
         return "< " + ctx.number(0.001, decimals=3)
     return ctx.number(value, decimals=3)
+
+
+def interview_round(ctx: ReportContext, phase: str | None = None) -> str:
+    """The interview round of a phase (the report's by default), in words, for a sentence.
+
+    Named by the programme's name of the phase (:meth:`ReportContext.phase_name`) and its
+    dates: the interviews after the previous phase's cut-off, up to the phase's own
+    (:func:`evaluation.interviews.assign_rounds`).
+
+    Examples
+    --------
+    >>> from evaluation.contract import load_data
+    >>> ctx = ReportContext(load_data(phase="final"), pilot="stad", phase="final", lang="en")
+    >>> interview_round(ctx)
+    'the “Final evaluation” round (after 31 December 2022, up to 31 December 2024)'
+    """
+    phase = phase or ctx.phase
+    cutoffs = ctx.programme.cutoffs
+    previous = ctx.programme.previous_phase(phase)
+    if previous is None:
+        return ctx.t("interviews.round.first", phase=ctx.phase_name(phase),
+                     cutoff=ctx.date(cutoffs[phase]))
+    return ctx.t("interviews.round.later", phase=ctx.phase_name(phase),
+                 previous=ctx.date(cutoffs[previous]), cutoff=ctx.date(cutoffs[phase]))
+
+
+def interview_base(ctx: ReportContext, n: int, *, phase: str | None = None) -> str:
+    """The sentence that names the base of interview numbers: the round and its interviews.
+
+    ``n`` is shown as :meth:`ReportContext.count` shows it (hidden below the threshold).
+
+    Examples
+    --------
+    >>> from evaluation.contract import load_data
+    >>> ctx = ReportContext(load_data(phase="midterm"), pilot="stad", phase="midterm")
+    >>> interview_base(ctx, 22)
+    'Grunnlag: intervjuene i runden «Midtveisevaluering» (fram til 31. desember 2022), n = 22 intervjuer.'
+    """
+    return ctx.t("interviews.base", round=interview_round(ctx, phase), n=ctx.count(n))
+
+
+def _with_base(ctx: ReportContext, caption: str, base: str) -> str:
+    return ctx.t("interviews.caption_base", caption=caption, base=base)
 
 
 @dataclass(frozen=True)
@@ -111,9 +161,12 @@ def interviews_chapter(ctx: ReportContext) -> HtmlBlock:
     evaluation.html.HtmlBlock
         ``<h3>`` sections with short explanations: interviews by stakeholder group (table);
         themes by stakeholder group (heatmap with its data table); assessments per theme
-        (table); co-occurrence of the :data:`MAIN_THEMES` most raised themes (table of counts
-        and c-coefficients); approved quotes per main theme; in the final phase, the change in
-        the share of interviews raising each theme since the midterm round (table).
+        (table, one vote per interview: :func:`evaluation.interviews.assessment_balance`);
+        co-occurrence of the :data:`MAIN_THEMES` most raised themes (table of counts and
+        c-coefficients); approved quotes per main theme; in a phase after the first, the
+        change in the share of interviews raising each theme since the previous round (table
+        with Holm-adjusted p-values, :func:`evaluation.interviews.theme_change`). Every
+        caption names its base (:func:`interview_base`); the change's names both rounds.
     """
     scope = _scope(ctx)
     interviews, segments = scope.round_interviews, scope.round_segments
@@ -130,14 +183,15 @@ def interviews_chapter(ctx: ReportContext) -> HtmlBlock:
     theme_ids = list(themes["theme"])
     theme_labels = {row["theme"]: ctx.pick(row, "label") for row in themes.to_dict("records")}
     main = _main_themes(ctx, segments, interviews, theme_ids)
+    base = interview_base(ctx, len(interviews))
 
     parts = [
-        _groups_section(ctx, scope, place, when),
-        _heatmap_section(ctx, segments, scope.pooled, theme_ids, theme_labels, place),
-        _balance_section(ctx, segments, theme_ids, theme_labels, place),
+        _groups_section(ctx, scope, place, when, base),
+        _heatmap_section(ctx, segments, scope.pooled, theme_ids, theme_labels, place, base),
+        _balance_section(ctx, segments, theme_ids, theme_labels, place, base),
     ]
     if len(main) >= 2:
-        parts.append(_cooccurrence_section(ctx, segments, main, theme_labels, place))
+        parts.append(_cooccurrence_section(ctx, segments, main, theme_labels, place, base))
     parts.append(_quotes_section(ctx, segments, interviews, main, theme_labels))
     if ctx.previous_phase is not None:
         parts.append(_change_section(ctx, scope.segments, scope.interviews, theme_ids,
@@ -160,7 +214,7 @@ def _group_list(ctx: ReportContext, groups) -> str:
     return ", ".join(label_in_sentence(stakeholder_label(g, ctx.lang)) for g in groups)
 
 
-def _groups_section(ctx: ReportContext, scope: _Scope, place, when) -> HtmlBlock:
+def _groups_section(ctx: ReportContext, scope: _Scope, place, when, base) -> HtmlBlock:
     interviews = scope.round_interviews
     counts = iv.interview_counts(scope.pooled, by="stakeholder_group", threshold=ctx.threshold)
     mark = ctx.t("suppressed_mark")
@@ -191,19 +245,21 @@ def _groups_section(ctx: ReportContext, scope: _Scope, place, when) -> HtmlBlock
         parts.append(html.paragraph(ctx.t("interviews.groups.pooled", threshold=ctx.threshold,
                                           other=stakeholder_label("other", ctx.lang),
                                           groups=_group_list(ctx, pooled_groups))))
-    parts.append(frame_to_html(pd.DataFrame(rows),
-                               caption=ctx.t("interviews.groups.caption", place=place)))
+    parts.append(frame_to_html(pd.DataFrame(rows), caption=_with_base(
+        ctx, ctx.t("interviews.groups.caption", place=place), base)))
     if counts["suppressed"].any():
         parts.append(html.paragraph(ctx.t("interviews.suppressed_note", threshold=ctx.threshold)))
     return html.join(*parts)
 
 
 def _heatmap_section(ctx: ReportContext, segments, pooled, theme_ids, theme_labels,
-                     place) -> HtmlBlock:
+                     place, base) -> HtmlBlock:
     frequencies = iv.code_frequencies(segments, pooled, by="stakeholder_group", level="theme",
                                       codebook=ctx.data.codebook, include=theme_ids, threshold=ctx.threshold)
     figure = theme_stakeholder_heatmap(frequencies, theme_labels=theme_labels, lang=ctx.lang,
                                        threshold=ctx.threshold, place=place)
+    figure = dataclasses.replace(figure, caption=_with_base(ctx, figure.caption, base),
+                                 table_caption=_with_base(ctx, figure.table_caption, base))
     parts = [section_heading(ctx, "interviews.heading.heatmap"),
              html.paragraph(ctx.t("interviews.heatmap.intro")), figure.to_html()]
     if frequencies["suppressed"].any():
@@ -211,7 +267,8 @@ def _heatmap_section(ctx: ReportContext, segments, pooled, theme_ids, theme_labe
     return html.join(*parts)
 
 
-def _balance_section(ctx: ReportContext, segments, theme_ids, theme_labels, place) -> HtmlBlock:
+def _balance_section(ctx: ReportContext, segments, theme_ids, theme_labels, place,
+                     base) -> HtmlBlock:
     balance = iv.assessment_balance(segments, codebook=ctx.data.codebook, include=theme_ids,
                                     threshold=ctx.threshold)
     rows = []
@@ -225,11 +282,13 @@ def _balance_section(ctx: ReportContext, segments, theme_ids, theme_labels, plac
     return html.join(
         section_heading(ctx, "interviews.heading.balance"),
         html.paragraph(ctx.t("interviews.balance.intro")),
-        frame_to_html(pd.DataFrame(rows), caption=ctx.t("interviews.balance.caption", place=place)),
+        frame_to_html(pd.DataFrame(rows), caption=_with_base(
+            ctx, ctx.t("interviews.balance.caption", place=place), base)),
     )
 
 
-def _cooccurrence_section(ctx: ReportContext, segments, main, theme_labels, place) -> HtmlBlock:
+def _cooccurrence_section(ctx: ReportContext, segments, main, theme_labels, place,
+                          base) -> HtmlBlock:
     pairs = iv.cooccurrence(segments, unit="interview", level="theme", codebook=ctx.data.codebook,
                             include=main)
     header = ctx.t("interviews.col.theme")
@@ -249,7 +308,8 @@ def _cooccurrence_section(ctx: ReportContext, segments, main, theme_labels, plac
         section_heading(ctx, "interviews.heading.cooccurrence"),
         html.paragraph(ctx.t("interviews.cooccurrence.intro", k=len(main))),
         frame_to_html(pd.DataFrame(rows), numeric_columns=tuple(theme_labels.get(b, b) for b in main),
-                      caption=ctx.t("interviews.cooccurrence.caption", place=place)),
+                      caption=_with_base(ctx, ctx.t("interviews.cooccurrence.caption",
+                                                    place=place), base)),
     )
 
 
@@ -280,6 +340,8 @@ def _quotes_section(ctx: ReportContext, segments, interviews, main, theme_labels
 
 def _change_section(ctx: ReportContext, segments, interviews, theme_ids, theme_labels,
                     place) -> HtmlBlock:
+    """The change since the previous round: the chapter's one labelled comparison of rounds."""
+    earlier, later = interview_round(ctx, ctx.previous_phase), interview_round(ctx)
     parts = [section_heading(ctx, "interviews.heading.change")]
     try:
         change = iv.theme_change(segments, interviews, by="pilot", codebook=ctx.data.codebook,
@@ -288,26 +350,30 @@ def _change_section(ctx: ReportContext, segments, interviews, theme_ids, theme_l
     except InsufficientDataError:
         change = None
     if change is None or change.empty or change["suppressed"].all():
-        parts.append(html.paragraph(ctx.t("interviews.change.unavailable",
+        parts.append(html.paragraph(ctx.t("interviews.change.unavailable", earlier=earlier,
                                           threshold=ctx.threshold)))
         return html.join(*parts)
     first = change.iloc[0]
-    parts.append(html.paragraph(ctx.t("interviews.change.intro",
-                                      n_midterm=ctx.number(first["n_from"]),
-                                      n_final=ctx.number(first["n_to"]))))
+    n_from, n_to = ctx.number(first["n_from"]), ctx.number(first["n_to"])
+    parts.append(html.paragraph(ctx.t("interviews.change.intro", earlier=earlier, later=later,
+                                      n_from=n_from, n_to=n_to)))
     rows = []
     for record in change.itertuples(index=False):
         rows.append({
             ctx.t("interviews.col.theme"): theme_labels.get(record.theme, record.theme),
-            ctx.t("interviews.col.share_midterm"): ctx.percent(record.share_from),
-            ctx.t("interviews.col.share_final"): ctx.percent(record.share_to),
-            ctx.t("interviews.col.change"): _signed(ctx,
-                                                    None if pd.isna(record.change) else float(record.change) * 100, 0),
-            ctx.t("interviews.col.p_value"): _p_value(ctx, record.p_value),
+            ctx.t("interviews.col.share_in", phase=ctx.phase_name(ctx.previous_phase)):
+                ctx.percent(record.share_from),
+            ctx.t("interviews.col.share_in", phase=ctx.phase_name()): ctx.percent(record.share_to),
+            ctx.t("interviews.col.change"): _signed(
+                ctx, None if pd.isna(record.change) else float(record.change) * 100, 0),
+            ctx.t("interviews.col.p_value_holm"): _p_value(ctx, record.p_value_adjusted),
         })
-    parts.append(frame_to_html(pd.DataFrame(rows),
-                               caption=ctx.t("interviews.change.caption", place=place)))
+    comparison = ctx.t("interviews.base_comparison", earlier=earlier, later=later,
+                       n_from=n_from, n_to=n_to)
+    parts.append(frame_to_html(pd.DataFrame(rows), caption=_with_base(
+        ctx, ctx.t("interviews.change.caption", place=place), comparison)))
     return html.join(*parts)
 
 
-__all__ = ["MAIN_THEMES", "QUOTES_PER_THEME", "interviews_chapter"]
+__all__ = ["MAIN_THEMES", "QUOTES_PER_THEME", "interview_base", "interview_round",
+           "interviews_chapter"]

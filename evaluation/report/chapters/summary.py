@@ -6,6 +6,7 @@ import pandas as pd
 
 from evaluation import html
 from evaluation.html import HtmlBlock
+from evaluation.report.chapters.interviews import interview_round
 from evaluation.report.context import ReportContext
 from evaluation.tables import frame_to_html
 
@@ -15,7 +16,8 @@ def key_figures(ctx: ReportContext) -> pd.DataFrame:
 
     Respondents and response rate are those of the latest survey wave up to the cut-off,
     hidden when the report's disclosure plan hides the pilot's wave; interviews are those of
-    the phase's round (hidden below the anonymity threshold).
+    the phase's round (hidden below the anonymity threshold), the base of every interview
+    number of the report (the summary chapter names it under the table).
     """
     from evaluation.survey import response_rates
 
@@ -25,7 +27,7 @@ def key_figures(ctx: ReportContext) -> pd.DataFrame:
                            threshold=ctx.threshold, plan=ctx.disclosure)
     rate = rates[(rates["pilot"] == pilot) & (rates["wave"] == latest)].iloc[0]
     hidden = bool(rate["suppressed"])
-    interviews = data.interviews[(data.interviews["pilot"] == pilot) & (data.interviews["round"] == data.phase)]
+    interviews = data.interviews[(data.interviews["pilot"] == pilot) & (data.interviews["round"] == ctx.phase)]
     programme = data.programme
     rows = [
         (ctx.t("summary.agencies"), ctx.number((programme.agencies["pilot"] == pilot).sum())),
@@ -54,6 +56,7 @@ def summary_chapter(ctx: ReportContext) -> HtmlBlock:
     if text:
         parts.append(html.paragraph(str(text)))
     parts.append(frame_to_html(key_figures(ctx), caption=ctx.t("summary.key_figures_caption")))
+    parts.append(html.note(ctx.t("interviews.count_base", round=interview_round(ctx))))
     overview = ctx.attainment.overview
     goals = ctx.programme.sub_goals.set_index("sub_goal")
     rows = []

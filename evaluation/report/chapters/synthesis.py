@@ -13,6 +13,7 @@ from evaluation import html
 from evaluation.goals import national_goal_rollup
 from evaluation.html import HtmlBlock
 from evaluation.plots.synthesis import index_by_pilot_chart
+from evaluation.report.chapters.interviews import interview_round
 from evaluation.report.context import ReportContext
 from evaluation.tables import frame_to_html
 
@@ -53,6 +54,7 @@ def pilots_overview(ctx: ReportContext) -> HtmlBlock:
     return html.join(
         html.paragraph(ctx.t("synthesis.pilots_intro")),
         frame_to_html(pd.DataFrame(rows), caption=ctx.t("synthesis.pilots_caption")),
+        html.note(ctx.t("interviews.count_base", round=interview_round(ctx))),
     )
 
 
@@ -150,7 +152,10 @@ def common_themes(ctx: ReportContext) -> HtmlBlock:
     """Share of each pilot's interviews in the phase's round that mention each theme, and the net tone.
 
     Uses :func:`evaluation.interviews.code_frequencies` (themes, by pilot) and
-    :func:`evaluation.interviews.assessment_balance` (net score per theme over all pilots).
+    :func:`evaluation.interviews.assessment_balance` (net score per theme over all pilots, one
+    vote per interview), both on the interviews of the phase's round only. The note under the
+    table names that base; its number of interviews is left out when a pilot's count is hidden
+    (fewer than the threshold), since the total minus the pilots shown would give it.
     """
     from evaluation.interviews import assessment_balance, code_frequencies
 
@@ -175,8 +180,18 @@ def common_themes(ctx: ReportContext) -> HtmlBlock:
     return html.join(
         html.paragraph(ctx.t("synthesis.themes_intro")),
         frame_to_html(pd.DataFrame(rows), caption=ctx.t("synthesis.themes_caption")),
-        html.note(ctx.t("synthesis.net_score_note")),
+        html.note(ctx.t("synthesis.net_score_note", base=_pilots_base(ctx, interviews))),
     )
+
+
+def _pilots_base(ctx: ReportContext, interviews: pd.DataFrame) -> str:
+    """The base of the synthesis' interview numbers: the round's interviews in all pilots."""
+    sizes = interviews.groupby("pilot").size()
+    if ((sizes > 0) & (sizes < ctx.threshold)).any():
+        return ctx.t("interviews.base_pilots_hidden", round=interview_round(ctx),
+                     threshold=ctx.threshold)
+    return ctx.t("interviews.base_pilots", round=interview_round(ctx),
+                 n=ctx.number(len(interviews)))
 
 
 def lessons_across_pilots(ctx: ReportContext) -> HtmlBlock:
