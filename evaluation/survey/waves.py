@@ -9,7 +9,7 @@ import pandas as pd
 
 from evaluation.errors import DataContractError, InsufficientDataError
 from evaluation.privacy import suppress_small_cells
-from evaluation.stats import check_confidence_level, compare_groups, holm_adjust
+from evaluation.stats import check_confidence_level, compare_groups, holm_adjust, rank_comparison
 from evaluation.survey.indices import index_scores
 from evaluation.survey.inputs import RESPONSES_FILE, check_by, item_meta, require_columns
 
@@ -72,10 +72,13 @@ def compare_waves(
         to_wave, from_role, to_role, n_from, n_to, mean_from, mean_to, difference, ci_low,
         ci_high, cohens_d, statistic, p_value, p_value_adjusted, effect_size, method,
         suppressed``.
-        ``difference = mean_to - mean_from``; ``statistic`` is the Mann–Whitney U of the later
-        wave; ``effect_size`` the rank-biserial correlation (positive = higher in the later
-        wave); ``p_value`` two-sided; ``p_value_adjusted`` Holm-adjusted over every shown row
-        of this call (one family).
+        ``difference = mean_to - mean_from`` with its Welch interval ``ci_low, ci_high``;
+        ``statistic`` is Welch's t of the change and ``p_value`` its two-sided p-value (the
+        same estimand as the interval); ``cohens_d`` holds Hedges' g of the change (the
+        column keeps its old name for now); ``effect_size`` the rank-biserial correlation of
+        :func:`evaluation.stats.rank_comparison` (positive = higher in the later wave);
+        ``method`` is ``"welch"``; ``p_value_adjusted`` Holm-adjusted over every shown row of
+        this call (one family).
 
     Raises
     ------
@@ -87,7 +90,9 @@ def compare_waves(
     Each comparison of ``comparisons`` is made when both of its waves have responses (the first
     wave of each role). The waves are independent cross-sections (respondent ids are
     opaque per wave), so each comparison is a two-sample comparison of the respondents'
-    index scores (:func:`index_scores`) with :func:`compare_groups`.
+    index scores (:func:`index_scores`) with :func:`compare_groups`. A comparison where
+    neither wave's scores vary (or a wave has fewer than two scores) has no test: its
+    statistics are missing.
 
     *Suppression*: the respondents with a score per pilot/agency, index and wave are the
     cells; they go through :func:`evaluation.privacy.suppress_small_cells` (agencies within
@@ -100,6 +105,9 @@ def compare_waves(
     ----------
     Holm, S. (1979). A simple sequentially rejective multiple test procedure.
     *Scandinavian Journal of Statistics*, 6(2), 65–70.
+
+    Welch, B. L. (1947). The generalization of "Student's" problem when several different
+    population variances are involved. *Biometrika*, 34(1–2), 28–35.
 
     Mann, H. B. and Whitney, D. R. (1947). On a test of whether one of two random variables is
     stochastically larger than the other. *Annals of Mathematical Statistics*, 18(1), 50–60.
@@ -190,7 +198,7 @@ def _level_rows(scores: pd.DataFrame, level_name: str, keys: list[str], within: 
 
 def _comparison_fields(after, before, level: float) -> dict:
     """The statistics of one comparison (later wave ``after`` against ``before``); empty when
-    a wave has fewer than two scores."""
+    a wave has fewer than two scores or neither wave's scores vary."""
     try:
         comparison = compare_groups(after, before, confidence_level=level)
     except InsufficientDataError:
@@ -198,9 +206,9 @@ def _comparison_fields(after, before, level: float) -> dict:
     return dict(
         mean_from=comparison.mean_b, mean_to=comparison.mean_a,
         difference=comparison.mean_difference, ci_low=comparison.ci.low,
-        ci_high=comparison.ci.high, cohens_d=comparison.cohens_d,
+        ci_high=comparison.ci.high, cohens_d=comparison.effect.estimate,
         statistic=comparison.statistic, p_value=comparison.p_value,
-        effect_size=comparison.effect_size, method=comparison.method,
+        effect_size=rank_comparison(after, before).rank_biserial, method=comparison.method,
     )
 
 
