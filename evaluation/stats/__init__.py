@@ -2,7 +2,7 @@
 
 * :mod:`evaluation.stats.results` — the frozen result objects (:class:`ConfidenceInterval`,
   :class:`MeanInterval`, :class:`GroupComparison`, :class:`EffectSize`,
-  :class:`RankComparison`, :class:`CrosstabResult`,
+  :class:`RankComparison`, :class:`ChangeComparison`, :class:`CrosstabResult`,
   :class:`AlphaResult`);
 * :mod:`evaluation.stats.intervals` — Wilson score interval of a proportion
   (:func:`proportion_ci`), t interval of a mean (:func:`mean_sd_ci`);
@@ -14,6 +14,9 @@
 * :mod:`evaluation.stats.effect_sizes` — Hedges' g with its interval (:func:`hedges_g`,
   :func:`hedges_g_from_summary`) and Cohen's benchmarks in words (:func:`effect_magnitude`,
   :data:`MAGNITUDES`);
+* :mod:`evaluation.stats.changes` — whether one group changed more than another
+  (:func:`compare_changes` from four samples, :func:`compare_change_estimates` from estimated
+  changes);
 * :mod:`evaluation.stats.reliability` — Cronbach's alpha with Feldt's interval
   (:func:`cronbach_alpha`, :func:`cronbach_alpha_from_covariance`);
 * :mod:`evaluation.stats.multiple_testing` — Holm's adjustment (:func:`holm_adjust`);
@@ -32,6 +35,7 @@ The statistics follow the reference implementations named in each docstring — 
 ``stats`` and ``survey`` packages and SciPy — and the tests reproduce their documented examples.
 """
 
+from evaluation.stats.changes import compare_change_estimates, compare_changes
 from evaluation.stats.comparisons import compare_groups, crosstab_test, rank_comparison
 from evaluation.stats.effect_sizes import (
     MAGNITUDES,
@@ -44,6 +48,7 @@ from evaluation.stats.multiple_testing import holm_adjust
 from evaluation.stats.reliability import cronbach_alpha, cronbach_alpha_from_covariance
 from evaluation.stats.results import (
     AlphaResult,
+    ChangeComparison,
     ConfidenceInterval,
     CrosstabResult,
     EffectSize,
@@ -60,6 +65,7 @@ from evaluation.stats.survey_design import (
 __all__ = [
     "MAGNITUDES",
     "AlphaResult",
+    "ChangeComparison",
     "ConfidenceInterval",
     "CrosstabResult",
     "EffectSize",
@@ -69,6 +75,8 @@ __all__ = [
     "WeightedDifference",
     "WeightedMean",
     "check_confidence_level",
+    "compare_change_estimates",
+    "compare_changes",
     "compare_groups",
     "cronbach_alpha",
     "cronbach_alpha_from_covariance",
