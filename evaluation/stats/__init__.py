@@ -20,6 +20,8 @@
 * :mod:`evaluation.stats.reliability` — Cronbach's alpha with Feldt's interval
   (:func:`cronbach_alpha`, :func:`cronbach_alpha_from_covariance`);
 * :mod:`evaluation.stats.multiple_testing` — Holm's adjustment (:func:`holm_adjust`);
+* :mod:`evaluation.stats.presentation` — the "interpret with caution" flag for shown estimates
+  (:func:`interpret_with_caution`), separate from suppression;
 * :mod:`evaluation.stats.survey_design` — design-based estimation as R's ``survey`` package:
   the post-stratified mean of a simple random sample and the change between two independent
   samples, with linearisation standard errors (:func:`poststratified_mean`,
@@ -45,6 +47,7 @@ from evaluation.stats.effect_sizes import (
 )
 from evaluation.stats.intervals import check_confidence_level, mean_sd_ci, proportion_ci
 from evaluation.stats.multiple_testing import holm_adjust
+from evaluation.stats.presentation import interpret_with_caution
 from evaluation.stats.reliability import cronbach_alpha, cronbach_alpha_from_covariance
 from evaluation.stats.results import (
     AlphaResult,
@@ -85,6 +88,7 @@ __all__ = [
     "hedges_g",
     "hedges_g_from_summary",
     "holm_adjust",
+    "interpret_with_caution",
     "mean_sd_ci",
     "poststratified_difference",
     "poststratified_mean",
