@@ -48,9 +48,11 @@ def interpret_with_caution(n, ci_low, ci_high, *, min_n: int, max_interval_width
     ci_low, ci_high : array-like of float
         Confidence interval of each estimate; missing where it could not be computed.
     min_n : int
-        Smallest number of respondents not flagged (from ``programme.yaml``).
+        Smallest number of respondents not flagged: ``programme.yaml``'s
+        ``evidence_rules.caution_min_respondents``.
     max_interval_width : float
-        Widest interval not flagged, on the scale of the estimate (from ``programme.yaml``).
+        Widest interval not flagged, on the scale of the estimate: ``programme.yaml``'s
+        ``evidence_rules.caution_max_interval_width``.
     estimate : array-like of float, optional
         The estimates; where given and missing, the row is not flagged (nothing is shown).
 
