@@ -106,11 +106,18 @@ class InsufficientDataError(EvaluationError):
     """Too little data for the requested statistic (for example fewer than two observations)."""
 
 
+class StatisticalWarning(UserWarning):
+    """A statistic was computed, but a reader should know something about it (a negative
+    Cronbach's alpha, a chi-square test on small expected counts, an exact test replaced by
+    its normal approximation). Filter or collect by this category to show it as a note."""
+
+
 __all__ = [
     "DataContractError",
     "DataProblem",
     "EvaluationError",
     "InsufficientDataError",
+    "StatisticalWarning",
 ]
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+import numbers
 from collections.abc import Sequence
 
 import numpy as np
@@ -10,6 +11,23 @@ import pandas as pd
 
 from evaluation.errors import InsufficientDataError
 from evaluation.goals._frames import ASSESSMENTS_FILE, require
+
+
+def _score(value, position: int) -> float:
+    """One GAS score as a float (NaN when missing), or ``ValueError`` saying what is wrong.
+
+    Booleans are refused explicitly (``True`` is an ``int`` in Python and would pass as +1), and
+    so are strings (``"1"`` is text from an unparsed file, not a rating).
+    """
+    if _is_missing(value):
+        return math.nan
+    if isinstance(value, (bool, np.bool_, str, bytes)):
+        raise ValueError(f"GAS score at position {position} is {value!r}, a {type(value).__name__}; "
+                         "expected a number: one of -2, -1, 0, 1, 2")
+    if not isinstance(value, numbers.Real) or float(value) not in (-2.0, -1.0, 0.0, 1.0, 2.0):
+        raise ValueError(f"GAS score at position {position} is {value!r}; expected one of "
+                         "-2, -1, 0, 1, 2")
+    return float(value)
 
 
 def gas_tscore(
@@ -41,8 +59,10 @@ def gas_tscore(
     Raises
     ------
     ValueError
-        If a score is not one of -2, -1, 0, 1, 2, a weight is not positive and finite, the
-        weights do not match the scores in length, or ``rho`` is outside ``[0, 1)``.
+        If a score is not one of -2, -1, 0, 1, 2 (a boolean or a string is refused even when it
+        would convert to one: ``True``, ``"1"``), a weight is not positive and finite (or is a
+        boolean or string), the weights do not match the scores in length, or ``rho`` is outside
+        ``[0, 1)``. The message names the position of the offending value.
     InsufficientDataError
         If no score is left after dropping missing ones.
 
@@ -80,16 +100,15 @@ def gas_tscore(
         raise ValueError(f"rho must be a number in [0, 1), got {rho!r}") from exc
     if not 0.0 <= rho < 1.0:
         raise ValueError(f"rho must lie in [0, 1), got {rho}")
-    x = pd.to_numeric(pd.Series(list(scores), dtype=object), errors="coerce").astype(float)
-    raw = list(scores)
-    for value, number in zip(raw, x):
-        missing = value is None or value is pd.NA or (
-            isinstance(value, float) and math.isnan(value))
-        if not missing and (math.isnan(number) or number not in (-2.0, -1.0, 0.0, 1.0, 2.0)):
-            raise ValueError(f"GAS score {value!r} is not one of -2, -1, 0, 1, 2")
+    x = pd.Series([_score(value, position) for position, value in enumerate(list(scores))],
+                  dtype=float)
     if weights is None:
         w = pd.Series(np.ones(len(x)))
     else:
+        for position, weight in enumerate(list(weights)):
+            if isinstance(weight, (bool, np.bool_, str, bytes)):
+                raise ValueError(f"GAS weight at position {position} is {weight!r}, a "
+                                 f"{type(weight).__name__}; expected a positive number")
         w = pd.to_numeric(pd.Series(list(weights), dtype=object), errors="coerce").astype(float)
         if len(w) != len(x):
             raise ValueError(f"{len(w)} weights for {len(x)} scores; expected one weight per score")
@@ -102,6 +121,10 @@ def gas_tscore(
     numerator = 10.0 * float(np.sum(w * x))
     denominator = math.sqrt((1.0 - rho) * float(np.sum(w ** 2)) + rho * float(np.sum(w)) ** 2)
     return 50.0 + numerator / denominator
+
+
+def _is_missing(value) -> bool:
+    return value is None or value is pd.NA or (isinstance(value, float) and math.isnan(value))
 
 
 def gas_summary(assessments: pd.DataFrame, *, phase: str, rho: float = 0.3) -> pd.DataFrame:
@@ -122,17 +145,27 @@ def gas_summary(assessments: pd.DataFrame, *, phase: str, rho: float = 0.3) -> p
         One row per pilot with at least one rated sub-goal in the phase, columns ``pilot``,
         ``phase``, ``n_rated`` (int, sub-goals rated), ``mean_score`` (float) and ``t_score``
         (float, unweighted :func:`gas_tscore`).
+
+    Raises
+    ------
+    ValueError
+        If a rating is not one of -2, -1, 0, 1, 2 (booleans and strings included), naming
+        the pilot and phase.
     """
     require(assessments, ("pilot", "phase", "sub_goal", "gas_score"), ASSESSMENTS_FILE)
     rows = []
     subset = assessments.loc[assessments["phase"] == phase]
     for pilot, group in subset.groupby("pilot", sort=True):
-        scores = pd.to_numeric(group["gas_score"], errors="coerce").dropna()
-        if scores.empty:
+        rated = [v for v in group["gas_score"].tolist() if not _is_missing(v)]
+        if not rated:
             continue
-        rows.append({"pilot": pilot, "phase": phase, "n_rated": int(len(scores)),
-                     "mean_score": float(scores.mean()),
-                     "t_score": gas_tscore(scores.tolist(), rho=rho)})
+        try:
+            t_score = gas_tscore(rated, rho=rho)
+        except ValueError as exc:
+            raise ValueError(f"pilot {pilot!r}, phase {phase!r}: {exc}") from None
+        rows.append({"pilot": pilot, "phase": phase, "n_rated": len(rated),
+                     "mean_score": float(np.mean([float(v) for v in rated])),
+                     "t_score": t_score})
     return pd.DataFrame(rows, columns=["pilot", "phase", "n_rated", "mean_score", "t_score"])
 
 

@@ -2,7 +2,27 @@
 
 from __future__ import annotations
 
+import numbers
+
 import numpy as np
+import pandas as pd
+
+
+def _p_array(p_values) -> np.ndarray:
+    """The p-values as a float array (missing as NaN), or ``ValueError`` naming a bad entry."""
+    raw = np.asarray(p_values, dtype=object)
+    flat = raw.ravel()
+    result = np.full(flat.shape, np.nan)
+    for position, value in enumerate(flat):
+        if value is None or value is pd.NA:
+            continue
+        if isinstance(value, (bool, np.bool_)) or not isinstance(value, numbers.Real):
+            raise ValueError(f"p-value at position {position} is not a number: {value!r}")
+        number = float(value)
+        if not np.isnan(number) and not 0.0 <= number <= 1.0:
+            raise ValueError(f"p-value at position {position} is outside [0, 1]: {value!r}")
+        result[position] = number
+    return result.reshape(raw.shape)
 
 
 def holm_adjust(p_values) -> np.ndarray:
@@ -18,6 +38,13 @@ def holm_adjust(p_values) -> np.ndarray:
     numpy.ndarray
         Adjusted p-values, same order, capped at 1.
 
+    Raises
+    ------
+    ValueError
+        If an entry is not a number (a string, a boolean) or lies outside [0, 1]; the message
+        names its position (in flattened order) and value. Missing entries (NaN, ``None``,
+        ``pd.NA``) are not errors: they stay NaN and are left out of the family.
+
     Notes
     -----
     With the :math:`m` p-values sorted, :math:`p_{(1)} \\le \\dots \\le p_{(m)}`, the adjusted
@@ -30,7 +57,7 @@ def holm_adjust(p_values) -> np.ndarray:
     Holm, S. (1979). A simple sequentially rejective multiple test procedure.
     *Scandinavian Journal of Statistics*, 6(2), 65–70.
     """
-    p = np.asarray(p_values, dtype=float)
+    p = _p_array(p_values)
     result = np.full(p.shape, np.nan)
     valid = np.flatnonzero(~np.isnan(p))
     m = len(valid)

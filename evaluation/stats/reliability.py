@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import dataclasses
 import math
+import warnings
 
 import numpy as np
 import pandas as pd
 from scipy import stats
 
-from evaluation.errors import InsufficientDataError
+from evaluation.errors import InsufficientDataError, StatisticalWarning
 from evaluation.stats.intervals import check_confidence_level
 from evaluation.stats.results import AlphaResult, ConfidenceInterval
 
@@ -54,8 +55,20 @@ def cronbach_alpha_from_covariance(
     InsufficientDataError
         If k < 2, ``n_obs`` < 2, or the matrix has missing entries or no total variance.
 
+    Warns
+    -----
+    StatisticalWarning
+        If alpha is negative (see Notes); alpha is still returned.
+
     Notes
     -----
+    *Negative alpha*: alpha is below 0 exactly when the average covariance between different
+    items is negative (the sum of the off-diagonal covariances is below 0). Alpha is then not a
+    reliability (a reliability lies in [0, 1]) but a sign that items are mis-keyed (a reversed
+    item not reverse-scored) or do not measure one construct; it is returned unchanged, with a
+    warning, so the problem is seen rather than hidden. (``psych::alpha`` similarly warns when
+    items correlate negatively with the total scale and suggests reversing them.)
+
     *alpha_if_dropped* is alpha of the covariance matrix without the item; *r_drop* is
     :math:`(\\sum_j C_{ij} - C_{ii}) / \\sqrt{C_{ii} \\sum_{j,l \\ne i} C_{jl}}`, the correlation
     of the item with the sum of the other items, computed from :math:`C` exactly as
@@ -88,6 +101,14 @@ def cronbach_alpha_from_covariance(
     if matrix.sum() <= 0:
         raise InsufficientDataError("the items have no total variance")
     alpha = float(_alpha_from_cov(matrix))
+    if alpha < 0:
+        k_items = matrix.shape[0]
+        mean_covariance = (matrix.sum() - np.trace(matrix)) / (k_items * (k_items - 1))
+        warnings.warn(
+            f"Cronbach's alpha is negative ({alpha:.3f}) because the average covariance between "
+            f"different items is negative ({mean_covariance:.3g}): the items are likely mis-keyed "
+            "(a reversed item not reverse-scored) or do not measure one construct; alpha is not "
+            "a reliability here", StatisticalWarning, stacklevel=2)
     return AlphaResult(
         alpha=alpha,
         ci=_feldt(alpha, int(n_obs), k, level),
@@ -146,6 +167,12 @@ def cronbach_alpha(
     InsufficientDataError
         With fewer than two items with variance, fewer than two respondents, or a pair of
         items never answered together.
+
+    Warns
+    -----
+    StatisticalWarning
+        If alpha is negative: the items' average covariance is negative (mis-keyed items, or
+        items not measuring one construct); see :func:`cronbach_alpha_from_covariance`.
 
     Notes
     -----

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import math
 
+import numpy as np
 import pandas as pd
 import pytest
 from numpy.testing import assert_allclose
@@ -74,3 +75,26 @@ def test_gas_summary_per_pilot_uses_only_the_phase_and_rated_goals():
     assert summary.loc["a", "n_rated"] == 1
     assert_allclose(summary.loc["a", "t_score"], 60.0)  # one goal at +1
     assert_allclose(summary.loc["b", "t_score"], 40.0)  # one goal at -1
+
+
+@pytest.mark.parametrize("bad", [True, False, np.bool_(True), "1", "-2", b"0"])
+def test_gas_tscore_refuses_booleans_and_strings_even_when_they_look_like_scores(bad):
+    # True == 1 and "1" converts to 1: both would pass as a rating without an explicit check
+    with pytest.raises(ValueError, match=f"position 1 is {bad!r}, a {type(bad).__name__}"):
+        gas_tscore([0, bad])
+
+
+def test_gas_tscore_refuses_boolean_or_string_weights():
+    with pytest.raises(ValueError, match="weight at position 0"):
+        gas_tscore([1, 0], weights=[True, 1])
+    with pytest.raises(ValueError, match="weight at position 1"):
+        gas_tscore([1, 0], weights=[1, "2"])
+
+
+def test_gas_summary_names_the_pilot_of_a_bad_rating():
+    assessments = pd.DataFrame({
+        "pilot": ["a", "b"], "phase": ["midterm", "midterm"], "sub_goal": ["a1", "b1"],
+        "gas_score": [1, "x"],
+    })
+    with pytest.raises(ValueError, match="pilot 'b', phase 'midterm'.*'x'"):
+        gas_summary(assessments, phase="midterm")

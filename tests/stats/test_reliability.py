@@ -15,7 +15,7 @@ import pandas as pd
 import pytest
 from scipy import stats
 
-from evaluation.errors import InsufficientDataError
+from evaluation.errors import InsufficientDataError, StatisticalWarning
 from evaluation.stats import cronbach_alpha, cronbach_alpha_from_covariance
 
 
@@ -161,3 +161,24 @@ def test_alpha_drops_constant_items_like_psych_and_refuses_too_little_data():
         cronbach_alpha(pd.DataFrame({"a": [1.0], "b": [2.0]}))
     with pytest.raises(ValueError):
         cronbach_alpha(frame, nan_policy="drop")
+
+
+def test_negative_alpha_is_returned_with_a_warning_saying_why():
+    # Two items that run against each other: by hand, alpha = 2 (1 - (var a + var b) / var(a + b))
+    # var a = 2.5, var b = 2.5, a + b = [5, 7, 6, 5, 7] with var 1.0 -> alpha = 2 (1 - 5) = -8
+    frame = pd.DataFrame({"a": [1, 2, 3, 4, 5], "b": [4, 5, 3, 1, 2]})
+    var_a, var_b = statistics.variance([1, 2, 3, 4, 5]), statistics.variance([4, 5, 3, 1, 2])
+    var_sum = statistics.variance([5, 7, 6, 5, 7])
+    with pytest.warns(StatisticalWarning, match="average covariance between different items is "
+                                                "negative.*mis-keyed"):
+        result = cronbach_alpha(frame)
+    assert result.alpha == pytest.approx(2 * (1 - (var_a + var_b) / var_sum))
+    assert result.alpha == pytest.approx(-8.0)
+
+
+def test_non_negative_alpha_gives_no_warning():
+    import warnings
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        cronbach_alpha(wide_missing())

@@ -30,11 +30,24 @@ def test_compare_waves_tests_pilot_change_and_holm_adjusts_the_family():
     scores = index_scores(survey, make_items())
     before = scores.loc[scores["wave"] == 2021, "score"].to_numpy()
     after = scores.loc[scores["wave"] == 2022, "score"].to_numpy()
-    # independent computation with SciPy directly (ties -> asymptotic, continuity corrected)
-    reference = stats.mannwhitneyu(after, before, method="asymptotic")
-    assert pilot["statistic"] == reference.statistic
-    assert pilot["p_value"] == pytest.approx(reference.pvalue)
+    # independent computation with SciPy directly: Welch's t-test of the change (statistic,
+    # p_value and the interval are one estimand) ...
+    welch = stats.ttest_ind(after, before, equal_var=False)
+    assert pilot["method"] == "welch"
+    assert pilot["statistic"] == pytest.approx(welch.statistic)
+    assert pilot["p_value"] == pytest.approx(welch.pvalue)
+    low, high = welch.confidence_interval(0.95)
+    assert (pilot["ci_low"], pilot["ci_high"]) == pytest.approx((low, high))
     assert pilot["difference"] == pytest.approx(after.mean() - before.mean())
+    # ... Hedges' g by hand (Borenstein et al. 2009, ch. 4) in the cohens_d column ...
+    n_a, n_b = len(after), len(before)
+    pooled = np.sqrt(((n_a - 1) * after.var(ddof=1) + (n_b - 1) * before.var(ddof=1))
+                     / (n_a + n_b - 2))
+    g = (1 - 3 / (4 * (n_a + n_b) - 9)) * (after.mean() - before.mean()) / pooled
+    assert pilot["cohens_d"] == pytest.approx(g)
+    # ... and the rank-biserial correlation 2 U / (n_a n_b) - 1 of the Mann-Whitney U
+    u = stats.mannwhitneyu(after, before).statistic
+    assert pilot["effect_size"] == pytest.approx(2 * u / (n_a * n_b) - 1)
     assert pilot["effect_size"] > 0  # the later wave is higher
     assert (pilot["n_from"], pilot["n_to"]) == (13, 13)
     shown = result[~result["suppressed"]]
