@@ -106,7 +106,7 @@ def survey_evidence(comparison: pd.DataFrame, *, to_role: str) -> pd.DataFrame:
         become ``no_data`` evidence.
     """
     require(comparison, ("pilot", "index", "from_role", "to_role", "difference",
-                         "p_value_adjusted", "effect_size"), "survey comparison")
+                         "p_value_adjusted", "hedges_g"), "survey comparison")
     if not isinstance(to_role, str) or to_role == BASELINE_ROLE:
         raise ValueError(f"to_role must be a phase id of the programme, got {to_role!r}")
     rows = comparison.loc[(comparison["from_role"] == "baseline")
@@ -129,7 +129,7 @@ def survey_evidence(comparison: pd.DataFrame, *, to_role: str) -> pd.DataFrame:
         "index": rows["index"].to_numpy(),
         "change": keep(rows["difference"]),
         "p_value": keep(rows["p_value_adjusted"]),
-        "effect_size": keep(rows["effect_size"]),
+        "effect_size": keep(rows["hedges_g"]),
         "n": pd.array([None if s or pd.isna(v) else int(v) for s, v in zip(suppressed, n)],
                       dtype="Int64"),
     })

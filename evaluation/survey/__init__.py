@@ -21,7 +21,7 @@ The frames are computed with the general statistics of :mod:`evaluation.stats`. 
 * :mod:`evaluation.survey.indices` — :func:`index_scores`, :func:`index_summary`,
   :func:`scored_items`, :func:`index_reliability`;
 * :mod:`evaluation.survey.response` — :func:`response_rates`;
-* :mod:`evaluation.survey.waves` — :func:`compare_waves`.
+* :mod:`evaluation.survey.waves` — :func:`compare_waves`, :func:`compare_agency_changes`;
 * :mod:`evaluation.survey.weighting` — post-stratification by agency to the invited staff:
   :func:`agency_weights`, :func:`weighted_index_means`, :func:`weighted_change`.
 """
@@ -35,11 +35,12 @@ from evaluation.survey.indices import (
 )
 from evaluation.survey.items import item_summary, likert_distribution
 from evaluation.survey.response import response_rates
-from evaluation.survey.waves import compare_waves
+from evaluation.survey.waves import compare_agency_changes, compare_waves
 from evaluation.survey.weighting import agency_weights, weighted_change, weighted_index_means
 
 __all__ = [
     "ReliabilityTable",
+    "compare_agency_changes",
     "compare_waves",
     "index_reliability",
     "index_scores",

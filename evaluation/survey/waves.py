@@ -20,7 +20,9 @@ from evaluation.contract.vocabulary import BASELINE_ROLE
 from evaluation.errors import DataContractError, InsufficientDataError
 from evaluation.privacy import suppress_small_cells
 from evaluation.stats import (
+    ChangeComparison,
     check_confidence_level,
+    compare_changes,
     compare_groups,
     hedges_g_from_summary,
     holm_adjust,
@@ -166,6 +168,95 @@ def compare_waves(
         rows += _agency_rows(scores, role_wave, pairs, **options)
     result = _ordered(pd.DataFrame(rows).reindex(columns=list(_COLUMNS)), items, comparisons)
     return _finish(result, rules)
+
+
+def compare_agency_changes(
+    responses: pd.DataFrame,
+    items: pd.DataFrame,
+    waves: pd.DataFrame,
+    *,
+    pilot: str,
+    index: str,
+    agencies: tuple[str, str],
+    roles: tuple[str, str],
+    threshold: int,
+    confidence_level: float = 0.95,
+    plan: DisclosurePlan | None = None,
+) -> ChangeComparison:
+    """Did an index change more for one agency than for another? The difference of two changes.
+
+    "Did collaboration improve more for NAV than for Skatteetaten in Narvik?": the change of
+    ``index`` between the waves of ``roles`` for the first agency minus that for the second,
+    with a Welch-type t-test and its matching interval
+    (:func:`evaluation.stats.compare_changes`).
+
+    Parameters
+    ----------
+    responses : pandas.DataFrame
+        Wide responses with ``wave``, ``pilot`` and ``agency``.
+    items : pandas.DataFrame
+        Survey items.
+    waves : pandas.DataFrame
+        ``programme.waves`` (``wave, role``).
+    pilot, index : str
+        The pilot and the survey index.
+    agencies : (str, str)
+        The two agencies, ``(a, b)``: the result is a's change minus b's.
+    roles : (str, str)
+        The earlier and the later wave, by role (``("baseline", "midterm")``).
+    threshold : int
+        Anonymity threshold: each of the four groups (agency × wave) must be shown.
+    confidence_level : float
+        Level of the interval.
+    plan : evaluation.disclosure.DisclosurePlan, optional
+        The render's disclosure plan: an agency it hides in either wave is refused too.
+
+    Returns
+    -------
+    evaluation.stats.ChangeComparison
+        ``change_a, change_b, difference, se, df, statistic, p_value`` (two-sided), ``ci``.
+
+    Raises
+    ------
+    InsufficientDataError
+        If one of the four groups is hidden (fewer than ``threshold`` respondents with a score,
+        complementary suppression, or the plan), or a wave of ``roles`` has no responses.
+
+    Notes
+    -----
+    The four groups are independent cross-sections. The comparison is unweighted: within one
+    agency every respondent stands for the same number of invited staff. It is descriptive
+    help for an evaluator's own question, outside the report's pre-specified family, so its
+    p-value is not adjusted for multiplicity.
+
+    Examples
+    --------
+    >>> from evaluation.contract import load_data
+    >>> data = load_data(phase="midterm")
+    >>> result = compare_agency_changes(
+    ...     data.responses, data.items, data.programme.waves, pilot="narvik", index="collaboration",
+    ...     agencies=("nav", "skatteetaten"), roles=("baseline", "midterm"),
+    ...     threshold=data.anonymity_threshold)
+    >>> bool(result.ci.low < result.difference < result.ci.high)
+    True
+    """
+    level = check_confidence_level(confidence_level)
+    scores, role_wave, _ = _scores_and_pairs(responses, items, waves, [tuple(roles)])
+    missing = [role for role in roles if role not in role_wave]
+    if missing:
+        raise InsufficientDataError(f"no responses in the wave of role {missing[0]!r}")
+    scores = scores[(scores["pilot"] == pilot) & (scores["index"] == index)]
+    hidden = _hidden_cells(scores, threshold=threshold, plan=plan)
+    samples = []
+    for agency in agencies:
+        for role in roles:
+            wave = role_wave[role]
+            if hidden.get((pilot, agency, index, wave), True):
+                raise InsufficientDataError(
+                    f"{agency} in {pilot}, wave {wave}: the group is hidden (fewer than {threshold} "
+                    "respondents with a score, or hidden with such a group), so its change is not shown")
+            samples.append(scores.loc[(scores["agency"] == agency) & (scores["wave"] == wave), "score"])
+    return compare_changes(*samples, confidence_level=level)
 
 
 def _scores_and_pairs(responses: pd.DataFrame, items: pd.DataFrame, waves: pd.DataFrame,
@@ -342,4 +433,4 @@ def _ordered(result: pd.DataFrame, items: pd.DataFrame,
     return result.drop(columns=["_level", "_index", "_pair", "_agency"]).reset_index(drop=True)
 
 
-__all__ = ["compare_waves"]
+__all__ = ["compare_agency_changes", "compare_waves"]

@@ -267,9 +267,10 @@ def weighted_index_means(
     >>> from evaluation.contract import load_data
     >>> data = load_data(phase="midterm")
 
-    Stad's collaboration index at baseline and midterm, weighted and not (R's ``svymean`` on
-    the same scores gives 3.061423761 and 3.139514867 weighted, SE 0.05566151052 and
-    0.05953111964):
+    Stad's collaboration index at baseline and midterm, weighted and not. R's ``svymean`` on
+    the same scores gives 3.061423761 (SE 0.05566151052) at baseline and, in 2022, where
+    Statens vegvesen (2 respondents) and Politiet are hidden and so weighted together as one
+    stratum of 4 + 13 invited, 3.15170187793 (SE 0.06205972544):
 
     >>> import pandas as pd
     >>> options = dict(fpc=True, threshold=data.anonymity_threshold)
@@ -281,7 +282,7 @@ def weighted_index_means(
     >>> print(both[columns].round(3).to_string(index=False))
      wave  weighted  n  estimate  standard_error  ci_low  ci_high
      2021      True 54     3.061           0.056   2.950    3.173
-     2022      True 44     3.140           0.060   3.019    3.260
+     2022      True 44     3.152           0.062   3.027    3.277
      2021     False 54     3.040           0.058   2.925    3.156
      2022     False 44     3.170           0.068   3.033    3.308
     """

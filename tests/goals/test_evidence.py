@@ -69,7 +69,7 @@ def test_survey_evidence_takes_pilot_rows_from_baseline_and_hides_suppressed():
         "n_to": pd.array([22, 25, 9, None], dtype="Int64"),
         "difference": [0.4, 0.1, 0.5, math.nan],
         "p_value_adjusted": [0.01, 0.5, 0.02, math.nan],
-        "effect_size": [0.35, 0.05, 0.4, math.nan],
+        "hedges_g": [0.35, 0.05, 0.4, math.nan],
         "suppressed": [False, False, False, True],
     })
     evidence = survey_evidence(comparison, to_role="midterm").set_index("pilot")

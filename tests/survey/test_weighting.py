@@ -76,7 +76,7 @@ EXPECTED = {
 def test_pilot_means_match_survey(weighted, fpc):
     responses, population = _survey()
     result = weighted_index_means(responses, ITEMS, population, weighted=weighted, fpc=fpc,
-                                  threshold=5)
+                                  threshold=2)  # no agency hidden: plain post-stratification
     assert list(result.columns) == ["pilot", "index", "wave", "n", "estimate", "standard_error",
                                     "df", "ci_low", "ci_high", "weighted", "suppressed"]
     assert result[["pilot", "index", "wave"]].values.tolist() == [
@@ -94,7 +94,7 @@ def test_the_confidence_level_reaches_the_interval():
     # > confint(m, level = 0.90, df = degf(ps))   (2021, fpc): 3.267264418 3.468743986
     responses, population = _survey()
     result = weighted_index_means(responses, ITEMS, population, weighted=True, fpc=True,
-                                  threshold=5, confidence_level=0.90)
+                                  threshold=2, confidence_level=0.90)
     assert_allclose(result.loc[0, ["ci_low", "ci_high"]].to_numpy(dtype=float),
                     [3.267264418, 3.468743986], rtol=RTOL)
 
@@ -112,28 +112,45 @@ def test_all_pilots_together_are_post_stratified_by_pilot_and_agency():
     population = pd.concat([stad_population[stad_population["wave"] == 2021],
                             narvik_population[narvik_population["wave"] == 2022].assign(wave=2021)])
     result = weighted_index_means(responses, ITEMS, population, weighted=True, fpc=True,
-                                  threshold=5, by=())
+                                  threshold=2, by=())  # no agency hidden
     assert list(result.columns[:3]) == ["index", "wave", "n"]
     assert len(result) == 1 and result.loc[0, "n"] == 109 and result.loc[0, "df"] == 108
     assert_allclose(result.loc[0, ["estimate", "standard_error", "ci_low", "ci_high"]].to_numpy(float),
                     [3.430463435, 0.03882002239, 3.353515416, 3.507411454], rtol=RTOL)
 
 
-def test_an_agency_without_scored_respondents_leaves_the_weighted_mean_missing():
+def test_an_agency_without_scored_respondents_is_left_out_of_the_population():
     # post-stratification cannot represent statens_vegvesen in 2021 when none of its five
-    # respondents has a score (R's postStratify: "Some strata absent from sample")
+    # respondents has a score; the estimate then describes the agencies that answered. R:
+    # > dw <- subset(s, wave == 2021 & agency != "statens_vegvesen")
+    # > freq <- population of 2021 without statens_vegvesen; dw$N <- sum(freq$Freq)   # 79
+    # > ps <- postStratify(svydesign(ids = ~1, fpc = ~N, data = dw), ~agency, freq)
+    # > m <- svymean(~score, ps)       3.28582730561 0.06548535361
+    # > confint(m, df = degf(ps))      3.154012126 3.417642486    (degf 46)
     responses, population = _survey()
     gone = (responses["wave"] == 2021) & (responses["agency"] == "statens_vegvesen")
     responses.loc[gone, ["Q01", "Q02", "Q03"]] = pd.NA  # one item of four: no score
     weighted = weighted_index_means(responses, ITEMS, population, weighted=True, fpc=True,
-                                    threshold=5)
+                                    threshold=2)
     assert weighted["n"].tolist() == [47, 57]
-    assert weighted.loc[0, ["estimate", "standard_error", "ci_low", "ci_high"]].isna().all()
-    assert pd.isna(weighted.loc[0, "df"])
+    assert_allclose(weighted.loc[0, ["estimate", "standard_error", "ci_low", "ci_high"]].to_numpy(float),
+                    [3.28582730561, 0.06548535361, 3.154012126, 3.417642486], rtol=RTOL)
+    assert weighted.loc[0, "df"] == 46
     assert weighted.loc[1, "estimate"] == pytest.approx(3.494427711, rel=RTOL)
-    unweighted = weighted_index_means(responses, ITEMS, population, weighted=False, fpc=True,
-                                      threshold=5)
-    assert unweighted[["estimate", "standard_error"]].notna().all().all()
+
+
+def test_hidden_agencies_are_weighted_together_as_one_stratum():
+    # threshold 5: in 2022 statens_vegvesen (4) is hidden and skatteetaten (8) with it, so both
+    # form one post-stratum with 15 + 8 = 23 invited. R:
+    # > dw$stratum <- ifelse(dw$agency %in% c("skatteetaten", "statens_vegvesen"), "pooled", dw$agency)
+    # > freq <- aggregate(invited ~ stratum, pw, sum)       # nav 38, politiet 22, pooled 23
+    # > ps <- postStratify(svydesign(ids = ~1, fpc = ~N, data = dw), ~stratum, freq)
+    # > m <- svymean(~score, ps)       3.49769076305 0.05059706924
+    # > confint(m, df = degf(ps))      3.396332654 3.599048872
+    responses, population = _survey()
+    result = weighted_index_means(responses, ITEMS, population, weighted=True, fpc=True, threshold=5)
+    assert_allclose(result.loc[1, ["estimate", "standard_error", "ci_low", "ci_high"]].to_numpy(float),
+                    [3.49769076305, 0.05059706924, 3.396332654, 3.599048872], rtol=RTOL)
 
 
 def test_rows_below_the_threshold_are_suppressed():

@@ -107,12 +107,17 @@ def _change_cell(ctx: ReportContext, difference, low, high, caution) -> str:
     return f"{text} †" if caution else text
 
 
+_MAGNITUDE_KEYS = {"negligible": "survey.magnitude.negligible", "small": "survey.magnitude.small",
+                   "medium": "survey.magnitude.medium", "large": "survey.magnitude.large"}
+"""Cohen's benchmarks (:data:`evaluation.stats.effect_sizes.MAGNITUDES`) in the reader's words."""
+
+
 def _effect_cell(ctx: ReportContext, row) -> str:
     """Hedges' g with its magnitude in words: "0,45 (liten)"."""
     if pd.isna(row.hedges_g):
         return "–"
     return ctx.t("survey.effect", g=ctx.signed(row.hedges_g, decimals=2),
-                 magnitude=ctx.t(f"survey.magnitude.{row.magnitude}"))
+                 magnitude=ctx.t(_MAGNITUDE_KEYS[row.magnitude]))
 
 
 def _comparison_table(ctx: ReportContext, rows: pd.DataFrame, labels: _Labels,
