@@ -117,3 +117,16 @@ def test_not_enough_evidence_has_its_own_label_and_symbol(final_data):
     ctx = ReportContext(final_data, pilot="stad", phase="final")
     assert ctx.status("insufficient_evidence") == "For lite grunnlag ◐"
     assert ctx.status("insufficient_evidence") not in (ctx.status("at_risk"), ctx.status("no_data"))
+
+
+def test_the_results_chain_and_lasting_results_follow_the_evaluators_judgement(final_data):
+    # assessments.csv: stad-d1 final judged "achieved"; the rule computes "on_track" (no indicator
+    # has data for stad-d1). The chain element linked to stad-d1 alone shows the judgement.
+    ctx = ReportContext(final_data, pilot="stad", phase="final")
+    overview = ctx.attainment.overview.set_index("sub_goal")
+    assert (overview.loc["stad-d1", "judged_status"], overview.loc["stad-d1", "computed_status"]) == (
+        "achieved", "on_track")
+    markup = str(goals_chapter(ctx))
+    assert re.search(r'<li class="results-chain-element status-achieved">Konkurransegrunnlag og '
+                     r'leieavtale for Statens hus<br />', markup)
+    assert "Nådd eller i rute ved slutten av piloten etter evaluators vurdering: stad-d1:" in text_of(markup)

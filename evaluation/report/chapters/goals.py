@@ -216,10 +216,12 @@ def _chain_section(ctx: ReportContext) -> HtmlBlock:
     data, result, pilot = ctx.data, ctx.attainment, ctx.pilot
     programme = data.programme
     overview = result.overview.loc[result.overview["pilot"] == pilot]
-    national = national_goal_rollup(overview, programme.sub_goal_links)
+    # The evaluators' judgement is the report's status; the status computed by rule is only
+    # shown beside it (status table, summary), never in its place.
+    national = national_goal_rollup(overview, programme.sub_goal_links, status_column="judged_status")
     chain = results_chain_status(programme.results_chain, programme.results_chain_links,
                                  pilot=pilot, sub_goal_status=overview,
-                                 national_goal_status=national)
+                                 national_goal_status=national, status_column="judged_status")
     return html.join(
         section_heading(ctx, "goals.heading.chain"),
         html.paragraph(ctx.t("goals.chain.intro")),
@@ -267,11 +269,11 @@ def _lasting_section(ctx: ReportContext) -> HtmlBlock:
     parts = [section_heading(ctx, "goals.heading.lasting"),
              html.paragraph(ctx.t("goals.lasting.intro"))]
     overview = final.overview.loc[final.overview["pilot"] == pilot]
-    good = overview.loc[overview["computed_status"].isin(["achieved", "on_track"])]
+    good = overview.loc[overview["judged_status"].isin(["achieved", "on_track"])]
     labels = _sub_goal_labels(ctx)
     if len(good):
         listed = "; ".join(f"{labels.get(sg, sg)} ({ctx.status(s)})"
-                           for sg, s in zip(good["sub_goal"], good["computed_status"]))
+                           for sg, s in zip(good["sub_goal"], good["judged_status"]))
         parts.append(html.paragraph(ctx.t("goals.lasting.sub_goals", sub_goals=listed)))
     else:
         parts.append(html.paragraph(ctx.t("goals.lasting.sub_goals_none")))
