@@ -228,6 +228,34 @@ def test_report_css_gives_each_status_the_colour_of_status_style():
     assert rules == {status_class(s): style["colour"] for s, style in STATUS_STYLE.items()}
 
 
+def _relative_luminance(colour: str) -> float:
+    # WCAG 2.1, definition of relative luminance (sRGB channel linearised, then weighted).
+    channels = [int(colour[i:i + 2], 16) / 255 for i in (1, 3, 5)]
+    linear = [c / 12.92 if c <= 0.04045 else ((c + 0.055) / 1.055) ** 2.4 for c in channels]
+    return 0.2126 * linear[0] + 0.7152 * linear[1] + 0.0722 * linear[2]
+
+
+def test_every_status_has_a_style_a_label_and_enough_contrast():
+    from evaluation.contract.vocabulary import STATUSES
+    from evaluation.i18n import t
+
+    assert set(STATUS_STYLE) == set(STATUSES)
+    symbols = [style["symbol"] for style in STATUS_STYLE.values()]
+    assert len(set(symbols)) == len(symbols)
+    for status, style in STATUS_STYLE.items():
+        assert t(f"status.{status}", "nb") and t(f"status.{status}", "en")
+        # WCAG 1.4.11 asks 3:1 for a border; 4.5:1 lets the colour carry text too.
+        for background in ("#ffffff", "#f7f7f7"):
+            lighter, darker = sorted([_relative_luminance(style["colour"]),
+                                      _relative_luminance(background)], reverse=True)
+            assert (lighter + 0.05) / (darker + 0.05) >= 4.5, (status, background)
+    # By hand for "not enough evidence", #7b3294: channels 123, 50, 148 linearise to 0.1981,
+    # 0.0319, 0.2961; L = 0.2126*0.1981 + 0.7152*0.0319 + 0.0722*0.2961 = 0.0863;
+    # contrast with white 1.05 / 0.1363 = 7.70.
+    assert t("status.insufficient_evidence", "nb") == "For lite grunnlag"
+    assert abs(_relative_luminance("#7b3294") - 0.0863) < 5e-4
+
+
 def test_no_template_or_fragment_writes_a_style_attribute():
     for path in html.TEMPLATE_DIR.glob("*.j2"):
         assert "style=" not in path.read_text(encoding="utf-8"), path.name

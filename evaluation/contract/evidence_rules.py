@@ -39,6 +39,11 @@ class EvidenceRules:
     interview_net_threshold : float
         Net assessment of an interview theme (share of interviews positive minus share negative)
         at or beyond which the interviews count as clear evidence for or against a sub-goal.
+    completed_late_milestone : str
+        What a milestone completed after its due date says about its sub-goal once it is done:
+        ``on_track`` (recommended: the output exists; its delay showed as ``off_track`` at every
+        cut-off while it was overdue and stays visible as days late) or ``no_data`` (it casts
+        no vote, like a milestone not yet due). Lateness alone never makes a sub-goal at risk.
 
     References
     ----------
@@ -55,7 +60,11 @@ class EvidenceRules:
     caution_max_interval_width: float
     finite_population_correction: bool
     interview_net_threshold: float
+    completed_late_milestone: str
 
+
+COMPLETED_LATE_MILESTONE_CHOICES = ("on_track", "no_data")
+"""Allowed values of ``evidence_rules.completed_late_milestone``."""
 
 _RULES = {
     "minimal_important_change": (
@@ -69,11 +78,13 @@ _RULES = {
         "bool", "true (the invited staff are the population) or false"),
     "interview_net_threshold": (
         "share", "a number above 0 and at most 1, e.g. 0.2"),
+    "completed_late_milestone": (
+        "late_milestone", "on_track (a milestone done late counts as done) or no_data (it casts no vote)"),
 }
 
 EVIDENCE_RULES_EXAMPLE = ("evidence_rules: {minimal_important_change: 0.3, caution_min_respondents: 30, "
                           "caution_max_interval_width: 1.0, finite_population_correction: false, "
-                          "interview_net_threshold: 0.2}")
+                          "interview_net_threshold: 0.2, completed_late_milestone: on_track}")
 
 
 def read_evidence_rules(walk: Walk, raw: dict) -> EvidenceRules | None:
@@ -112,13 +123,17 @@ def read_evidence_rules(walk: Walk, raw: dict) -> EvidenceRules | None:
         caution_max_interval_width=float(values["caution_max_interval_width"]),
         finite_population_correction=bool(values["finite_population_correction"]),
         interview_net_threshold=float(values["interview_net_threshold"]),
+        completed_late_milestone=str(values["completed_late_milestone"]),
     )
 
 
 def _allowed(kind: str, value) -> bool:
-    """Whether ``value`` is of ``kind``: number (> 0), count (int >= 2), share (0 < x <= 1), bool."""
+    """Whether ``value`` is of ``kind``: number (> 0), count (int >= 2), share (0 < x <= 1), bool,
+    or late_milestone (one of :data:`COMPLETED_LATE_MILESTONE_CHOICES`)."""
     if kind == "bool":
         return isinstance(value, bool)
+    if kind == "late_milestone":
+        return isinstance(value, str) and value in COMPLETED_LATE_MILESTONE_CHOICES
     if isinstance(value, bool) or not isinstance(value, (int, float)) or value != value:
         return False
     if kind == "count":

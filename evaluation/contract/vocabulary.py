@@ -19,8 +19,11 @@ STAKEHOLDER_GROUPS = (
 ASSESSMENTS = ("positive", "negative", "mixed", "neutral")
 """Assessment of a coded interview segment (``segments.csv`` ``assessment``)."""
 
-STATUSES = ("achieved", "on_track", "at_risk", "off_track", "no_data")
-"""Status of a sub-goal or indicator, best first; ``no_data`` when nothing can be said."""
+STATUSES = ("achieved", "on_track", "at_risk", "off_track", "insufficient_evidence", "no_data")
+"""Status of a sub-goal or indicator: the four ordered statuses best first, then
+``insufficient_evidence`` (there are data, but they cannot tell the ordered statuses apart, such
+as a survey interval too wide to say whether the change matters) and ``no_data`` (nothing to
+judge). Indicators never give ``insufficient_evidence``; the evaluators' ``assessments.csv`` may."""
 
 MILESTONE_STATUSES = ("completed_on_time", "completed_late", "overdue", "not_yet_due")
 """Status of a milestone at a cut-off date."""

@@ -307,7 +307,7 @@ def programme_config() -> dict:
         "status_thresholds": {"on_track": 0.9, "at_risk": 0.5},
         "evidence_rules": {"minimal_important_change": 0.3, "caution_min_respondents": 30,
                            "caution_max_interval_width": 1.0, "finite_population_correction": False,
-                           "interview_net_threshold": 0.2},
+                           "interview_net_threshold": 0.2, "completed_late_milestone": "on_track"},
         "national_goals": [{"id": i, "text_nb": nb, "text_en": en} for i, nb, en in NATIONAL_GOALS],
         "phases": [{"id": "midterm", "cutoff": dt.date(2022, 12, 31)},
                    {"id": "final", "cutoff": dt.date(2024, 12, 31)}],

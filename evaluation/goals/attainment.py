@@ -36,6 +36,8 @@ class GoalAttainment:
         :func:`evaluation.goals.evidence.evidence_table`.
     overview : pandas.DataFrame
         :func:`evaluation.goals.status.status_overview` (computed beside judged status).
+    confidence_level : float
+        Level of the survey intervals the evidence was judged by (:data:`SURVEY_CONFIDENCE_LEVEL`).
     """
 
     phase: str
@@ -45,6 +47,13 @@ class GoalAttainment:
     milestones: pd.DataFrame = field(repr=False)
     evidence: pd.DataFrame = field(repr=False)
     overview: pd.DataFrame = field(repr=False)
+    confidence_level: float = field(default=0.95)
+
+
+SURVEY_CONFIDENCE_LEVEL = 0.95
+"""Level of the interval of a survey index's change that the survey evidence is judged by:
+the survey chapter's, and the 95 % that Man-Son-Hing et al. (2002) and GRADE (Guyatt et al. 2011)
+judge against the minimal important difference."""
 
 
 def _survey_evidence(data, pilots: list[str], phase: str, as_of: pd.Timestamp, *,
@@ -52,8 +61,9 @@ def _survey_evidence(data, pilots: list[str], phase: str, as_of: pd.Timestamp, *
     """Change of each survey index from the baseline wave to the phase's wave, or ``None``.
 
     Calls :func:`evaluation.survey.compare_waves` once per pilot on the responses up to the
-    phase's cut-off, weighted by agency as in the pilot's survey chapter, so that the estimates,
-    intervals and primary p-values are those the chapter shows.
+    phase's cut-off, weighted by agency as the pilot's survey chapter does for the same phase,
+    so the estimates, intervals (at :data:`SURVEY_CONFIDENCE_LEVEL`) and the suppression are
+    the chapter's.
     """
     from evaluation.survey import compare_waves
 
@@ -66,7 +76,8 @@ def _survey_evidence(data, pilots: list[str], phase: str, as_of: pd.Timestamp, *
         comparison = compare_waves(mine, data.items, data.programme.waves,
                                    comparisons=data.programme.comparisons, population=data.population,
                                    weighted=True, rules=data.programme.evidence_rules,
-                                   threshold=threshold, plan=plan)
+                                   threshold=threshold, confidence_level=SURVEY_CONFIDENCE_LEVEL,
+                                   plan=plan)
         if len(comparison):
             parts.append(survey_evidence(comparison, to_role=phase))
     return pd.concat(parts, ignore_index=True) if parts else None
@@ -74,7 +85,10 @@ def _survey_evidence(data, pilots: list[str], phase: str, as_of: pd.Timestamp, *
 
 def _interview_evidence(data, pilots: list[str], phase: str, *,
                         threshold: int) -> pd.DataFrame | None:
-    """Net assessment per pilot and theme in the phase's interview round, or ``None``."""
+    """Net assessment per pilot and theme in the phase's interview round, or ``None``.
+
+    Themes raised in fewer than ``threshold`` interviews are suppressed (``no_data``).
+    """
     from evaluation.interviews import assessment_balance
 
     interviews = data.interviews.loc[data.interviews["pilot"].isin(pilots)]
@@ -85,7 +99,7 @@ def _interview_evidence(data, pilots: list[str], phase: str, *,
         return None
     balance = assessment_balance(segments, interviews=interviews, by="pilot",
                                  codebook=data.codebook, threshold=threshold)
-    return interview_evidence(balance)
+    return interview_evidence(balance, threshold=threshold)
 
 
 def goal_attainment(data, *, phase: str, threshold: int,
@@ -100,8 +114,8 @@ def goal_attainment(data, *, phase: str, threshold: int,
     phase : str
         Phase id (``midterm``, ``final``).
     threshold : int
-        Anonymity threshold: survey and interview groups below it are suppressed and give
-        ``no_data`` evidence.
+        Anonymity threshold: survey and interview groups below it, and interview themes raised
+        in fewer interviews, are suppressed and give ``no_data`` evidence.
     pilots : list of str, optional
         Pilots to include; all by default.
     plan : evaluation.disclosure.DisclosurePlan, optional
@@ -121,7 +135,9 @@ def goal_attainment(data, *, phase: str, threshold: int,
     -----
     Survey evidence compares the baseline wave with the wave of the phase's role; interview
     evidence uses the interviews of the phase's round. A source without data gives ``no_data``
-    evidence, never an error.
+    evidence, never an error. The rule values (minimal important change, interview net
+    threshold, late milestones) are the programme's ``evidence_rules``
+    (:class:`evaluation.contract.evidence_rules.EvidenceRules`).
 
     Examples
     --------
@@ -139,6 +155,7 @@ def goal_attainment(data, *, phase: str, threshold: int,
     as_of = pd.Timestamp(programme.cutoffs[phase])
     pilots = list(programme.pilot_ids if pilots is None else pilots)
     thresholds = programme.status_thresholds
+    rules = programme.evidence_rules
 
     def mine(frame: pd.DataFrame) -> pd.DataFrame:
         return frame.loc[frame["pilot"].isin(pilots)]
@@ -155,10 +172,14 @@ def goal_attainment(data, *, phase: str, threshold: int,
         indicator_status=current, milestones=milestones,
         survey=_survey_evidence(data, pilots, phase, as_of, threshold=threshold, plan=plan),
         interviews=_interview_evidence(data, pilots, phase, threshold=threshold),
+        minimal_important_change=rules.minimal_important_change,
+        net_threshold=rules.interview_net_threshold,
+        completed_late_milestone=rules.completed_late_milestone,
     )
     computed = computed_status(evidence, sub_goals=sub_goals)
     overview = status_overview(computed, mine(data.assessments), phase=phase)
-    return GoalAttainment(phase, as_of, tracking, current, milestones, evidence, overview)
+    return GoalAttainment(phase, as_of, tracking, current, milestones, evidence, overview,
+                          confidence_level=SURVEY_CONFIDENCE_LEVEL)
 
 
-__all__ = ["GoalAttainment", "goal_attainment"]
+__all__ = ["SURVEY_CONFIDENCE_LEVEL", "GoalAttainment", "goal_attainment"]

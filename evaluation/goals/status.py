@@ -1,7 +1,8 @@
 """Sub-goal status: computed from the evidence, beside the evaluators' judgement, rolled up to
 the national goals, and compared between phases.
 
-Status ids, best first: ``achieved``, ``on_track``, ``at_risk``, ``off_track``, and ``no_data``.
+Status ids, best first: ``achieved``, ``on_track``, ``at_risk``, ``off_track``; then
+``insufficient_evidence`` (there are data, but they cannot tell the four apart) and ``no_data``.
 """
 
 from __future__ import annotations
@@ -17,9 +18,14 @@ from evaluation.goals._frames import ASSESSMENTS_FILE, require
 from evaluation.goals.evidence import SOURCES
 
 STATUS_LEVEL = {"off_track": 0, "at_risk": 1, "on_track": 2, "achieved": 3}
-"""Ordinal level of each informative status (``no_data`` has none)."""
+"""Ordinal level of each informative status (``insufficient_evidence`` and ``no_data`` have
+none)."""
 
 LEVEL_STATUS = {level: status for status, level in STATUS_LEVEL.items()}
+
+REASONS = ("no_evidence", "not_enough_evidence", "majority", "all_targets_met",
+           "one_source_only", "target_not_met", "no_indicator")
+"""Which step of :func:`computed_status` decided a sub-goal's status (its ``reason``)."""
 
 
 def combine_statuses(statuses: Iterable[str]) -> str:
@@ -28,15 +34,17 @@ def combine_statuses(statuses: Iterable[str]) -> str:
     Parameters
     ----------
     statuses : iterable of str
-        Status ids; ``no_data`` entries are set aside.
+        Status ids.
 
     Returns
     -------
     str
-        ``no_data`` when nothing informative is left; otherwise the lower median on the ordinal
-        scale ``off_track < at_risk < on_track < achieved``, which is the best status that more
-        than half of the entries reach or exceed. On an even split the worse side wins, so the
-        rule is conservative.
+        The lower median of the informative statuses (those with a level) on the ordinal scale
+        ``off_track < at_risk < on_track < achieved``: the best status that more than half of
+        them reach or exceed. On an even split the worse side wins, so the rule is
+        conservative. ``insufficient_evidence`` and ``no_data`` entries are set aside when an
+        informative one is left; with none left, the result is ``insufficient_evidence`` if
+        any entry had insufficient evidence, otherwise ``no_data``.
 
     Raises
     ------
@@ -49,18 +57,45 @@ def combine_statuses(statuses: Iterable[str]) -> str:
     'off_track'
     >>> combine_statuses(["on_track", "on_track", "at_risk", "no_data"])
     'on_track'
+    >>> combine_statuses(["on_track", "insufficient_evidence", "insufficient_evidence"])
+    'on_track'
+    >>> combine_statuses(["insufficient_evidence", "no_data"])
+    'insufficient_evidence'
+    >>> combine_statuses([])
+    'no_data'
     """
-    levels = []
+    levels, insufficient = [], False
     for status in statuses:
         if status not in STATUSES:
             raise ValueError(f"unknown status {status!r}; expected one of {', '.join(STATUSES)}")
-        if status != "no_data":
+        if status in STATUS_LEVEL:
             levels.append(STATUS_LEVEL[status])
+        insufficient = insufficient or status == "insufficient_evidence"
     if not levels:
-        return "no_data"
+        return "insufficient_evidence" if insufficient else "no_data"
     levels.sort()
     return LEVEL_STATUS[levels[(len(levels) - 1) // 2]]
 
+
+def _sub_goal_status(per_source: dict[str, str], indicator_statuses: list[str]) -> tuple[str, str]:
+    """``(status, reason)`` of a sub-goal from its sources' statuses (see :func:`computed_status`)."""
+    informative = [s for s in per_source.values() if s in STATUS_LEVEL]
+    if not informative:
+        if "insufficient_evidence" in per_source.values():
+            return "insufficient_evidence", "not_enough_evidence"
+        return "no_data", "no_evidence"
+    overall = combine_statuses(informative)
+    if STATUS_LEVEL[overall] < STATUS_LEVEL["on_track"]:
+        return overall, "majority"
+    measured = [s for s in indicator_statuses if s != "no_data"]
+    if not measured:
+        return "on_track", "no_indicator"
+    if not all(s == "achieved" for s in measured):
+        return "on_track", "target_not_met"
+    supporting = sum(STATUS_LEVEL[s] >= STATUS_LEVEL["on_track"] for s in informative)
+    if supporting >= 2:
+        return "achieved", "all_targets_met"
+    return "on_track", "one_source_only"
 
 
 def computed_status(evidence: pd.DataFrame, *, sub_goals: pd.DataFrame) -> pd.DataFrame:
@@ -69,7 +104,7 @@ def computed_status(evidence: pd.DataFrame, *, sub_goals: pd.DataFrame) -> pd.Da
     Parameters
     ----------
     evidence : pandas.DataFrame
-        :func:`evidence_table`.
+        :func:`evaluation.goals.evidence.evidence_table`.
     sub_goals : pandas.DataFrame
         ``programme.sub_goals`` [pilot, sub_goal, ...]: every sub-goal gets a row, also one
         without evidence.
@@ -77,28 +112,56 @@ def computed_status(evidence: pd.DataFrame, *, sub_goals: pd.DataFrame) -> pd.Da
     Returns
     -------
     pandas.DataFrame
-        One row per sub-goal, in the order of ``sub_goals``. Columns ``pilot``, ``sub_goal``,
-        ``n_evidence`` (int, evidence rows with data), ``indicator_status``, ``survey_status``,
-        ``milestone_status``, ``interview_status`` (str, each source's combined status,
-        ``no_data`` when the source has none) and ``computed_status`` (str).
+        One row per sub-goal, in the order of ``sub_goals``. Columns:
+
+        - ``pilot``, ``sub_goal`` (str);
+        - ``n_evidence`` (int) -- evidence rows with data (status other than ``no_data``);
+        - ``n_informative_sources`` (int) -- sources whose combined status is informative
+          (neither ``insufficient_evidence`` nor ``no_data``);
+        - ``indicator_status``, ``survey_status``, ``milestone_status``, ``interview_status``
+          (str) -- each source's combined status, ``no_data`` when the source has none;
+        - ``computed_status`` (str);
+        - ``reason`` (str) -- the step that decided it, one of :data:`REASONS` (see Notes).
+
+        With the evidence rows of the sub-goal (the facts behind each source's status) these
+        columns are the reason in structured form; the reports put it into words
+        (:mod:`evaluation.report.status_reasons`).
 
     Notes
     -----
-    The rule, in three steps:
+    The rule, in four steps:
 
     1. Within each source, the rows' statuses are combined by majority
-       (:func:`combine_statuses`): the best status that more than half of the rows with data
-       reach, on the scale off track < at risk < on track < achieved. Rows with ``no_data``
-       are set aside.
+       (:func:`combine_statuses`): the best status that more than half of the informative
+       rows reach, on the scale off track < at risk < on track < achieved. Rows with
+       ``insufficient_evidence`` or ``no_data`` are set aside when the source has an
+       informative row; a source with only insufficient evidence is ``insufficient_evidence``.
     2. The sources' statuses are combined by the same majority rule, so each source (indicator,
-       survey, milestone, interview) has one vote however many rows it has. No source with
-       data gives ``no_data``.
-    3. ``achieved`` is reserved for measured targets: the sub-goal is ``achieved`` when every
-       one of its indicators with data has met its target and step 2 gives at least
-       ``on_track``; otherwise a step-2 result of ``achieved`` is lowered to ``on_track``.
+       survey, milestone, interview) has one vote however many rows it has. Sources with
+       insufficient evidence are set aside when another source is informative. With no
+       informative source, the sub-goal is ``insufficient_evidence`` if some source has data
+       (reason ``not_enough_evidence``) and ``no_data`` if none has (``no_evidence``).
+    3. A result below on track stands (``majority``).
+    4. ``achieved`` is reserved for measured targets confirmed by a second source: the
+       sub-goal is ``achieved`` (``all_targets_met``) when step 2 gives at least on track,
+       every indicator with data has met its target, and at least two informative sources are
+       on track or better. Otherwise it is ``on_track``, with the reason that stood in the
+       way: ``no_indicator`` (no indicator has data), ``target_not_met`` (an indicator has not
+       met its target) or ``one_source_only`` (the targets are met, but no second source is
+       on track or better).
 
-    On an even split the worse status wins, so the rule errs on the side of caution; the
-    evaluators' judgement (:func:`status_overview`) is shown beside it.
+    On an even split the worse status wins, so the rule errs on the side of caution. The
+    evaluators' judgement (:func:`status_overview`) is shown beside it and never replaced.
+
+    Examples
+    --------
+    >>> from evaluation.contract import load_data
+    >>> from evaluation.goals import goal_attainment
+    >>> data = load_data(phase="final")
+    >>> row = goal_attainment(data, phase="final", threshold=data.anonymity_threshold,
+    ...                       pilots=["stad"]).overview.set_index("sub_goal").loc["stad-d2"]
+    >>> row["indicator_status"], row["computed_status"], row["reason"]
+    ('achieved', 'achieved', 'all_targets_met')
     """
     require(evidence, ("pilot", "sub_goal", "source", "status"), "evidence")
     require(sub_goals, ("pilot", "sub_goal"), "programme.yaml")
@@ -106,26 +169,22 @@ def computed_status(evidence: pd.DataFrame, *, sub_goals: pd.DataFrame) -> pd.Da
     rows = []
     for pilot, sub_goal in zip(sub_goals["pilot"], sub_goals["sub_goal"]):
         group = grouped.get((pilot, sub_goal))
-        per_source = {}
-        n_evidence = 0
+        per_source, n_evidence, indicators = {}, 0, []
         for source in SOURCES:
             statuses = [] if group is None else list(group.loc[group["source"] == source, "status"])
             per_source[source] = combine_statuses(statuses)
             n_evidence += sum(s != "no_data" for s in statuses)
-        overall = combine_statuses(per_source.values())
-        indicator_statuses = ([] if group is None else
-                              [s for s in group.loc[group["source"] == "indicator", "status"]
-                               if s != "no_data"])
-        all_met = bool(indicator_statuses) and all(s == "achieved" for s in indicator_statuses)
-        if overall in ("on_track", "achieved"):
-            overall = "achieved" if all_met else "on_track"
+            indicators = statuses if source == "indicator" else indicators
+        status, reason = _sub_goal_status(per_source, indicators)
         rows.append({"pilot": pilot, "sub_goal": sub_goal, "n_evidence": n_evidence,
+                     "n_informative_sources": sum(s in STATUS_LEVEL for s in per_source.values()),
                      **{f"{s}_status": per_source[s] for s in SOURCES},
-                     "computed_status": overall})
-    columns = ["pilot", "sub_goal", "n_evidence", *[f"{s}_status" for s in SOURCES],
-               "computed_status"]
+                     "computed_status": status, "reason": reason})
+    columns = ["pilot", "sub_goal", "n_evidence", "n_informative_sources",
+               *[f"{s}_status" for s in SOURCES], "computed_status", "reason"]
     frame = pd.DataFrame(rows, columns=columns)
-    frame["n_evidence"] = frame["n_evidence"].astype(int)
+    for column in ("n_evidence", "n_informative_sources"):
+        frame[column] = frame[column].astype(int)
     return frame
 
 
@@ -154,7 +213,8 @@ def status_overview(
         when the evaluators have not judged the sub-goal in the phase), ``gas_score`` (Int64),
         ``rationale_nb``, ``rationale_en`` (str, empty when missing), ``status_gap`` (Int64:
         judged level minus computed level on the scale off track 0, at risk 1, on track 2,
-        achieved 3; <NA> when either is ``no_data``) and ``disagreement`` (bool).
+        achieved 3; <NA> when either has no level: ``insufficient_evidence`` or ``no_data``)
+        and ``disagreement`` (bool).
 
     Raises
     ------
@@ -165,9 +225,10 @@ def status_overview(
     Notes
     -----
     ``disagreement`` is true when both statuses carry information (neither is ``no_data``) and
-    they differ. A judgement where the data give no evidence, or evidence without a judgement,
-    is not a disagreement but is visible as ``no_data`` on one side. The judged status is never
-    changed.
+    they differ; ``insufficient_evidence`` on one side and a level on the other is a
+    disagreement (the evaluators see more than the rule does, or less), shown for review. A
+    judgement where the data give no evidence, or evidence without a judgement, is not a
+    disagreement but is visible as ``no_data`` on one side. The judged status is never changed.
     """
     require(assessments, ("pilot", "phase", "sub_goal", "status", "gas_score", "rationale_nb",
                           "rationale_en"), ASSESSMENTS_FILE)
@@ -235,14 +296,16 @@ def national_goal_rollup(
         One row per pilot and national goal that has a linked sub-goal (or per national goal
         when ``across_pilots``), sorted. Columns ``pilot`` (str; <NA> when ``across_pilots``),
         ``national_goal``, ``n_sub_goals`` (int), ``n_achieved``, ``n_on_track``,
-        ``n_at_risk``, ``n_off_track``, ``n_no_data`` (int) and ``status`` (str: the majority
-        of the linked sub-goals' statuses, :func:`combine_statuses`).
+        ``n_at_risk``, ``n_off_track``, ``n_insufficient_evidence``, ``n_no_data`` (int) and
+        ``status`` (str: the majority of the linked sub-goals' statuses,
+        :func:`combine_statuses`).
 
     Notes
     -----
     A sub-goal linked to several national goals counts towards each of them. The majority rule
     is the one used within a sub-goal: the best status reached by more than half of the linked
-    sub-goals with data.
+    sub-goals with an informative status; sub-goals with insufficient evidence are set aside
+    unless no linked sub-goal is informative.
     """
     require(status, ("pilot", "sub_goal", status_column), "status")
     require(sub_goal_links, ("pilot", "sub_goal", "kind", "target"), "programme.yaml")
@@ -288,9 +351,10 @@ def status_change(
     pandas.DataFrame
         One row per sub-goal of ``later`` (its order), columns ``pilot``, ``sub_goal``,
         ``status_from``, ``status_to`` (str; ``no_data`` when missing) and ``change``
-        (str): ``improved`` or ``worsened`` when both statuses carry information and the level
-        rose or fell, ``unchanged`` when they are equal (also when both are ``no_data``), and
-        ``not_comparable`` when exactly one is ``no_data``.
+        (str): ``improved`` or ``worsened`` when both statuses have a level and it rose or
+        fell, ``unchanged`` when they are equal (also when both are ``no_data``), and
+        ``not_comparable`` otherwise (one of them is ``insufficient_evidence`` or
+        ``no_data``).
     """
     for frame in (earlier, later):
         require(frame, ("pilot", "sub_goal", status_column), "status")
@@ -314,6 +378,7 @@ def status_change(
 
 
 __all__ = [
+    "REASONS",
     "STATUS_LEVEL",
     "combine_statuses",
     "computed_status",

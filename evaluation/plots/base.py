@@ -30,11 +30,16 @@ QUALITATIVE = ("#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00",
 # Sequential (ColorBrewer Blues, 5 classes) for heatmaps of counts.
 SEQUENTIAL_5 = ("#eff3ff", "#bdd7e7", "#6baed6", "#3182bd", "#08519c")
 # Goal status: colour plus a text label and a symbol, so colour never carries meaning alone.
+# Every colour has a contrast of at least 4.5:1 on white and on the results chain's #f7f7f7
+# (WCAG 2.1, 1.4.3 and 1.4.11). "Not enough evidence" is ColorBrewer PRGn's dark purple (7.7:1 on
+# white), a half-filled circle, and a dashed border in the results chain (templates/report.css),
+# so it differs from "no data" (grey, empty circle, solid) in hue, symbol and pattern.
 STATUS_STYLE = {
     "achieved": {"colour": "#1a7f37", "symbol": "✔"},
     "on_track": {"colour": "#0072B2", "symbol": "▲"},
     "at_risk": {"colour": "#b35900", "symbol": "●"},
     "off_track": {"colour": "#b00020", "symbol": "▼"},
+    "insufficient_evidence": {"colour": "#7b3294", "symbol": "◐"},
     "no_data": {"colour": "#6e6e6e", "symbol": "○"},
 }
 

@@ -9,7 +9,7 @@ column name. The expected line is computed by the test from the file it edited.
 from __future__ import annotations
 
 from conftest import read_lines, write_lines
-from evaluation.contract import validate
+from evaluation.contract import load_data, validate
 
 
 def test_yaml_syntax_error_names_the_line(demo_copy):
@@ -225,4 +225,15 @@ def test_the_evidence_rules_reach_the_programme():
 
     rules = load_data().programme.evidence_rules
     assert (rules.minimal_important_change, rules.caution_min_respondents, rules.caution_max_interval_width,
-            rules.finite_population_correction, rules.interview_net_threshold) == (0.3, 30, 1.0, False, 0.2)
+            rules.finite_population_correction, rules.interview_net_threshold,
+            rules.completed_late_milestone) == (0.3, 30, 1.0, False, 0.2, "on_track")
+
+
+def test_the_late_milestone_rule_takes_only_on_track_or_no_data(demo_copy):
+    path = demo_copy / "programme.yaml"
+    line = _replace_line(path, "  completed_late_milestone:", ["  completed_late_milestone: at_risk"])
+    assert [str(p) for p in validate(demo_copy)] == [
+        f"programme.yaml:{line}:evidence_rules.completed_late_milestone: 'at_risk' is not allowed; expected "
+        "on_track (a milestone done late counts as done) or no_data (it casts no vote)"]
+    _replace_line(path, "  completed_late_milestone:", ["  completed_late_milestone: no_data"])
+    assert load_data(demo_copy).programme.evidence_rules.completed_late_milestone == "no_data"

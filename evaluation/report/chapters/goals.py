@@ -1,8 +1,9 @@
 """The goal-attainment chapter of a pilot report.
 
 :func:`goals_chapter` gives the chapter body (the lead writes the ``<h2>``): the indicator tracking
-table, the milestones, the status of every sub-goal (evidence, computed status, the evaluators'
-judged status and rationale, a disagreement flag), the evidence behind it, and the virkningskjede;
+table, the milestones, the status of every sub-goal (the evaluators' judged status and rationale,
+and beside it, as an aid, the status computed by rule with its reason in words, and a
+disagreement flag), the evidence behind it, and the virkningskjede;
 in the final phase also the change since midterm and the evidence of lasting results. The numbers
 are the report's goal attainment (:func:`evaluation.goals.goal_attainment`, computed once per
 report as :attr:`~evaluation.report.context.ReportContext.attainment`).
@@ -14,9 +15,6 @@ import pandas as pd
 
 from evaluation import html
 from evaluation.goals import (
-    DEFAULT_ALPHA,
-    DEFAULT_NET_THRESHOLD,
-    SOURCES,
     gas_summary,
     goal_attainment,
     national_goal_rollup,
@@ -29,6 +27,7 @@ from evaluation.report.chapters.interviews import interview_base
 from evaluation.report.results_chain import results_chain_html
 from evaluation.report.context import ReportContext
 from evaluation.report.frame import section_heading
+from evaluation.report.status_reasons import item_labels, reason_texts, rule_number
 from evaluation.tables import frame_to_html
 
 LASTING_RESULTS_THEME = "lasting_results"
@@ -39,14 +38,6 @@ def _decimals(values) -> int:
     """0 decimals when every value is whole, else 1 (values as the pilots report them)."""
     numbers = [float(v) for v in values if v is not None and not pd.isna(v)]
     return 0 if all(float(v).is_integer() for v in numbers) else 1
-
-
-def _p_value(ctx: ReportContext, p: float) -> str:
-    if p is None or pd.isna(p):
-        return "–"
-    if p < 0.001:
-        return ctx.t("goals.p_below", value=ctx.number(0.001, decimals=3))
-    return ctx.number(p, decimals=3)
 
 
 def _estimate(ctx: ReportContext, measure: str, value: float) -> str:
@@ -63,20 +54,6 @@ def _sub_goal_labels(ctx: ReportContext) -> dict[str, str]:
     sub_goals = ctx.programme.sub_goals
     rows = sub_goals.loc[sub_goals["pilot"] == ctx.pilot].to_dict("records")
     return {r["sub_goal"]: f"{r['sub_goal']}: {ctx.pick(r, 'text')}" for r in rows}
-
-
-def _item_labels(ctx: ReportContext) -> dict[tuple[str, str], str]:
-    data, pilot, programme = ctx.data, ctx.pilot, ctx.programme
-    labels: dict[tuple[str, str], str] = {}
-    for r in programme.indicators.loc[programme.indicators["pilot"] == pilot].to_dict("records"):
-        labels[("indicator", r["indicator_id"])] = ctx.pick(r, "name")
-    for r in programme.survey_indices.to_dict("records"):
-        labels[("survey", r["index"])] = ctx.pick(r, "label")
-    for r in data.milestones.loc[data.milestones["pilot"] == pilot].to_dict("records"):
-        labels[("milestone", r["milestone_id"])] = ctx.pick(r, "text")
-    for r in programme.interview_themes.to_dict("records"):
-        labels[("interview", r["theme"])] = ctx.pick(r, "label")
-    return labels
 
 
 def _indicator_section(ctx: ReportContext) -> HtmlBlock:
@@ -171,22 +148,17 @@ def _status_section(ctx: ReportContext) -> HtmlBlock:
                                           total=len(overview))))
     else:
         parts.append(html.paragraph(ctx.t("goals.status.no_disagreements")))
-    evidence = result.evidence.loc[result.evidence["pilot"] == pilot]
+    reasons = reason_texts(ctx)
     rows = []
     for r in overview.to_dict("records"):
-        linked = evidence.loc[evidence["sub_goal"] == r["sub_goal"], "source"].unique()
-        summary = "; ".join(
-            f"{ctx.t(f'goals.source.{source}')}: {ctx.status(r[f'{source}_status'])}"
-            for source in SOURCES if source in set(linked)
-        )
         rows.append({
             ctx.t("goals.col.sub_goal"): labels.get(r["sub_goal"], r["sub_goal"]),
-            ctx.t("goals.col.evidence"): summary or "–",
-            ctx.t("goals.col.computed"): ctx.status(r["computed_status"]),
             ctx.t("goals.col.judged"): ctx.status(r["judged_status"]),
+            ctx.t("goals.col.rationale"): ctx.pick(r, "rationale") or "–",
             ctx.t("goals.col.gas"): ("–" if pd.isna(r["gas_score"])
                                      else ctx.number(r["gas_score"])),
-            ctx.t("goals.col.rationale"): ctx.pick(r, "rationale") or "–",
+            ctx.t("goals.col.computed"): ctx.status(r["computed_status"]),
+            ctx.t("goals.col.reason"): reasons[(r["pilot"], r["sub_goal"])],
             ctx.t("goals.col.disagreement"): ctx.t(
                 "goals.disagreement.yes" if r["disagreement"] else "goals.disagreement.no"),
         })
@@ -202,14 +174,25 @@ def _status_section(ctx: ReportContext) -> HtmlBlock:
     return html.join(*parts)
 
 
+def _interval(ctx: ReportContext, low: float, high: float) -> str:
+    if pd.isna(low) or pd.isna(high):
+        return "–"
+    return ctx.t("goals.interval", low=ctx.number(low, decimals=2), high=ctx.number(high, decimals=2))
+
+
 def _evidence_section(ctx: ReportContext) -> HtmlBlock:
     data, result, pilot = ctx.data, ctx.attainment, ctx.pilot
+    rules = data.programme.evidence_rules
+    level = ctx.number(100 * result.confidence_level)
+    late = ("goals.evidence.late_counts" if rules.completed_late_milestone == "on_track"
+            else "goals.evidence.late_no_vote")
     parts = [section_heading(ctx, "goals.heading.evidence"),
-             html.paragraph(ctx.t("goals.evidence.intro",
-                                  alpha=ctx.number(DEFAULT_ALPHA, decimals=2),
-                                  net=ctx.number(DEFAULT_NET_THRESHOLD, decimals=1)))]
+             html.paragraph(ctx.t("goals.evidence.intro", level=level,
+                                  mic=rule_number(ctx, rules.minimal_important_change),
+                                  net=rule_number(ctx, rules.interview_net_threshold),
+                                  late=ctx.t(late)))]
     evidence = result.evidence.loc[result.evidence["pilot"] == pilot]
-    items = _item_labels(ctx)
+    items = item_labels(ctx)
     rows = []
     for r in evidence.to_dict("records"):
         rows.append({
@@ -218,9 +201,7 @@ def _evidence_section(ctx: ReportContext) -> HtmlBlock:
             ctx.t("goals.col.item"): items.get((r["source"], r["item"]), r["item"]),
             ctx.t("goals.col.measure"): ctx.t(f"goals.measure.{r['measure']}"),
             ctx.t("goals.col.estimate"): _estimate(ctx, r["measure"], r["estimate"]),
-            ctx.t("goals.col.p_value"): _p_value(ctx, r["p_value"]),
-            ctx.t("goals.col.effect_size"): ("–" if pd.isna(r["effect_size"]) else
-                                             ctx.number(r["effect_size"], decimals=2)),
+            ctx.t("goals.col.ci", level=level): _interval(ctx, r["ci_low"], r["ci_high"]),
             ctx.t("goals.col.n"): "–" if pd.isna(r["n"]) else ctx.number(r["n"]),
             ctx.t("goals.col.status"): ctx.status(r["status"]),
         })
@@ -246,10 +227,12 @@ def _chain_section(ctx: ReportContext) -> HtmlBlock:
     data, result, pilot = ctx.data, ctx.attainment, ctx.pilot
     programme = data.programme
     overview = result.overview.loc[result.overview["pilot"] == pilot]
-    national = national_goal_rollup(overview, programme.sub_goal_links)
+    # The evaluators' judgement is the report's status; the status computed by rule is only
+    # shown beside it (status table, summary), never in its place.
+    national = national_goal_rollup(overview, programme.sub_goal_links, status_column="judged_status")
     chain = results_chain_status(programme.results_chain, programme.results_chain_links,
                                  pilot=pilot, sub_goal_status=overview,
-                                 national_goal_status=national)
+                                 national_goal_status=national, status_column="judged_status")
     return html.join(
         section_heading(ctx, "goals.heading.chain"),
         html.paragraph(ctx.t("goals.chain.intro")),
@@ -297,11 +280,11 @@ def _lasting_section(ctx: ReportContext) -> HtmlBlock:
     parts = [section_heading(ctx, "goals.heading.lasting"),
              html.paragraph(ctx.t("goals.lasting.intro"))]
     overview = final.overview.loc[final.overview["pilot"] == pilot]
-    good = overview.loc[overview["computed_status"].isin(["achieved", "on_track"])]
+    good = overview.loc[overview["judged_status"].isin(["achieved", "on_track"])]
     labels = _sub_goal_labels(ctx)
     if len(good):
         listed = "; ".join(f"{labels.get(sg, sg)} ({ctx.status(s)})"
-                           for sg, s in zip(good["sub_goal"], good["computed_status"]))
+                           for sg, s in zip(good["sub_goal"], good["judged_status"]))
         parts.append(html.paragraph(ctx.t("goals.lasting.sub_goals", sub_goals=listed)))
     else:
         parts.append(html.paragraph(ctx.t("goals.lasting.sub_goals_none")))

@@ -8,6 +8,7 @@ from evaluation import html
 from evaluation.html import HtmlBlock
 from evaluation.report.chapters.interviews import interview_round
 from evaluation.report.context import ReportContext
+from evaluation.report.status_reasons import reason_texts
 from evaluation.tables import frame_to_html
 
 
@@ -43,13 +44,14 @@ def key_figures(ctx: ReportContext) -> pd.DataFrame:
 
 
 def summary_chapter(ctx: ReportContext) -> HtmlBlock:
-    """Key figures, the evaluators' summary, and every sub-goal's computed and judged status.
+    """Key figures, the evaluators' summary, and every sub-goal's judged and computed status.
 
-    The computed status follows the documented rule of
-    :func:`evaluation.goals.status.computed_status`; the judged status is the evaluators' own
-    (``assessments.csv``). Where they disagree the table says so; neither is overridden. The
-    statuses are the report's goal attainment (:attr:`ReportContext.attainment`), shared with
-    the goals chapter.
+    The judged status is the evaluators' own (``assessments.csv``) and comes first; beside it,
+    as an aid, the status computed by the documented rule of
+    :func:`evaluation.goals.status.computed_status` with its reason in words
+    (:func:`evaluation.report.status_reasons.reason_texts`). Where they disagree the table says
+    so; the judgement is never overridden. The statuses are the report's goal attainment
+    (:attr:`ReportContext.attainment`), shared with the goals chapter.
     """
     parts = []
     text = ctx.narrative().get("summary")
@@ -59,13 +61,15 @@ def summary_chapter(ctx: ReportContext) -> HtmlBlock:
     parts.append(html.note(ctx.t("interviews.count_base", round=interview_round(ctx))))
     overview = ctx.attainment.overview
     goals = ctx.programme.sub_goals.set_index("sub_goal")
+    reasons = reason_texts(ctx)
     rows = []
     for record in overview.to_dict("records"):
         rows.append({
             ctx.t("about.sub_goal"):
                 f"{record['sub_goal']}: {ctx.pick(goals.loc[record['sub_goal']].to_dict(), 'text')}",
-            ctx.t("summary.computed"): ctx.status(record["computed_status"]),
             ctx.t("summary.judged"): ctx.status(record["judged_status"]),
+            ctx.t("summary.computed"): ctx.status(record["computed_status"]),
+            ctx.t("summary.reason"): reasons[(record["pilot"], record["sub_goal"])],
             ctx.t("summary.agree"): ctx.t("summary.disagree_yes") if record["disagreement"]
             else ctx.t("summary.disagree_no"),
         })
