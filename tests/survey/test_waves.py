@@ -22,7 +22,7 @@ from .survey_data import WAVES, make_items, responses_from, two_wave_survey
 COMPARISONS = (("baseline", "midterm"), ("baseline", "final"), ("midterm", "final"))
 RULES = EvidenceRules(minimal_important_change=0.3, caution_min_respondents=30,
                       caution_max_interval_width=1.0, finite_population_correction=False,
-                      interview_net_threshold=0.2)
+                      interview_net_threshold=0.2, completed_late_milestone="on_track")
 POPULATION = pd.DataFrame({"pilot": "stad", "agency": ["a", "b", "c"] * 2,
                            "wave": [2021] * 3 + [2022] * 3, "invited": [10, 8, 6] * 2})
 
@@ -121,7 +121,7 @@ def test_estimates_from_few_respondents_or_wide_intervals_are_marked_for_caution
     assert shown["caution"].all() and not result.loc[result["suppressed"], "caution"].any()
     relaxed = EvidenceRules(minimal_important_change=0.3, caution_min_respondents=6,
                             caution_max_interval_width=10.0, finite_population_correction=False,
-                            interview_net_threshold=0.2)
+                            interview_net_threshold=0.2, completed_late_milestone="on_track")
     assert not _compare(two_wave_survey(), weighted=True, rules=relaxed)["caution"].any()
 
 
