@@ -43,7 +43,7 @@ test-fast: setup
 
 # The rules are in pyproject.toml ([tool.ruff]).
 lint: setup
-	$(BIN)/ruff check evaluation tests benchmarks scripts
+	$(BIN)/ruff check evaluation tests benchmarks scripts notebooks
 
 # Debian's Chromium for the browser and accessibility tests (tests/test_browser.py); Playwright
 # drives it and never downloads a browser of its own. CI runs as root.
