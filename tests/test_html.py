@@ -189,7 +189,7 @@ def test_a_figure_is_image_caption_and_data_table():
     assert figure.to_html() == (
         '<figure class="report-figure"><img src="data:image/png;base64,iVBORw0KGgo=" alt="Søyler" />'
         "<figcaption>Figur 1</figcaption></figure>"
-        '<details class="figure-data" open><summary>Tall</summary>'
+        '<details class="figure-data"><summary>Tall</summary>'
         + frame_to_html(data, caption="Tall").markup + "</details>"
     )
     assert figure._repr_html_() == figure.to_html().markup

@@ -97,7 +97,7 @@ class ReportFigure:
         -------
         evaluation.html.HtmlBlock
             ``<figure class="report-figure">`` with the image (``alt`` text) and its
-            ``<figcaption>``, followed by ``<details class="figure-data" open>`` whose
+            ``<figcaption>``, followed by ``<details class="figure-data">`` (closed; print opens it) whose
             ``<summary>`` is the table caption and which holds the data table
             (:func:`evaluation.tables.frame_to_html`). Every string is escaped.
         """

@@ -16,7 +16,8 @@ Example
 'survey'
 """
 
-from evaluation.report.chapters.assessment import evaluators_assessment
+from evaluation.report.chapters.assessment import evaluators_assessment, recommendations
+from evaluation.report.chapters.findings import findings_by_goal
 from evaluation.report.chapters.goals import goals_chapter
 from evaluation.report.chapters.interviews import interviews_chapter
 from evaluation.report.chapters.summary import key_figures, summary_chapter
@@ -45,6 +46,7 @@ __all__ = [
     "common_themes",
     "data_and_method",
     "evaluators_assessment",
+    "findings_by_goal",
     "goals_chapter",
     "index_comparison",
     "interviews_chapter",
@@ -55,6 +57,7 @@ __all__ = [
     "open_report",
     "pilots_overview",
     "provenance",
+    "recommendations",
     "summary_chapter",
     "survey_chapter",
     "survey_sensitivity",

@@ -16,6 +16,7 @@ from evaluation import html
 from evaluation.files import file_sha256
 from evaluation.html import HtmlBlock
 from evaluation.report.context import ReportContext, data_folder_name
+from evaluation.report.narrative import narrative_section
 from evaluation.tables import frame_to_html
 
 PACKAGES_IN_PROVENANCE = ("pandas", "numpy", "scipy", "matplotlib", "papermill", "nbconvert", "pyyaml")
@@ -58,15 +59,22 @@ def title_block(ctx: ReportContext) -> HtmlBlock:
 
 
 def about_pilot(ctx: ReportContext) -> HtmlBlock:
-    """The pilot's municipality, agencies and sub-goals with their national goals."""
+    """Background: the pilot's municipality, what it did (the evaluators' background section),
+    the evaluation questions, its agencies and its sub-goals with their national goals."""
     programme = ctx.programme
     pilot_row = programme.pilots.set_index("pilot").loc[ctx.pilot]
     agencies = programme.agencies[programme.agencies["pilot"] == ctx.pilot]
     agency_names = [ctx.pick(row, "name") for row in agencies.to_dict("records")]
     intro = ctx.t("about.intro", pilot=ctx.pilot_name, number=pilot_row["municipality_number"],
                   count=len(agency_names))
+    background = narrative_section(ctx, "background")
     parts = [
         html.paragraph(intro),
+        *([background] if background is not None else []),
+        html.heading(ctx.t("about.questions_heading"), key="evaluation-questions"),
+        html.paragraph(ctx.t("about.questions_intro")),
+        html.bullet_list([ctx.t("about.question_goals"), ctx.t("about.question_collaboration"),
+                          ctx.t("about.question_lasting"), ctx.t("about.question_transfer")]),
         html.heading(ctx.t("about.agencies"), key="agencies"),
         html.bullet_list(agency_names),
     ]
@@ -154,15 +162,27 @@ def _interview_sources(ctx: ReportContext) -> list[HtmlBlock]:
 
 
 def data_and_method(ctx: ReportContext) -> HtmlBlock:
-    """Sources, numbers of respondents and interviews, response rates and the anonymity rule."""
+    """Sources, fieldwork and response, interviews, the design and its limitations, and the
+    anonymity rule."""
     data = ctx.data
     parts = [html.paragraph(ctx.t("method.intro", cutoff=ctx.date(data.cutoff)))]
     parts.append(html.heading(ctx.t("method.response_rates"), key="response-rates"))
     parts.append(frame_to_html(pd.DataFrame(_response_rate_rows(ctx)),
                                caption=ctx.t("method.response_rates_caption", pilot=ctx.pilot_name)))
     parts.extend(_interview_sources(ctx))
-    parts.append(html.heading(ctx.t("method.anonymity_heading"), key="anonymity"))
-    parts.append(html.paragraph(ctx.t("method.anonymity", threshold=ctx.threshold)))
+    parts.append(html.paragraph(ctx.t("method.interview_method")))
+    rules = ctx.programme.evidence_rules
+    parts += [
+        html.heading(ctx.t("method.design_heading"), key="design"),
+        html.paragraph(ctx.t("method.design")),
+        html.paragraph(ctx.t("method.analysis", mic=ctx.number(rules.minimal_important_change, decimals=1),
+                             caution=rules.caution_min_respondents)),
+        html.heading(ctx.t("method.limitations_heading"), key="limitations"),
+        html.bullet_list([ctx.t("method.limitation_attribution"), ctx.t("method.limitation_nonresponse"),
+                          ctx.t("method.limitation_small"), ctx.t("method.limitation_interviews")]),
+        html.heading(ctx.t("method.anonymity_heading"), key="anonymity"),
+        html.paragraph(ctx.t("method.anonymity", threshold=ctx.threshold)),
+    ]
     return html.join(*parts)
 
 

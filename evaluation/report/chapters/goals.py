@@ -34,13 +34,13 @@ LASTING_RESULTS_THEME = "lasting_results"
 """Interview theme whose assessments speak to results that last after the pilot period."""
 
 
-def _decimals(values) -> int:
+def value_decimals(values) -> int:
     """0 decimals when every value is whole, else 1 (values as the pilots report them)."""
     numbers = [float(v) for v in values if v is not None and not pd.isna(v)]
     return 0 if all(float(v).is_integer() for v in numbers) else 1
 
 
-def _estimate(ctx: ReportContext, measure: str, value: float) -> str:
+def format_estimate(ctx: ReportContext, measure: str, value: float) -> str:
     if value is None or pd.isna(value):
         return "–"
     if measure == "progress_vs_expected":
@@ -73,7 +73,7 @@ def _indicator_section(ctx: ReportContext) -> HtmlBlock:
     rows = []
     for indicator_id, group in tracking.groupby("indicator_id", sort=False):
         definition = names[indicator_id]
-        decimals = _decimals([definition["baseline_value"], definition["target_value"],
+        decimals = value_decimals([definition["baseline_value"], definition["target_value"],
                               *group["actual"]])
         for r in group.to_dict("records"):
             rows.append({
@@ -174,7 +174,7 @@ def _status_section(ctx: ReportContext) -> HtmlBlock:
     return html.join(*parts)
 
 
-def _interval(ctx: ReportContext, low: float, high: float) -> str:
+def format_interval(ctx: ReportContext, low: float, high: float) -> str:
     if pd.isna(low) or pd.isna(high):
         return "–"
     return ctx.t("goals.interval", low=ctx.number(low, decimals=2), high=ctx.number(high, decimals=2))
@@ -200,8 +200,8 @@ def _evidence_section(ctx: ReportContext) -> HtmlBlock:
             ctx.t("goals.col.source"): ctx.t(f"goals.source.{r['source']}"),
             ctx.t("goals.col.item"): items.get((r["source"], r["item"]), r["item"]),
             ctx.t("goals.col.measure"): ctx.t(f"goals.measure.{r['measure']}"),
-            ctx.t("goals.col.estimate"): _estimate(ctx, r["measure"], r["estimate"]),
-            ctx.t("goals.col.ci", level=level): _interval(ctx, r["ci_low"], r["ci_high"]),
+            ctx.t("goals.col.estimate"): format_estimate(ctx, r["measure"], r["estimate"]),
+            ctx.t("goals.col.ci", level=level): format_interval(ctx, r["ci_low"], r["ci_high"]),
             ctx.t("goals.col.n"): "–" if pd.isna(r["n"]) else ctx.number(r["n"]),
             ctx.t("goals.col.status"): ctx.status(r["status"]),
         })
@@ -223,7 +223,7 @@ def _round_interviews(ctx: ReportContext) -> pd.DataFrame:
     return interviews.loc[(interviews["pilot"] == ctx.pilot) & (interviews["round"] == ctx.phase)]
 
 
-def _chain_section(ctx: ReportContext) -> HtmlBlock:
+def chain_section(ctx: ReportContext) -> HtmlBlock:
     data, result, pilot = ctx.data, ctx.attainment, ctx.pilot
     programme = data.programme
     overview = result.overview.loc[result.overview["pilot"] == pilot]
@@ -241,7 +241,7 @@ def _chain_section(ctx: ReportContext) -> HtmlBlock:
     )
 
 
-def _change_section(ctx: ReportContext) -> HtmlBlock:
+def status_change_section(ctx: ReportContext) -> HtmlBlock:
     data, final, pilot = ctx.data, ctx.attainment, ctx.pilot
     programme = data.programme
     midterm = goal_attainment(data, phase=ctx.previous_phase, threshold=ctx.threshold,
@@ -274,7 +274,7 @@ def _change_section(ctx: ReportContext) -> HtmlBlock:
     return html.join(*parts)
 
 
-def _lasting_section(ctx: ReportContext) -> HtmlBlock:
+def lasting_section(ctx: ReportContext) -> HtmlBlock:
     data, final, pilot = ctx.data, ctx.attainment, ctx.pilot
     programme = data.programme
     parts = [section_heading(ctx, "goals.heading.lasting"),
@@ -320,35 +320,31 @@ def _lasting_section(ctx: ReportContext) -> HtmlBlock:
 
 
 def goals_chapter(ctx: ReportContext) -> HtmlBlock:
-    """The goal-attainment chapter of a pilot report, as HTML (without the ``<h2>``).
+    """The appendix on goal attainment in detail, as HTML (without the ``<h2>``).
 
     Parameters
     ----------
     ctx : ReportContext
-        The report's pilot, phase (``final`` adds the change since midterm and the evidence of
-        lasting results), language and threshold; its goal attainment
-        (:attr:`ReportContext.attainment`) is shared with the summary chapter.
+        The report's pilot, phase, language and threshold; its goal attainment
+        (:attr:`ReportContext.attainment`) is shared with the summary and the findings.
 
     Returns
     -------
     evaluation.html.HtmlBlock
-        ``<h3>`` sections: indicators, milestones, status per sub-goal (with the evaluators'
-        judgement, the disagreement flag and the GAS T-score), evidence per sub-goal, the
-        results chain, and in the final phase the change since midterm and lasting results.
+        ``<h3>`` sections: the indicator tracking table (every year), the milestones, the
+        status per sub-goal (the evaluators' judgement and rationale, the GAS T-score, the status
+        computed by rule with its reason, the disagreement flag) and the evidence per sub-goal
+        with every measure. The findings chapter (:func:`evaluation.report.chapters.findings.findings_by_goal`)
+        draws on the same numbers, sub-goal by sub-goal.
     """
-    parts = [
+    return html.join(
         html.paragraph(ctx.t("goals.intro", cutoff=ctx.date(ctx.attainment.as_of))),
         _indicator_section(ctx),
         _milestone_section(ctx),
         _status_section(ctx),
         _evidence_section(ctx),
-        _chain_section(ctx),
-    ]
-    if ctx.previous_phase is not None:
-        parts.append(_change_section(ctx))
-        if ctx.phase == ctx.programme.phases[-1]:
-            parts.append(_lasting_section(ctx))
-    return html.join(*parts)
+    )
 
 
-__all__ = ["LASTING_RESULTS_THEME", "goals_chapter"]
+__all__ = ["LASTING_RESULTS_THEME", "chain_section", "format_estimate", "format_interval", "goals_chapter",
+           "lasting_section", "status_change_section", "value_decimals"]

@@ -8,7 +8,8 @@ from evaluation import html
 from evaluation.html import HtmlBlock
 from evaluation.report.chapters.interviews import interview_round
 from evaluation.report.context import ReportContext
-from evaluation.report.status_reasons import reason_texts
+from evaluation.report.key_findings import key_findings_html
+from evaluation.report.narrative import narrative_section
 from evaluation.tables import frame_to_html
 
 
@@ -44,38 +45,40 @@ def key_figures(ctx: ReportContext) -> pd.DataFrame:
 
 
 def summary_chapter(ctx: ReportContext) -> HtmlBlock:
-    """Key figures, the evaluators' summary, and every sub-goal's judged and computed status.
+    """The sammendrag: key findings from the data, the evaluators' summary, the status of every
+    sub-goal and the recommendations, readable on its own.
 
-    The judged status is the evaluators' own (``assessments.csv``) and comes first; beside it,
-    as an aid, the status computed by the documented rule of
-    :func:`evaluation.goals.status.computed_status` with its reason in words
-    (:func:`evaluation.report.status_reasons.reason_texts`). Where they disagree the table says
-    so; the judgement is never overridden. The statuses are the report's goal attainment
-    (:attr:`ReportContext.attainment`), shared with the goals chapter.
+    The key findings are generated from the data (:func:`evaluation.report.key_findings.key_findings`),
+    each with a link to its source table. The status table gives the evaluators' judged status
+    (``assessments.csv``) first and, beside it as an aid, the status computed by the documented
+    rule of :func:`evaluation.goals.status.computed_status`; the reasons for the computed status
+    are in the findings chapter, sub-goal by sub-goal. The judgement is never overridden.
     """
-    parts = []
-    text = ctx.narrative().get("summary")
-    if text:
-        parts.append(html.paragraph(str(text)))
-    parts.append(frame_to_html(key_figures(ctx), caption=ctx.t("summary.key_figures_caption")))
-    parts.append(html.note(ctx.t("interviews.count_base", round=interview_round(ctx))))
+    parts = [html.heading(ctx.t("key_findings.heading"), key="key-findings"),
+             html.paragraph(ctx.t("key_findings.intro")), key_findings_html(ctx)]
+    text = narrative_section(ctx, "summary")
+    parts.append(html.heading(ctx.t("summary.evaluators_heading"), key="evaluators-summary"))
+    parts.append(text if text is not None else html.paragraph(ctx.t("assessment.missing")))
     overview = ctx.attainment.overview
     goals = ctx.programme.sub_goals.set_index("sub_goal")
-    reasons = reason_texts(ctx)
     rows = []
     for record in overview.to_dict("records"):
         rows.append({
-            ctx.t("about.sub_goal"):
-                f"{record['sub_goal']}: {ctx.pick(goals.loc[record['sub_goal']].to_dict(), 'text')}",
+            ctx.t("about.sub_goal"): ctx.pick(goals.loc[record["sub_goal"]].to_dict(), "text"),
             ctx.t("summary.judged"): ctx.status(record["judged_status"]),
             ctx.t("summary.computed"): ctx.status(record["computed_status"]),
-            ctx.t("summary.reason"): reasons[(record["pilot"], record["sub_goal"])],
             ctx.t("summary.agree"): ctx.t("summary.disagree_yes") if record["disagreement"]
             else ctx.t("summary.disagree_no"),
         })
     parts.append(html.heading(ctx.t("summary.status_heading"), key="status-at-a-glance"))
     parts.append(frame_to_html(pd.DataFrame(rows), caption=ctx.t("summary.status_caption")))
     parts.append(html.note(ctx.t("summary.status_note")))
+    recommendations = narrative_section(ctx, "recommendations")
+    if recommendations is not None:
+        parts.append(html.heading(ctx.t("summary.recommendations_heading"), key="summary-recommendations"))
+        parts.append(recommendations)
+    parts.append(frame_to_html(key_figures(ctx), caption=ctx.t("summary.key_figures_caption")))
+    parts.append(html.note(ctx.t("interviews.count_base", round=interview_round(ctx))))
     return html.join(*parts)
 
 
