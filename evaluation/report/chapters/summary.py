@@ -8,6 +8,7 @@ from evaluation import html
 from evaluation.html import HtmlBlock
 from evaluation.report.chapters.interviews import interview_round
 from evaluation.report.context import ReportContext
+from evaluation.report.narrative import narrative_section
 from evaluation.report.status_reasons import reason_texts
 from evaluation.tables import frame_to_html
 
@@ -54,9 +55,9 @@ def summary_chapter(ctx: ReportContext) -> HtmlBlock:
     (:attr:`ReportContext.attainment`), shared with the goals chapter.
     """
     parts = []
-    text = ctx.narrative().get("summary")
-    if text:
-        parts.append(html.paragraph(str(text)))
+    summary = narrative_section(ctx, "summary", heading_level=3)
+    if summary is not None:
+        parts.append(summary)
     parts.append(frame_to_html(key_figures(ctx), caption=ctx.t("summary.key_figures_caption")))
     parts.append(html.note(ctx.t("interviews.count_base", round=interview_round(ctx))))
     overview = ctx.attainment.overview
