@@ -84,7 +84,7 @@ REQUIRED = {
 """The sections every narrative of a kind must have."""
 
 FRONT_MATTER = {
-    "evaluator": "the evaluator (an organisation, not a person's name)",
+    "evaluator": "the evaluator, such as the evaluating organisation",
     "client": "the client, such as Kommunal- og distriktsdepartementet",
     "version": 'the report version as text, such as "1.0"',
     "date": "the report date, ISO 8601 (2025-02-14)",
@@ -127,9 +127,9 @@ class Narrative:
     subject: str
     phase: str
     lang: str
-    front_matter: dict = field(default_factory=dict)
-    sections: dict = field(default_factory=dict)
-    lines: dict = field(default_factory=dict)
+    front_matter: dict[str, str | dt.date] = field(default_factory=dict)
+    sections: dict[str, str] = field(default_factory=dict)
+    lines: dict[str, int] = field(default_factory=dict)
     file: str = ""
 
     @property
