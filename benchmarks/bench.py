@@ -26,6 +26,7 @@ import csv
 import io
 import json
 import os
+import re
 import shutil
 import statistics
 import subprocess
@@ -294,11 +295,13 @@ def synthetic_programme(target: Path, *, pilots: int = 4, respondents: int = 1) 
                                      "interview_id": segment["interview_id"] + suffix})
     _write(target / "interviews/segments.csv", segment_rows, list(segments[0]))
     narratives = target / "narratives"
-    for path in sorted((DEMO / "narratives").glob("*.yaml")):
-        pilot_id, phase = path.stem.rsplit("-", 1)
+    for path in sorted((DEMO / "narratives").glob("*.md")):
+        pilot_id, rest = path.name.rsplit("-", 1)
         for old, new, round_, _ in copies:
-            if old == pilot_id and round_:
-                shutil.copy(path, narratives / f"{new}-{phase}.yaml")
+            if old == pilot_id and round_:  # the copy's sub-goal sections name the copy's sub-goals
+                text = re.sub(rf"^(## (?:Delmål|Sub-goal) ){re.escape(old)}-", rf"\g<1>{new}-",
+                              path.read_text(encoding="utf-8"), flags=re.MULTILINE)
+                (narratives / f"{new}-{rest}").write_text(text, encoding="utf-8")
     return target
 
 

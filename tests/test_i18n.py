@@ -18,8 +18,7 @@ DYNAMIC_PREFIXES = {
     "phase.": "titles, data and method, index page: a phase id",
     "wave.": "wave labels: a wave role",
     "stakeholder.": "plots/heatmap.py stakeholder_label and data and method: a stakeholder group",
-    "assessment.": "interview tables and the evaluators' assessment: an assessment id or a part "
-                   "of the narrative (strengths, weaknesses, recommendations)",
+    "assessment.": "interview tables: an assessment id",
     "direction.": "the indicator table: an indicator's direction",
     "goals.chain.": "report/results_chain.py: a results-chain stage",
     "goals.change.": "the change since midterm: a status_change value",

@@ -16,7 +16,7 @@ Modules
 :mod:`~evaluation.contract.validation`
     The rules of each CSV file, the rules across files, and :func:`validate`.
 :mod:`~evaluation.contract.narratives`
-    The optional ``narratives/<pilot>-<phase>.yaml``.
+    The evaluators' optional text, ``narratives/<pilot|synthesis>-<phase>.<nb|en>.md``.
 :mod:`~evaluation.contract.loading`
     :class:`EvaluationData`, :func:`load_data` and the phase cut.
 """

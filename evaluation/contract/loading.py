@@ -41,7 +41,8 @@ class EvaluationData:
         interview belongs to by its date); item columns of ``responses`` are nullable integer
         codes (``<NA>`` not answered; the scale's ``dont_know_code`` means "vet ikke").
     narratives : dict
-        ``(pilot, phase) -> {"nb": {...}, "en": {...}}`` from ``narratives/*.yaml``.
+        ``(subject, phase, lang) ->`` :class:`~evaluation.contract.narratives.Narrative`, from
+        ``narratives/<subject>-<phase>.<lang>.md`` (subject a pilot id or ``synthesis``).
     input_files : tuple of Path
         Every file read, for provenance.
     """
@@ -129,7 +130,7 @@ def load_data(data_dir: str | Path = DEMO_DATA_DIR, *, phase: str | None = None)
         frames = cut_to_phase(frames, programme, phase)
         later = _later_phases(programme, phase)
         narratives = {k: v for k, v in narratives.items() if k[1] not in later}
-    read = {data_dir / "narratives" / f"{pilot}-{phase_id}.yaml" for pilot, phase_id in narratives}
+    read = {data_dir / narrative.file for narrative in narratives.values()}
     input_files = tuple(data_dir / f for f in FILES.values()) + tuple(
         path for path in checked.narrative_files if path in read)
     return EvaluationData(

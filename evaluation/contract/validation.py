@@ -42,7 +42,7 @@ FILES = {
     "milestones": "milestones.csv",
     "assessments": "assessments.csv",
 }
-"""Contract files, relative to the data folder. Narratives (``narratives/*.yaml``) are optional."""
+"""Contract files, relative to the data folder. Narratives (``narratives/*.md``) are optional."""
 
 RESPONSE_BASE_COLUMNS = ("respondent_id", "wave", "response_date", "pilot", "agency")
 """The columns of ``responses.csv`` before the one column per item."""
@@ -68,7 +68,8 @@ class Checked:
     item_ids : list of str
         The item ids of ``items.csv``.
     narratives : dict
-        ``(pilot, phase)`` to the content of ``narratives/<pilot>-<phase>.yaml``.
+        ``(subject, phase, lang)`` to the :class:`~evaluation.contract.narratives.Narrative` of
+        ``narratives/<subject>-<phase>.<lang>.md``.
     narrative_files : list of Path
         The narrative files read.
     """

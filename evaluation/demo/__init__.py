@@ -16,7 +16,10 @@ What the data are built to show, from ``DOMAIN.md``:
 * 15–25 coded interviews per pilot and round, quotes of which most are approved;
 * indicators with baselines, targets and yearly values, one lower-is-better; milestones, some
   late and one overdue; the evaluators' assessments, including one sub-goal where their judgement
-  is more optimistic than the indicators support.
+  is more optimistic than the indicators support;
+* the evaluators' narratives (``narratives/*.md``), written by hand for every pilot and the
+  synthesis in both phases, in bokmål and English, consistent with the numbers above and with no
+  person named (kept in ``evaluation/demo/narratives/`` and copied as they are).
 """
 
 from evaluation.demo.generate import DEFAULT_SEED, programme_config, write_demo_data

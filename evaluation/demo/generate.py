@@ -13,8 +13,12 @@ from evaluation.demo.catalogue import (
     BASE_MEANS, CODES, DEFAULT_SEED, GAINS, ITEMS, OFFICES, QUOTES, SCALE, STAKEHOLDER_MIX, TONE, WAVES,
 )
 from evaluation.demo.pilots import (
-    EVALUATOR_ASSESSMENTS, MILESTONES, NARRATIVE_POINTS, OBSERVATION_SOURCES, OBSERVATIONS, programme_config,
+    EVALUATOR_ASSESSMENTS, MILESTONES, OBSERVATION_SOURCES, OBSERVATIONS, programme_config,
 )
+
+NARRATIVE_DIR = Path(__file__).resolve().parent / "narratives"
+"""The demo narratives: the evaluators' text per pilot (and the synthesis), phase and language,
+written by hand (synthetic: no person, consistent with the demo data) and copied as they are."""
 
 def _survey(rng: np.random.Generator) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Responses and population for every pilot, agency and wave."""
@@ -114,6 +118,13 @@ def _write_csv(frame: pd.DataFrame, path: Path) -> None:
     frame.to_csv(path, index=False, lineterminator="\n")
 
 
+def _copy_narratives(folder: Path) -> None:
+    """Copy the demo narratives into ``folder``, byte for byte."""
+    folder.mkdir(parents=True, exist_ok=True)
+    for path in sorted(NARRATIVE_DIR.glob("*.md")):
+        (folder / path.name).write_bytes(path.read_bytes())
+
+
 def write_demo_data(out: str | Path, *, seed: int = DEFAULT_SEED) -> Path:
     """Write a complete synthetic data folder.
 
@@ -162,25 +173,6 @@ def write_demo_data(out: str | Path, *, seed: int = DEFAULT_SEED) -> Path:
                               "gas_score": "" if gas is None else gas, "rationale_nb": nb, "rationale_en": en}
                              for (goal, phase), (status, gas, nb, en) in EVALUATOR_ASSESSMENTS.items()]),
                out / "assessments.csv")
-    for pilot in config["pilots"]:
-        for phase in ("midterm", "final"):
-            picks = {key: [int(i) for i in rng.choice(len(points), size=2, replace=False)]
-                     for key, points in NARRATIVE_POINTS.items()}
-            content = {
-                lang: {
-                    "summary": (f"{pilot['name']}: piloten har "
-                                f"{'kommet i gang' if phase == 'midterm' else 'levert resultater'}"
-                                " på de fleste delmålene." if lang == "nb" else
-                                f"{pilot['name']}: the pilot has "
-                                f"{'got under way' if phase == 'midterm' else 'delivered results'}"
-                                " on most sub-goals."),
-                    **{key: [points[i][0 if lang == "nb" else 1] for i in picks[key]]
-                       for key, points in NARRATIVE_POINTS.items()},
-                }
-                for lang in ("nb", "en")
-            }
-            path = out / "narratives" / f"{pilot['id']}-{phase}.yaml"
-            path.parent.mkdir(parents=True, exist_ok=True)
-            path.write_text(yaml.safe_dump(content, sort_keys=False, allow_unicode=True, width=100), encoding="utf-8")
+    _copy_narratives(out / "narratives")
     return out
 

@@ -1,5 +1,6 @@
 """The four demo pilots: sub-goals, indicators, results chains, milestones, the evaluators'
-assessments and narratives, and the demo ``programme.yaml`` built from them."""
+assessments, and the demo ``programme.yaml`` built from them (the evaluators' narratives are
+Markdown files in ``evaluation/demo/narratives/``)."""
 
 from __future__ import annotations
 
@@ -281,22 +282,6 @@ EVALUATOR_ASSESSMENTS = {
     ("lyngdal-d3", "final"): ("on_track", 0, "Fagnettverket er etablert, men kom seint i gang.",
                               "The network is established, but started late."),
 }
-
-NARRATIVE_POINTS = {
-    "strengths": [("Sterk lokal forankring i kommunen", "Strong local anchoring in the municipality"),
-                  ("Etatene deltar aktivt i styringsgruppen", "The agencies take an active part in the steering group"),
-                  ("Konkrete resultater som er synlige for de ansatte", "Concrete results that employees can see")],
-    "weaknesses": [("For mange delmål i forhold til ressursene", "Too many sub-goals for the resources"),
-                   ("Uklar arbeidsdeling mellom prosjektleder og etatene",
-                    "Unclear division of work between the project manager and the agencies"),
-                   ("Lite dokumentasjon av resultater", "Little documentation of results")],
-    "recommendations": [("Prioriter færre delmål med tydelig effekt lokalt og nasjonalt",
-                         "Prioritise fewer sub-goals with a clear local and national effect"),
-                        ("Avklar hvem som eier tiltakene etter pilotperioden",
-                         "Clarify who owns the measures after the pilot period"),
-                        ("Del erfaringer med de andre pilotene", "Share experience with the other pilots")],
-}
-
 
 def programme_config() -> dict:
     """The demo ``programme.yaml`` as a Python structure."""

@@ -19,7 +19,6 @@ from __future__ import annotations
 import hashlib
 import json
 import os
-import re
 import sys
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
@@ -223,18 +222,18 @@ def phase_view_digests(data_dir: str | Path, phase: str, files) -> dict[str, str
         Relative path -> hex digest.
     """
     from evaluation.contract import FILES, load_data
+    from evaluation.contract.narratives import narrative_key
 
     data_dir = Path(data_dir)
     data = load_data(data_dir, phase=phase)
     tables = {path: name for name, path in FILES.items() if name != "programme"}
-    narrative = re.compile(r"narratives/([a-z0-9_]+)-([a-z0-9_]+)\.yaml")
     views = {}
     for rel in files:
         path = data_dir / rel
-        match = narrative.fullmatch(rel)
+        narrative = narrative_key(rel, data.programme)
         if rel in tables and hasattr(data, tables[rel]):
             views[rel] = "table:" + _frame_digest(getattr(data, tables[rel]))
-        elif match and (match.group(1), match.group(2)) not in data.narratives:
+        elif narrative is not None and narrative not in data.narratives:
             views[rel] = "not read in this phase"
         elif path.exists():
             views[rel] = "file:" + file_sha256(path)

@@ -31,6 +31,7 @@ from evaluation.report.chapters.synthesis import (
     pilots_overview,
 )
 from evaluation.report.context import ReportContext, open_report
+from evaluation.report.narrative import narrative_section
 from evaluation.report.frame import (
     about_pilot,
     chapter_heading,
@@ -52,6 +53,7 @@ __all__ = [
     "interviews_chapter",
     "key_figures",
     "lessons_across_pilots",
+    "narrative_section",
     "national_goals_matrix",
     "national_goals_text",
     "open_report",

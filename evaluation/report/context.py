@@ -17,7 +17,7 @@ from functools import cached_property
 from pathlib import Path
 
 from evaluation.contract import DEMO_DATA_DIR, EvaluationData, load_data
-from evaluation.contract.narratives import NARRATIVE_NAME
+from evaluation.contract.narratives import SYNTHESIS, Narrative
 from evaluation.disclosure import DisclosurePlan, disclosure_plan
 from evaluation.errors import EvaluationError
 from evaluation.i18n import check_language, format_date, format_number, format_percent, pick, t, translation_table
@@ -135,23 +135,38 @@ class ReportContext:
     @property
     def input_files(self) -> tuple:
         """The data files the report reads: the contract's files and the narratives of its own
-        phase (of its pilot; of every pilot for the synthesis)."""
-        kept = []
-        for path in self.data.input_files:
-            match = NARRATIVE_NAME.fullmatch(Path(path).name) if Path(path).parent.name == "narratives" else None
-            if match and (match.group(2) != self.phase or self.pilot not in (None, match.group(1))):
-                continue
-            kept.append(Path(path))
-        return tuple(kept)
+        phase (of its pilot; the synthesis' and every pilot's for the synthesis)."""
+        others = {self.data.data_dir / narrative.file for narrative in self.data.narratives.values()
+                  if narrative.phase != self.phase
+                  or self.pilot not in (None, narrative.subject)}
+        return tuple(Path(path) for path in self.data.input_files if Path(path) not in others)
 
-    def narrative(self, pilot: str | None = None) -> dict:
-        """The evaluators' narrative of a pilot (the report's by default) in the phase.
+    def narrative(self, subject: str | None = None) -> Narrative | None:
+        """The evaluators' narrative (:class:`evaluation.contract.narratives.Narrative`) in the phase.
 
-        ``narratives/<pilot>-<phase>.yaml`` in the report's language, bokmål when that is
-        missing; an empty dict when there is none.
+        Parameters
+        ----------
+        subject : str, optional
+            A pilot id or ``"synthesis"``; by default the report's own (its pilot, or the
+            synthesis for the synthesis report).
+
+        Returns
+        -------
+        Narrative or None
+            ``narratives/<subject>-<phase>.<lang>.md`` in the report's language; for an English
+            report without an English narrative, the bokmål one (its ``lang`` says which it
+            is); ``None`` when there is none.
+
+        Examples
+        --------
+        >>> from evaluation.contract import load_data
+        >>> ctx = ReportContext(load_data(phase="final"), pilot="orkland", phase="final", lang="en")
+        >>> ctx.narrative().lang, ctx.narrative("synthesis").subject
+        ('en', 'synthesis')
         """
-        content = self.data.narratives.get((pilot or self.pilot, self.phase)) or {}
-        return content.get(self.lang) or content.get("nb") or {}
+        subject = subject or (SYNTHESIS if self.pilot is None else self.pilot)
+        narratives = self.data.narratives
+        return narratives.get((subject, self.phase, self.lang)) or narratives.get((subject, self.phase, "nb"))
 
     # ------------------------------------------------------------------ text in the language
     def phase_name(self, phase: str | None = None) -> str:

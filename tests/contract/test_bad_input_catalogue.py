@@ -245,8 +245,26 @@ def wrong_encoding(d):
     return "survey/items.csv", bad, None
 
 
-def malformed_narrative(d):
-    (d / "narratives/stad-midterm.yaml").write_text("nb:\n  summary: [unclosed\n", encoding="utf-8")
+def misspelt_narrative_section(d):
+    path = d / "narratives/stad-midterm.nb.md"
+    lines = read_lines(path)
+    at = lines.index("## Konklusjoner")
+    lines[at] = "## Konklusjon"
+    write_lines(path, lines)
+    return "narratives/stad-midterm.nb.md", at + 1, "1"
+
+
+def raw_html_in_a_narrative(d):
+    path = d / "narratives/synthesis-final.en.md"
+    lines = read_lines(path)
+    at = lines.index("## Conclusions") + 2
+    lines[at] = "Read <script>alert(1)</script> " + lines[at]
+    write_lines(path, lines)
+    return "narratives/synthesis-final.en.md", at + 1, "6"
+
+
+def narrative_in_the_old_yaml_format(d):
+    (d / "narratives/stad-midterm.yaml").write_text("nb:\n  summary: Kort\n", encoding="utf-8")
     return "narratives/stad-midterm.yaml", None, None
 
 
@@ -258,7 +276,8 @@ CASES = [missing_file, missing_column, unknown_pilot, unknown_agency, unknown_it
          more_responses_than_invited, unknown_assessment, bad_approval_flag,
          unknown_stakeholder_group, unknown_status, gas_score_out_of_range,
          indicator_of_another_pilot, target_equal_to_baseline, unknown_national_goal,
-         yaml_syntax_error, wrong_encoding, malformed_narrative]
+         yaml_syntax_error, wrong_encoding, misspelt_narrative_section, raw_html_in_a_narrative,
+         narrative_in_the_old_yaml_format]
 
 
 @pytest.mark.parametrize("case", CASES, ids=[c.__name__ for c in CASES])

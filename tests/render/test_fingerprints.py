@@ -125,8 +125,8 @@ def test_notebook_digest_follows_the_code_and_tags_not_the_outputs(tmp_path):
     assert len({before, tagged, notebook_digest(path)}) == 3
 
 
-FILES = ["survey/responses.csv", "survey/items.csv", "programme.yaml", "narratives/stad-final.yaml",
-         "narratives/stad-midterm.yaml"]
+FILES = ["survey/responses.csv", "survey/items.csv", "programme.yaml", "narratives/stad-final.nb.md",
+         "narratives/stad-midterm.nb.md", "narratives/synthesis-final.en.md"]
 
 
 def test_a_response_after_the_midterm_cut_off_changes_only_the_final_view(demo_copy):
@@ -149,6 +149,7 @@ def test_a_response_before_the_midterm_cut_off_changes_both_views(demo_copy):
 
 def test_a_final_narrative_is_not_read_by_the_midterm_phase(demo_copy):
     views = phase_view_digests(demo_copy, "midterm", FILES)
-    assert views["narratives/stad-final.yaml"] == "not read in this phase"
-    assert views["narratives/stad-midterm.yaml"] == "file:" + sha256(demo_copy / "narratives/stad-midterm.yaml")
+    assert views["narratives/stad-final.nb.md"] == "not read in this phase"
+    assert views["narratives/synthesis-final.en.md"] == "not read in this phase"
+    assert views["narratives/stad-midterm.nb.md"] == "file:" + sha256(demo_copy / "narratives/stad-midterm.nb.md")
     assert views["programme.yaml"] == "file:" + sha256(demo_copy / "programme.yaml")

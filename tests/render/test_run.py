@@ -251,8 +251,8 @@ def test_reports_are_rerendered_exactly_when_what_they_read_changes(demo_copy, n
     assert names(render(demo_copy, out, notebooks).skipped) == ALL
 
     # A final-phase narrative: not read by the midterm reports.
-    path = demo_copy / "narratives/stad-final.yaml"
-    path.write_text(path.read_text(encoding="utf-8").replace("Stad:", "Stad (revidert):", 1), encoding="utf-8")
+    path = demo_copy / "narratives/stad-final.nb.md"
+    path.write_text(path.read_text(encoding="utf-8").replace("Stad er", "Stad (revidert) er", 1), encoding="utf-8")
     assert names(render(demo_copy, out, notebooks).rendered) == FINAL
 
     # A 2022 answer: every report reads it.
@@ -283,7 +283,7 @@ def test_the_manifest_records_each_file_a_report_read_and_ignores_files_it_did_n
     # load_data reads the contract files and the narratives: everything in the demo folder.
     assert set(data) == set(data_file_digests(DEMO))
     assert data["survey/responses.csv"]["sha256"] == sha256(demo_copy / "survey/responses.csv")
-    assert data["narratives/stad-final.yaml"]["view"] == "not read in this phase"
+    assert data["narratives/stad-final.nb.md"]["view"] == "not read in this phase"
     assert all(item["view"] for item in data.values())
     assert entry["inputs"]["parameters"] == {"pilot": "stad", "phase": "midterm", "lang": "nb",
                                              "data_dir": str(demo_copy.resolve())}

@@ -76,8 +76,35 @@ def test_open_report_loads_the_phase_and_records_the_parameters():
     assert ctx.pilot_name == ctx.programme.name_en
 
 
-def test_narrative_falls_back_to_bokmal(midterm_data):
+def test_the_narrative_is_the_reports_own_in_its_language(midterm_data):
     ctx = ReportContext(midterm_data, pilot="stad", phase="midterm", lang="en")
-    content = midterm_data.narratives[("stad", "midterm")]
-    assert ctx.narrative() == (content.get("en") or content["nb"])
-    assert ReportContext(midterm_data, pilot=None, phase="midterm").narrative("stad")
+    assert ctx.narrative() is midterm_data.narratives[("stad", "midterm", "en")]
+    synthesis = ReportContext(midterm_data, pilot=None, phase="midterm")
+    assert synthesis.narrative() is midterm_data.narratives[("synthesis", "midterm", "nb")]
+    assert synthesis.narrative("stad") is midterm_data.narratives[("stad", "midterm", "nb")]
+
+
+def test_an_english_report_falls_back_to_the_bokmal_narrative(demo_copy):
+    (demo_copy / "narratives/orkland-final.en.md").unlink()
+    data = load_data(demo_copy, phase="final")
+    ctx = ReportContext(data, pilot="orkland", phase="final", lang="en")
+    assert ctx.narrative() is data.narratives[("orkland", "final", "nb")]
+    assert ctx.narrative().lang == "nb"
+    assert ReportContext(data, pilot="stad", phase="final", lang="en").narrative().lang == "en"
+
+
+def test_a_pilot_without_a_narrative_has_none(demo_copy):
+    for lang in ("nb", "en"):
+        (demo_copy / f"narratives/narvik-midterm.{lang}.md").unlink()
+    data = load_data(demo_copy, phase="midterm")
+    assert ReportContext(data, pilot="narvik", phase="midterm", lang="en").narrative() is None
+
+
+def test_a_report_reads_the_narratives_of_its_own_pilot_and_phase(midterm_data):
+    names = {path.name for path in ReportContext(midterm_data, pilot="stad", phase="midterm").input_files
+             if path.parent.name == "narratives"}
+    assert names == {"stad-midterm.nb.md", "stad-midterm.en.md"}
+    synthesis = {path.name for path in ReportContext(midterm_data, pilot=None, phase="midterm").input_files
+                 if path.parent.name == "narratives"}
+    assert synthesis == {f"{subject}-midterm.{lang}.md" for lang in ("nb", "en")
+                         for subject in ("stad", "orkland", "narvik", "lyngdal", "synthesis")}

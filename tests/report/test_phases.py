@@ -40,9 +40,10 @@ def renamed(tmp_path_factory):
         pilot, phase, rest = line.split(",", 2)
         lines[position] = f"{pilot},{RENAMED[phase]},{rest}"
     path.write_text("".join(lines), encoding="utf-8")
-    for narrative in sorted((target / "narratives").glob("*.yaml")):
-        pilot, phase = narrative.stem.rsplit("-", 1)
-        narrative.rename(narrative.with_name(f"{pilot}-{RENAMED[phase]}.yaml"))
+    for narrative in sorted((target / "narratives").glob("*.md")):
+        subject, rest = narrative.name.rsplit("-", 1)
+        phase, lang, _ = rest.split(".")
+        narrative.rename(narrative.with_name(f"{subject}-{RENAMED[phase]}.{lang}.md"))
     return target
 
 

@@ -137,6 +137,6 @@ def test_provenance_names_no_local_path_and_only_the_files_read(demo_copy):
     assert str(demo_copy) not in markup and str(demo_copy.parent) not in markup
     assert str(demo_copy.resolve()) not in markup
     assert "survey/responses.csv" in markup
-    assert "narratives/stad-midterm.yaml" in markup
-    assert "stad-final.yaml" not in markup and "orkland-midterm.yaml" not in markup
+    assert "narratives/stad-midterm.en.md" in markup
+    assert "stad-final." not in markup and "orkland-midterm." not in markup
     assert f"<td>{demo_copy.name}</td>" in markup  # the data folder by its name only

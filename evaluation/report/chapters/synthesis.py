@@ -10,11 +10,13 @@ from __future__ import annotations
 import pandas as pd
 
 from evaluation import html
+from evaluation.contract.narratives import SYNTHESIS
 from evaluation.goals import national_goal_rollup
 from evaluation.html import HtmlBlock
 from evaluation.plots.synthesis import index_by_pilot_chart
 from evaluation.report.chapters.interviews import interview_round
 from evaluation.report.context import ReportContext
+from evaluation.report.narrative import narrative_language_note, narrative_section
 from evaluation.tables import frame_to_html
 
 
@@ -195,21 +197,16 @@ def _pilots_base(ctx: ReportContext, interviews: pd.DataFrame) -> str:
 
 
 def lessons_across_pilots(ctx: ReportContext) -> HtmlBlock:
-    """The evaluators' recommendations and weaknesses, pilot by pilot, for learning across pilots."""
-    programme = ctx.programme
-    rows = []
-    for pilot in programme.pilot_ids:
-        content = ctx.narrative(pilot)
-        rows.append({
-            ctx.t("synthesis.pilot"): programme.pilot_name(pilot),
-            ctx.t("assessment.strengths"): "; ".join(map(str, content.get("strengths") or [])) or "–",
-            ctx.t("assessment.weaknesses"): "; ".join(map(str, content.get("weaknesses") or [])) or "–",
-            ctx.t("assessment.recommendations"): "; ".join(map(str, content.get("recommendations") or [])) or "–",
-        })
-    return html.join(
-        html.paragraph(ctx.t("synthesis.lessons_intro")),
-        frame_to_html(pd.DataFrame(rows), caption=ctx.t("synthesis.lessons_caption")),
-    )
+    """The lessons across the pilots, as the evaluators write them in the synthesis narrative.
+
+    The section ``## Lærdommer på tvers av pilotene`` of ``narratives/synthesis-<phase>.<lang>.md``
+    (an English report falls back to bokmål, and says so); when the synthesis narrative or the
+    section is missing, the report says so.
+    """
+    lessons = narrative_section(ctx, "lessons", heading_level=3, subject=SYNTHESIS)
+    if lessons is None:
+        return html.paragraph(ctx.t("synthesis.lessons_missing"))
+    return html.join(narrative_language_note(ctx, subject=SYNTHESIS) or html.join(), lessons)
 
 
 __all__ = ["common_themes", "index_comparison", "lessons_across_pilots", "national_goals_matrix",
