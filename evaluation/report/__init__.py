@@ -29,6 +29,7 @@ from evaluation.report.chapters.synthesis import (
     national_goals_matrix,
     national_goals_text,
     pilots_overview,
+    synthesis_summary,
 )
 from evaluation.report.context import ReportContext, open_report
 from evaluation.report.narrative import narrative_section
@@ -63,5 +64,6 @@ __all__ = [
     "summary_chapter",
     "survey_chapter",
     "survey_sensitivity",
+    "synthesis_summary",
     "title_block",
 ]

@@ -164,8 +164,14 @@ def _interview_sources(ctx: ReportContext) -> list[HtmlBlock]:
 def data_and_method(ctx: ReportContext) -> HtmlBlock:
     """Sources, fieldwork and response, interviews, the design and its limitations, and the
     anonymity rule."""
+    from evaluation.report.chapters.interviews import interview_round
+    from evaluation.report.chapters.summary import key_figures
+
     data = ctx.data
     parts = [html.paragraph(ctx.t("method.intro", cutoff=ctx.date(data.cutoff)))]
+    if ctx.pilot is not None:
+        parts += [frame_to_html(key_figures(ctx), caption=ctx.t("summary.key_figures_caption")),
+                  html.note(ctx.t("interviews.count_base", round=interview_round(ctx)))]
     parts.append(html.heading(ctx.t("method.response_rates"), key="response-rates"))
     parts.append(frame_to_html(pd.DataFrame(_response_rate_rows(ctx)),
                                caption=ctx.t("method.response_rates_caption", pilot=ctx.pilot_name)))

@@ -46,7 +46,8 @@ def test_every_sub_goal_gets_its_section_with_its_text_and_at_most_one_figure(fi
 
 def test_the_indicator_chart_of_a_sub_goal_shows_its_observations(final_stad):
     # stad-d2's first indicator is stad-i2 (baseline 2 in 2021, target 12 in 2024)
-    observed = {r["date"][:4]: r["value"] for r in _rows("indicators/observations.csv") if r["indicator_id"] == "stad-i2"}
+    observed = {r["date"][:4]: r["value"] for r in _rows("indicators/observations.csv")
+                if r["indicator_id"] == "stad-i2"}
     soup = BeautifulSoup(str(findings_by_goal(final_stad)), "html.parser")
     heading = soup.find("h3", id="finding-stad-d2")
     details = heading.find_next("details", class_="figure-data")
@@ -68,7 +69,8 @@ def test_key_findings_name_only_clear_survey_changes_and_the_judged_statuses(fin
         low, high = re.search(r"KI for endringen (−?[\d,]+) til (−?[\d,]+)", finding.text).groups()
         low, high = (float(v.replace(",", ".").replace("−", "-")) for v in (low, high))
         assert low > 0 or high < 0  # the interval excludes zero
-    milestones = [r for r in _rows("milestones.csv") if r["pilot"] == "stad" and r["due_date"] <= "2024-12-31"]
+    milestones = [r for r in _rows("milestones.csv")
+                  if r["pilot"] == "stad" and r["due_date"] <= "2024-12-31"]
     done = [r for r in milestones if r["completed_date"] and r["completed_date"] <= "2024-12-31"]
     assert f"{len(done)} av {len(milestones)} milepæler med passert frist er fullført." in texts[-1]
 

@@ -18,7 +18,13 @@ from bs4 import BeautifulSoup
 
 from conftest import DEMO
 from evaluation.contract import load_data
-from evaluation.report import ReportContext, findings_by_goal, goals_chapter, interviews_chapter, summary_chapter
+from evaluation.report import (
+    ReportContext,
+    data_and_method,
+    findings_by_goal,
+    goals_chapter,
+    interviews_chapter,
+)
 from evaluation.report.chapters.synthesis import common_themes
 
 PILOT = "stad"
@@ -120,9 +126,9 @@ def test_every_interview_caption_names_its_base(final, rounds):
     assert lasting and all(c.endswith(base) for c in lasting)
     notes = BeautifulSoup(str(goals_chapter(final)), "html.parser").find_all("p", class_="note")
     assert any(base in n.get_text() for n in notes)
-    summary = BeautifulSoup(str(summary_chapter(final)), "html.parser")
+    method = BeautifulSoup(str(data_and_method(final)), "html.parser")
     assert any(f"gjelder intervjuene i {FINAL_ROUND}." in n.get_text()
-               for n in summary.find_all("p", class_="note"))
+               for n in method.find_all("p", class_="note"))
 
 
 def test_the_synthesis_names_the_round_of_all_pilots_as_its_base():

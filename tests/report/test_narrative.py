@@ -104,21 +104,23 @@ def test_section_headings_are_in_the_reports_language(final):
     assert narrative_heading(synthesis, "lessons") == "Lærdommer på tvers av pilotene"
 
 
-def test_the_assessment_chapter_shows_four_sections_under_their_headings(final):
-    block = evaluators_assessment(ReportContext(final, pilot="stad", phase="final", lang="nb"))
+def test_the_assessment_chapter_shows_assessments_and_conclusions_under_their_headings(final):
+    from evaluation.report import recommendations
+
+    ctx = ReportContext(final, pilot="stad", phase="final", lang="nb")
+    block = evaluators_assessment(ctx)
     assert [(h.level, h.anchor, h.text) for h in block.headings] == [
-        (3, "assessment-summary", "Sammendrag"), (3, "assessment-assessments", "Vurderinger"),
-        (3, "assessment-conclusions", "Konklusjoner"), (3, "assessment-recommendations", "Anbefalinger")]
-    assert ('<h3 id="assessment-recommendations">Anbefalinger</h3>'
-            '<div class="narrative" lang="nb"><p>Til departementet:') in block
+        (3, "assessment-assessments", "Vurderinger"), (3, "assessment-conclusions", "Konklusjoner")]
+    assert str(recommendations(ctx)).startswith('<div class="narrative" lang="nb"><p>Til departementet:')
     synthesis = evaluators_assessment(ReportContext(final, pilot=None, phase="final", lang="en"))
-    assert [h.text for h in synthesis.headings] == ["Summary", "What worked where and why", "Conclusions",
-                                                   "Recommendations"]
+    assert [h.text for h in synthesis.headings] == ["What worked where and why", "Conclusions"]
 
 
-def test_the_summary_chapter_opens_with_the_evaluators_summary(final):
-    block = summary_chapter(ReportContext(final, pilot="orkland", phase="final", lang="nb"))
-    assert str(block).startswith('<div class="narrative" lang="nb"><p>Orkland har nådd målet for scenarioarbeidet')
+def test_the_summary_chapter_shows_the_evaluators_summary_after_the_key_findings(final):
+    block = str(summary_chapter(ReportContext(final, pilot="orkland", phase="final", lang="nb")))
+    assert block.startswith('<h3 id="key-findings">Hovedfunn</h3>')
+    assert ('<h3 id="evaluators-summary">Evaluatorenes sammendrag</h3>'
+            '<div class="narrative" lang="nb"><p>Orkland har nådd målet for scenarioarbeidet') in block
 
 
 def test_the_synthesis_lessons_are_prose_from_its_narrative(final):
@@ -135,8 +137,8 @@ def test_an_english_report_shows_the_bokmal_text_marked_as_bokmal_and_says_so(de
     note = '<p class="note">The evaluators&#39; text is available in Norwegian (bokmål) only.</p>'
     assert str(narrative_language_note(ctx)) == note
     block = str(evaluators_assessment(ctx))
-    assert block.startswith(note + '<h3 id="assessment-summary">Summary</h3>'
-                                   '<div class="narrative" lang="nb"><p>Stad er')
+    assert block.startswith(note + '<h3 id="assessment-assessments">Assessments</h3>'
+                                   '<div class="narrative" lang="nb">')
     lessons = str(lessons_across_pilots(ReportContext(data, pilot=None, phase="final", lang="en")))
     assert lessons.startswith(note + '<div class="narrative" lang="nb"><p>Samarbeid vokser av rutiner')
     assert narrative_language_note(ReportContext(data, pilot="narvik", phase="final", lang="en")) is None

@@ -6,7 +6,6 @@ import pandas as pd
 
 from evaluation import html
 from evaluation.html import HtmlBlock
-from evaluation.report.chapters.interviews import interview_round
 from evaluation.report.context import ReportContext
 from evaluation.report.key_findings import key_findings_html
 from evaluation.report.narrative import narrative_section
@@ -19,7 +18,7 @@ def key_figures(ctx: ReportContext) -> pd.DataFrame:
     Respondents and response rate are those of the latest survey wave up to the cut-off,
     hidden when the report's disclosure plan hides the pilot's wave; interviews are those of
     the phase's round (hidden below the anonymity threshold), the base of every interview
-    number of the report (the summary chapter names it under the table).
+    number of the report (the data-and-method chapter shows the table and names it under it).
     """
     from evaluation.survey import response_rates
 
@@ -77,8 +76,6 @@ def summary_chapter(ctx: ReportContext) -> HtmlBlock:
     if recommendations is not None:
         parts.append(html.heading(ctx.t("summary.recommendations_heading"), key="summary-recommendations"))
         parts.append(recommendations)
-    parts.append(frame_to_html(key_figures(ctx), caption=ctx.t("summary.key_figures_caption")))
-    parts.append(html.note(ctx.t("interviews.count_base", round=interview_round(ctx))))
     return html.join(*parts)
 
 

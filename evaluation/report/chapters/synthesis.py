@@ -196,6 +196,19 @@ def _pilots_base(ctx: ReportContext, interviews: pd.DataFrame) -> str:
                  n=ctx.number(len(interviews)))
 
 
+def synthesis_summary(ctx: ReportContext) -> HtmlBlock:
+    """The synthesis' sammendrag: the evaluators' programme-level summary, then their
+    recommendations to the ministry, so that it reads on its own."""
+    from evaluation.report.chapters.assessment import narrative_sections
+
+    parts = [narrative_sections(ctx, ("summary",), headed=False)]
+    recommendations = narrative_section(ctx, "recommendations")
+    if recommendations is not None:
+        parts += [html.heading(ctx.t("summary.recommendations_heading"), key="summary-recommendations"),
+                  recommendations]
+    return html.join(*parts)
+
+
 def lessons_across_pilots(ctx: ReportContext) -> HtmlBlock:
     """The lessons across the pilots, as the evaluators write them in the synthesis narrative.
 
@@ -210,4 +223,4 @@ def lessons_across_pilots(ctx: ReportContext) -> HtmlBlock:
 
 
 __all__ = ["common_themes", "index_comparison", "lessons_across_pilots", "national_goals_matrix",
-           "national_goals_text", "pilots_overview"]
+           "national_goals_text", "pilots_overview", "synthesis_summary"]
