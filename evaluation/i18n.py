@@ -14,6 +14,7 @@ from __future__ import annotations
 import datetime as _dt
 import math
 import string
+import unicodedata
 from functools import lru_cache
 from pathlib import Path
 
@@ -322,6 +323,36 @@ def format_date(value: _dt.date | str, lang: str = "nb") -> str:
     if lang == "nb":
         return f"{value.day}. {_MONTHS_NB[value.month - 1]} {value.year}"
     return f"{value.day} {value:%B} {value.year}"
+
+
+_ALPHABETS = {
+    "nb": "0123456789abcdefghijklmnopqrstuvwxyzæøå",
+    "en": "0123456789abcdefghijklmnopqrstuvwxyz",
+}
+
+
+def sort_key(text: str, lang: str = "nb") -> tuple:
+    """A key that sorts text alphabetically as a reader of ``lang`` expects.
+
+    Letters are compared without case and in the language's alphabet: in bokmål æ, ø and å come
+    after z, in that order (Språkrådet, «Alfabetisk ordning»); in English they count as the
+    letters they are written with (å as a). Other accented letters count as their base letter
+    (é as e). Spaces and punctuation sort before digits and digits before letters, as in the
+    default of the Unicode Collation Algorithm (so «p-verdi» comes before «poststratifisering»).
+    Texts that are then equal put lower case first.
+
+    Examples
+    --------
+    >>> sorted(["Åpen", "Øvrige", "Zebra", "Ærlig", "Cohens", "c-koeffisient"], key=sort_key)
+    ['c-koeffisient', 'Cohens', 'Zebra', 'Ærlig', 'Øvrige', 'Åpen']
+    """
+    alphabet = _ALPHABETS[check_language(lang)]
+    weights = []
+    for char in text.casefold():
+        if char not in alphabet:
+            char = unicodedata.normalize("NFD", char)[0]  # é -> e; in English also å -> a
+        weights.append(alphabet.index(char) + 1 if char in alphabet else 0)
+    return tuple(weights), text.swapcase()
 
 
 def pick(record: dict, field: str, lang: str = "nb") -> str:

@@ -29,6 +29,7 @@ DYNAMIC_PREFIXES = {
     "goals.measure.": "the evidence table: an evidence measure",
     "goals.milestone.": "the milestone table: a milestone status",
     "goals.source.": "the status and evidence tables: an evidence source",
+    "glossary.": "report/glossary.py: every glossary.<id>.term and glossary.<id>.definition",
 }
 """Keys built at run time (``t(f"status.{status}")``): the prefix must be built in the source."""
 
