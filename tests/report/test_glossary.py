@@ -77,8 +77,8 @@ def test_glossary_explains_the_statistics_the_reports_use(lang):
     assert terms["anchor"].is_unique and terms["term"].is_unique
 
 
-@pytest.mark.parametrize(("lang", "threshold_text"), [("nb", "i denne evalueringen 5"),
-                                                      ("en", "5 in this evaluation")])
+@pytest.mark.parametrize(("lang", "threshold_text"), [("nb", "(i denne evalueringen 5)"),
+                                                      ("en", "(5 in this evaluation)")])
 def test_glossary_is_a_definition_list_sorted_in_the_reports_language(data, lang, threshold_text):
     ctx = ReportContext(data, pilot="stad", phase="final", lang=lang)
     markup = str(glossary(ctx))
