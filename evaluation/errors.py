@@ -102,6 +102,30 @@ class DataContractError(EvaluationError):
         return "\n".join(str(p) for p in self.problems)
 
 
+class TranslationError(EvaluationError):
+    """A translation file of the package (``evaluation/translations/*.yaml``) breaks its format.
+
+    Every entry must be ``key: {nb: text, en: text}`` with two complete, non-empty strings that
+    have the same ``{placeholders}``, and a key may be defined only once. Carries every problem
+    found, each with the file, the line and the key, printed as ``FILE:LINE:KEY: what is wrong;
+    expected ...``.
+
+    Parameters
+    ----------
+    problems : list of DataProblem
+        The problems (``row`` is the line in the YAML file, ``column`` the translation key).
+    """
+
+    def __init__(self, problems: list[DataProblem] | DataProblem):
+        if isinstance(problems, DataProblem):
+            problems = [problems]
+        self.problems: list[DataProblem] = list(problems)
+        super().__init__(str(self))
+
+    def __str__(self) -> str:
+        return "\n".join(str(p) for p in self.problems)
+
+
 class InsufficientDataError(EvaluationError):
     """Too little data for the requested statistic (for example fewer than two observations)."""
 
@@ -118,6 +142,7 @@ __all__ = [
     "EvaluationError",
     "InsufficientDataError",
     "StatisticalWarning",
+    "TranslationError",
 ]
 
 

@@ -222,6 +222,33 @@ def bullet_list(items: Iterable[object]) -> HtmlBlock:
     return render_fragment("bullet_list", items=list(items))
 
 
+def definition_list(entries: Iterable[tuple[str, str, str | None]], *,
+                    css_class: str | None = None) -> HtmlBlock:
+    """A definition list of terms and their explanations.
+
+    Parameters
+    ----------
+    entries : iterable of (term, definition, anchor)
+        In the order they are shown. ``anchor`` is the ``id`` of the term's ``<dt>`` (so another
+        part of the report can link to it), or ``None``.
+    css_class : str, optional
+        Class of the ``<dl>`` element.
+
+    Returns
+    -------
+    HtmlBlock
+        ``<dl><dt id="anchor">term</dt><dd>definition</dd>…</dl>``, every text escaped.
+
+    Examples
+    --------
+    >>> str(definition_list([("p-verdi", "Sannsynligheten for <x>", "p")]))
+    '<dl><dt id="p">p-verdi</dt><dd>Sannsynligheten for &lt;x&gt;</dd></dl>'
+    """
+    rows = [{"term": term, "definition": definition, "anchor": anchor}
+            for term, definition, anchor in entries]
+    return render_fragment("definition_list", entries=rows, css_class=css_class)
+
+
 def quote(text: str, *, attribution: str) -> HtmlBlock:
     """A quotation with its source.
 
@@ -263,6 +290,7 @@ def join(*parts: HtmlBlock | Markup | str) -> HtmlBlock:
 
 
 __all__ = [
-    "FRAGMENTS", "Heading", "HtmlBlock", "TEMPLATE_DIR", "anchor_id", "bullet_list", "environment",
+    "FRAGMENTS", "Heading", "HtmlBlock", "TEMPLATE_DIR", "anchor_id", "bullet_list", "definition_list",
+    "environment",
     "escape", "heading", "join", "note", "paragraph", "quote", "render_fragment",
 ]

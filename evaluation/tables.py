@@ -2,7 +2,8 @@
 
 Every table in a report goes through :func:`frame_to_html`: a ``<table>`` with a ``<caption>``,
 ``<th scope="col">`` column headers and, for row labels, ``<th scope="row">`` cells, and every
-value escaped, so a string from the data (an agency name, a quote) can never become markup.
+value escaped, so a string from the data (an agency name, a quote) can never become markup. The
+table sits in a focusable region of its own that scrolls sideways on a narrow screen.
 Values are expected to be formatted for the reader already (see :mod:`evaluation.i18n`).
 """
 
@@ -11,10 +12,6 @@ from __future__ import annotations
 import pandas as pd
 
 from evaluation.html import HtmlBlock, render_fragment
-
-WIDE_TABLE_COLUMNS = 6
-"""Tables with more columns than this are wrapped in a focusable horizontal scroll region."""
-
 
 def _cell(value: object) -> str:
     """A cell as text: ``–`` for a missing value, else ``str(value)`` (escaped by the template)."""
@@ -40,7 +37,7 @@ def _numeric_columns(frame: pd.DataFrame) -> tuple:
 def frame_to_html(
     frame: pd.DataFrame,
     *,
-    caption: str = "",
+    caption: str,
     row_header: bool = True,
     numeric_columns: tuple[str, ...] | None = None,
     css_class: str = "report-table",
@@ -54,7 +51,8 @@ def frame_to_html(
         (numbers already formatted). The index is ignored; the first column becomes the row
         header when ``row_header`` is true.
     caption : str
-        Caption (``<caption>``), which names the table for screen readers.
+        Caption (``<caption>``), which names the table and its scroll region for screen
+        readers; required and not blank.
     row_header : bool
         Mark the first column's cells as row headers (``<th scope="row">``).
     numeric_columns : tuple of str, optional
@@ -68,10 +66,19 @@ def frame_to_html(
     evaluation.html.HtmlBlock
         ``<table class="css_class">`` with ``<caption>``, ``<thead>`` and ``<tbody>``; every
         header and value escaped, a missing value shown as ``–``, numeric cells with
-        ``class="num"``. A table with more than :data:`WIDE_TABLE_COLUMNS` columns is wrapped in
-        ``<div class="table-scroll" role="region" tabindex="0" aria-label="caption">``. Combine
-        it with other fragments with :func:`evaluation.html.join`.
+        ``class="num"``, wrapped in
+        ``<div class="table-scroll" role="region" tabindex="0" aria-label="caption">``: a table
+        wider than the screen (a phone's 375 px) scrolls sideways inside this region, which a
+        keyboard user can focus (WCAG 2.1.1), instead of widening the page (WCAG 1.4.10).
+        Combine it with other fragments with :func:`evaluation.html.join`.
+
+    Raises
+    ------
+    ValueError
+        If the caption is blank: the table and its region would have no name.
     """
+    if not str(caption).strip():
+        raise ValueError("a report table needs a caption: it names the table and its scroll region")
     columns = list(frame.columns)
     if numeric_columns is None:
         numeric_columns = _numeric_columns(frame)
@@ -82,6 +89,4 @@ def frame_to_html(
         caption=caption,
         row_header=row_header,
         css_class=css_class,
-        # A wide table scrolls inside a region that keyboard users can focus (WCAG 2.1.1).
-        scroll=len(columns) > WIDE_TABLE_COLUMNS,
     )

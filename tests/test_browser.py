@@ -54,6 +54,54 @@ PAGES = ("index.html", *(f"{phase}/{PILOT}.html" for phase in PHASES), "final/sy
          f"final/{PILOT}.en.html")
 
 
+PHONE_WIDTH = 375
+"""A phone's viewport in CSS pixels (iPhone SE to 13 mini; WCAG 1.4.10 Reflow asks for 320)."""
+
+DESKTOP_WIDTH = 1280
+"""A laptop's browser window in CSS pixels (Playwright's default viewport)."""
+
+VIEWPORT_HEIGHT = 900
+
+LAYOUT_SCRIPT = r"""() => {
+  const edge = document.documentElement.clientWidth;
+  const classes = el => el.className ? '.' + String(el.className).trim().replace(/\s+/g, '.') : '';
+  const describe = el => `${el.tagName.toLowerCase()}${classes(el)}`
+    + ` (right edge ${Math.round(el.getBoundingClientRect().right)} px): `
+    + (el.getAttribute('alt') || el.textContent || '').trim().replace(/\s+/g, ' ').slice(0, 80);
+  // Elements that reach past the right edge of the viewport, outermost only, outside the table
+  // scroll regions (which scroll on their own and are clipped at the edge).
+  const pastTheEdge = [...document.querySelectorAll('body *')]
+    .filter(el => !el.closest('.table-scroll') && el.getBoundingClientRect().right > edge + 0.5
+                  && !(el.parentElement.getBoundingClientRect().right > edge + 0.5))
+    .map(describe);
+  // A word broken in the middle: its letters lie on more than one line (words are split at
+  // spaces, hyphens, dashes and slashes, where a line may break; code such as checksums is left out).
+  const brokenWords = [];
+  const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
+  for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+    if (node.parentElement.closest('code')) continue;
+    for (const match of node.data.matchAll(/[^\s\-‐-―\/]+/g)) {
+      const range = document.createRange();
+      range.setStart(node, match.index);
+      range.setEnd(node, match.index + match[0].length);
+      const lines = new Set([...range.getClientRects()].filter(r => r.width > 0).map(r => Math.round(r.top)));
+      if (lines.size > 1) brokenWords.push(`${match[0]} in ${describe(node.parentElement)}`);
+    }
+  }
+  const tablesOutsideRegions = [...document.querySelectorAll('table')].filter(table => {
+    const region = table.parentElement;
+    const caption = table.caption ? table.caption.textContent.trim() : null;
+    return !(region.matches('div.table-scroll[role="region"][tabindex="0"]')
+             && region.children.length === 1 && region.getAttribute('aria-label')
+             && (caption === null || region.getAttribute('aria-label') === caption));
+  }).map(describe);
+  return {innerWidth: window.innerWidth, scrollWidth: document.documentElement.scrollWidth,
+          pastTheEdge, brokenWords, tablesOutsideRegions};
+}"""
+"""What a reader on a narrow screen would notice: the page's width against the viewport's, the
+elements that stick out, words broken in the middle, and tables not in their own scroll region."""
+
+
 def find_chromium() -> str | None:
     """The path of Debian's chromium, or None when it is not installed."""
     found = shutil.which("chromium")
@@ -83,6 +131,12 @@ class Visit:
     toc_links: int = 0
     links: list[str] = field(default_factory=list)
     axe: dict = field(default_factory=dict)
+    width: int = 0
+    scroll_width: int = 0
+    inner_width: int = 0
+    past_the_edge: list[str] = field(default_factory=list)
+    broken_words: list[str] = field(default_factory=list)
+    tables_outside_regions: list[str] = field(default_factory=list)
 
 
 class GuardedBrowser:
@@ -107,11 +161,18 @@ class GuardedBrowser:
         if self._current is not None:
             self._current.requests.append(request.url)
 
-    def visit(self, path: Path, *, screenshot: Path | None = None, axe: bool = True) -> Visit:
-        """Open ``path``, wait until the page and its network are idle, and record everything."""
+    def visit(self, path: Path, *, screenshot: Path | None = None, axe: bool = True,
+              width: int | None = None) -> Visit:
+        """Open ``path``, wait until the page and its network are idle, and record everything.
+
+        ``width`` sets the viewport's width in CSS pixels (375 for a phone); by default the
+        browser's own (1280).
+        """
         visit = Visit(url=path.resolve().as_uri())
         self._current = visit
         page = self.context.new_page()
+        if width is not None:
+            page.set_viewport_size({"width": width, "height": VIEWPORT_HEIGHT})
         page.on("console", lambda message: visit.console_errors.append(message.text)
                 if message.type == "error" else None)
         page.on("pageerror", lambda error: visit.page_errors.append(str(error)))
@@ -127,6 +188,12 @@ class GuardedBrowser:
                      .map(a => decodeURIComponent(a.getAttribute('href').slice(1)))
                      .filter(id => id === '' || document.getElementById(id) === null)""")
             visit.toc_links = page.locator('nav.toc a[href^="#"]').count()
+            layout = page.evaluate(LAYOUT_SCRIPT)
+            visit.inner_width, visit.scroll_width = layout["innerWidth"], layout["scrollWidth"]
+            visit.width = width or visit.inner_width
+            visit.past_the_edge = layout["pastTheEdge"]
+            visit.broken_words = layout["brokenWords"]
+            visit.tables_outside_regions = layout["tablesOutsideRegions"]
             visit.links = page.evaluate(
                 """[...document.querySelectorAll('a[href]')]
                      .map(a => a.getAttribute('href')).filter(h => !h.startsWith('#'))""")
@@ -180,6 +247,18 @@ def visits(browser, reports, screenshots) -> dict[str, Visit]:
     """Every page opened once, with its axe-core results."""
     return {name: browser.visit(reports / name, screenshot=screenshots / (name.replace("/", "-")[:-5] + ".png"))
             for name in PAGES}
+
+
+@pytest.fixture(scope="module")
+def layouts(browser, reports) -> dict[tuple[str, int], Visit]:
+    """Every rendered report and the index, opened at a phone's width and at a desktop's, with
+    axe-core run at each width (a layout that reflows can fail rules the wide one passes)."""
+    folder = os.environ.get("REPORT_SCREENSHOTS")
+    pages = sorted(p.relative_to(reports).as_posix() for p in reports.rglob("*.html"))
+    return {(name, width): browser.visit(
+                reports / name, width=width,
+                screenshot=Path(folder) / f"{name.replace('/', '-')[:-5]}-{width}.png" if folder else None)
+            for name in pages for width in (PHONE_WIDTH, DESKTOP_WIDTH)}
 
 
 # --------------------------------------------------------------------------------------------
@@ -269,6 +348,50 @@ def test_index_links_open_each_rendered_report(visits, reports, browser):
 
 
 # --------------------------------------------------------------------------------------------
+# Every report on a phone and on a desktop
+# --------------------------------------------------------------------------------------------
+
+
+def test_every_report_was_opened_at_both_widths(layouts, reports):
+    names = {name for name, _ in layouts}
+    assert len(names) == 4 * 2 + 2 + 2 + 1  # pilots x phases, two syntheses, Stad in English, index
+    assert {visit.width for visit in layouts.values()} == {PHONE_WIDTH, DESKTOP_WIDTH}
+
+
+@pytest.mark.parametrize("width", [PHONE_WIDTH, DESKTOP_WIDTH])
+def test_no_report_scrolls_sideways(layouts, width):
+    wide = {name: f"page {visit.scroll_width} px in a {visit.inner_width} px window; sticking out: "
+                  f"{visit.past_the_edge[:5]}"
+            for (name, at), visit in layouts.items()
+            if at == width and (visit.scroll_width > visit.inner_width or visit.past_the_edge)}
+    assert wide == {}
+
+
+@pytest.mark.parametrize("width", [PHONE_WIDTH, DESKTOP_WIDTH])
+def test_no_report_has_a_serious_or_critical_wcag_violation_at_this_width(layouts, width):
+    found = {name: describe_violations(blocking_violations(visit.axe))
+             for (name, at), visit in layouts.items()
+             if at == width and blocking_violations(visit.axe)}
+    assert all(visit.axe["testEngine"]["name"] == "axe-core" for visit in layouts.values())
+    assert found == {}, "\n".join(f"{name} at {width} px:{text}" for name, text in found.items())
+
+
+@pytest.mark.parametrize("width", [PHONE_WIDTH, DESKTOP_WIDTH])
+def test_no_word_is_broken_in_the_middle(layouts, width):
+    # The results chain once split "Samfunnsvirkninger" and "lokaliseringspolitikken" mid-word
+    # in its five narrow columns at desktop width.
+    broken = {name: visit.broken_words for (name, at), visit in layouts.items()
+              if at == width and visit.broken_words}
+    assert broken == {}
+
+
+def test_every_table_scrolls_in_its_own_region_named_by_its_caption(layouts):
+    outside = {name: visit.tables_outside_regions for (name, at), visit in layouts.items()
+               if at == PHONE_WIDTH and visit.tables_outside_regions}
+    assert outside == {}
+
+
+# --------------------------------------------------------------------------------------------
 # The guard and axe catch real faults (so the tests above can fail)
 # --------------------------------------------------------------------------------------------
 
@@ -309,3 +432,21 @@ def test_axe_reports_missing_alt_text_and_low_contrast_as_blocking(browser, tmp_
     assert found == {"image-alt": "critical", "color-contrast": "serious"}
     text = describe_violations(blocking_violations(visit.axe))
     assert "image-alt" in text and "element: img" in text
+
+
+def test_the_layout_checks_catch_a_page_too_wide_for_a_phone_and_a_word_broken_in_two(browser, tmp_path):
+    # By construction: a 600 px wide table outside any scroll region on a 375 px screen makes the
+    # page 600 px plus the body's 8 px margin wide; "Samfunnsvirkninger" in a 60 px box that may
+    # break anywhere cannot fit one line.
+    page = tmp_path / "narrow.html"
+    page.write_text(
+        '<!DOCTYPE html><html lang="nb"><head><meta charset="utf-8"><title>Smal</title>'
+        '<meta name="viewport" content="width=device-width, initial-scale=1"></head><body><main>'
+        '<table style="width:600px"><caption>Bred</caption><tr><td>1</td></tr></table>'
+        '<p style="width:60px;overflow-wrap:anywhere">Samfunnsvirkninger</p>'
+        '</main></body></html>', encoding="utf-8")
+    visit = browser.visit(page, axe=False, width=PHONE_WIDTH)
+    assert (visit.inner_width, visit.scroll_width) == (PHONE_WIDTH, 608)
+    assert visit.past_the_edge == ["table (right edge 608 px): Bred1"]
+    assert [word.split(" in ")[0] for word in visit.broken_words] == ["Samfunnsvirkninger"]
+    assert visit.tables_outside_regions == ["table (right edge 608 px): Bred1"]

@@ -141,25 +141,35 @@ def test_frame_to_html_writes_an_accessible_table():
     frame = pd.DataFrame({"Gruppe": ["Ansatte", "Ledere <b>"], "Andel": ["12,5 %", "−3"],
                           "Merknad": [None, "ok"]})
     expected = (
+        '<div class="table-scroll" role="region" tabindex="0" aria-label="Svar &amp; andel">'
         '<table class="report-table"><caption>Svar &amp; andel</caption><thead><tr>'
         '<th scope="col">Gruppe</th><th scope="col" class="num">Andel</th><th scope="col">Merknad</th>'
         '</tr></thead><tbody>'
         '<tr><th scope="row">Ansatte</th><td class="num">12,5 %</td><td>–</td></tr>'
         '<tr><th scope="row">Ledere &lt;b&gt;</th><td class="num">−3</td><td>ok</td></tr>'
-        '</tbody></table>'
+        '</tbody></table></div>'
     )
     assert frame_to_html(frame, caption="Svar & andel") == expected
 
 
-def test_a_wide_table_scrolls_in_a_focusable_labelled_region():
-    frame = pd.DataFrame({f"k{i}": ["x"] for i in range(7)})
+@pytest.mark.parametrize("width", [1, 7])
+def test_every_table_scrolls_in_a_focusable_region_named_by_its_caption(width):
+    # A phone is 375 px wide: even a two-column table with long words can be wider, so the
+    # region is there whatever the number of columns.
+    frame = pd.DataFrame({f"k{i}": ["x"] for i in range(width)})
     markup = frame_to_html(frame, caption="Bred 'tabell'", row_header=False)
     assert markup == (
         '<div class="table-scroll" role="region" tabindex="0" aria-label="Bred &#39;tabell&#39;">'
         '<table class="report-table"><caption>Bred &#39;tabell&#39;</caption><thead><tr>'
-        + "".join(f'<th scope="col">k{i}</th>' for i in range(7))
-        + "</tr></thead><tbody><tr>" + "<td>x</td>" * 7 + "</tr></tbody></table></div>"
+        + "".join(f'<th scope="col">k{i}</th>' for i in range(width))
+        + "</tr></thead><tbody><tr>" + "<td>x</td>" * width + "</tr></tbody></table></div>"
     )
+
+
+@pytest.mark.parametrize("caption", ["", "  "])
+def test_a_table_without_a_caption_is_refused(caption):
+    with pytest.raises(ValueError, match="needs a caption"):
+        frame_to_html(pd.DataFrame({"a": ["x"]}), caption=caption)
 
 
 @pytest.mark.parametrize("hostile, escaped", [(SCRIPT, SCRIPT_ESCAPED),

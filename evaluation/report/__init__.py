@@ -4,7 +4,8 @@ A report notebook opens a report with :func:`open_report`, which validates and l
 and returns a :class:`ReportContext` (data cut to the phase, pilot, phase, language, anonymity
 threshold, and formatters bound to the language). It then displays the frame
 (:mod:`evaluation.report.frame`: title, chapter headings, about the pilot, data and method,
-provenance) and the chapters (:mod:`evaluation.report.chapters`), each called as ``fn(ctx)``.
+provenance), the chapters (:mod:`evaluation.report.chapters`) and the glossary appendix
+(:mod:`evaluation.report.glossary`), each called as ``fn(ctx)``.
 
 Example
 -------
@@ -40,6 +41,7 @@ from evaluation.report.frame import (
     provenance,
     title_block,
 )
+from evaluation.report.glossary import glossary
 
 __all__ = [
     "ReportContext",
@@ -49,6 +51,7 @@ __all__ = [
     "data_and_method",
     "evaluators_assessment",
     "findings_by_goal",
+    "glossary",
     "goals_chapter",
     "index_comparison",
     "interviews_chapter",

@@ -91,8 +91,8 @@ def test_the_goals_chapter_shows_the_computed_status_as_an_aid_beside_the_judgem
     ctx = ReportContext(final_data, pilot="stad", phase="final")
     markup = str(goals_chapter(ctx))
     headers = re.findall(r"<th scope=\"col\"[^>]*>([^<]+)</th>", markup)
-    status_headers = headers[headers.index("Evaluators vurdering"):]
-    assert status_headers.index("Evaluators vurdering") < status_headers.index(
+    status_headers = headers[headers.index("Evaluatorenes vurdering"):]
+    assert status_headers.index("Evaluatorenes vurdering") < status_headers.index(
         "Beregnet etter regel (hjelpemiddel)") < status_headers.index("Begrunnelse for beregnet status")
     text = text_of(markup)
     for reason in reason_texts(ctx).values():
@@ -107,7 +107,7 @@ def test_the_summary_shows_the_judgement_first_and_the_findings_give_the_compute
         final_data):
     ctx = ReportContext(final_data, pilot="narvik", phase="final")
     markup = str(summary_chapter(ctx))
-    assert re.search(r"vurdering</th>\s*<th[^>]*>Beregnet etter regel \(hjelpemiddel\)</th>", markup)
+    assert re.search(r"Evaluatorenes vurdering</th>\s*<th[^>]*>Beregnet etter regel \(hjelpemiddel\)</th>", markup)
     text = text_of(str(findings_by_goal(ctx)))
     for reason in reason_texts(ctx).values():
         assert text_of(reason) in text
@@ -129,4 +129,4 @@ def test_the_results_chain_and_lasting_results_follow_the_evaluators_judgement(f
     markup = str(findings_by_goal(ctx))
     assert re.search(r'<li class="results-chain-element status-achieved">Konkurransegrunnlag og '
                      r'leieavtale for Statens hus<br />', markup)
-    assert "Nådd eller i rute ved slutten av piloten etter evaluators vurdering: stad-d1:" in text_of(markup)
+    assert "Nådd eller i rute ved slutten av piloten etter evaluatorenes vurdering: stad-d1:" in text_of(markup)
