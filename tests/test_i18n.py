@@ -188,7 +188,7 @@ def _title_or_caption(key: str) -> bool:
 def test_every_chapter_title_and_caption_is_the_whole_text_as_written_in_both_languages():
     raw = raw_entries()
     keys = [key for key in translation_table() if _title_or_caption(key)]
-    assert "chapter.goals" in keys and "synthesis.lessons_caption" in keys and len(keys) > 30
+    assert "chapter.goals" in keys and "synthesis.themes_caption" in keys and len(keys) > 30
     for key in keys:
         assert key in raw, f"{key}: not written on one line as key: {{nb: ..., en: ...}}"
         where, written = raw[key]

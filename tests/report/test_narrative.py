@@ -157,6 +157,6 @@ def test_a_missing_narrative_or_section_is_said_not_hidden(demo_copy):
     ctx = ReportContext(data, pilot="orkland", phase="final", lang="nb")
     assert narrative_section(ctx, "summary") is None
     assert str(evaluators_assessment(ctx)) == (
-        "<p>Evaluator har ikke levert en skriftlig vurdering for denne fasen.</p>")
+        "<p>Evaluatorene har ikke levert en skriftlig vurdering for denne fasen.</p>")
     assert str(lessons_across_pilots(ReportContext(data, pilot=None, phase="final", lang="nb"))) == (
         "<p>Evaluatorene har ikke levert lærdommer på tvers av pilotene for denne fasen.</p>")
