@@ -172,9 +172,10 @@ def page_title(headings: Sequence[Heading], fallback: str) -> str:
 # --------------------------------------------------------------------------------------------
 
 
-_TITLE_BLOCK = re.compile(r"</h1>(?:\s*<p class=\"(?:subtitle|demo-banner)\">.*?</p>)*", re.S)
-"""The title block: the ``<h1>`` and the paragraphs that belong to it (subtitle, demo banner);
-the table of contents follows it."""
+_TITLE_BLOCK = re.compile(r"</h1>(?:\s*<p class=\"(?:subtitle|demo-banner)\">.*?</p>"
+                          r"|\s*<dl class=\"front-matter\">.*?</dl>)*", re.S)
+"""The title block: the ``<h1>`` and what belongs to it (subtitle, demo banner, the front page's
+list of client, evaluator, date and version); the table of contents follows it."""
 
 
 def html_page(body: str, *, lang: str, title: str, headings: Sequence[Heading] | None = None) -> str:

@@ -41,7 +41,9 @@ def section_heading(ctx: ReportContext, key: str) -> HtmlBlock:
 
 
 def title_block(ctx: ReportContext) -> HtmlBlock:
-    """The report's title (``<h1>``) and a line with phase, cut-off date and programme.
+    """The report's title (``<h1>``), a line with phase, cut-off date and programme, and the front
+    page's facts: client, evaluator, date and version (the narrative's front matter) and the date
+    the data run to.
 
     A report of synthetic data (``synthetic: true`` in ``programme.yaml``, as in the bundled
     demo data) has a banner under its title that says so (``demo_banner``).
@@ -55,7 +57,26 @@ def title_block(ctx: ReportContext) -> HtmlBlock:
     subtitle = ctx.t("title.subtitle", programme=ctx.t("programme_name"), cutoff=cutoff)
     banner = [html.paragraph(ctx.t("demo_banner"), css_class="demo-banner")] if ctx.programme.synthetic else []
     return html.join(html.heading(title, key="top", level=1), *banner,
-                     html.paragraph(subtitle, css_class="subtitle"))
+                     html.paragraph(subtitle, css_class="subtitle"), _front_matter(ctx))
+
+
+_FRONT_MATTER = (("client", "front.client"), ("evaluator", "front.evaluator"), ("date", "front.date"),
+                 ("version", "front.version"))
+"""The narrative's front-matter keys shown on the front page, and their labels."""
+
+
+def _front_matter(ctx: ReportContext) -> HtmlBlock:
+    """Client, evaluator, date and version from the narrative's front matter, and the data's
+    cut-off, as a definition list (nothing but the cut-off when there is no narrative)."""
+    narrative = ctx.narrative()
+    front = narrative.front_matter if narrative is not None else {}
+    entries = []
+    for key, label in _FRONT_MATTER:
+        value = front.get(key)
+        if value is not None and str(value).strip():
+            entries.append((ctx.t(label), ctx.date(value) if key == "date" else str(value), None))
+    entries.append((ctx.t("front.data_as_of"), ctx.date(ctx.data.cutoff), None))
+    return html.definition_list(entries, css_class="front-matter")
 
 
 def about_pilot(ctx: ReportContext) -> HtmlBlock:
