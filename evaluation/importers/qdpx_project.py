@@ -216,7 +216,6 @@ class QdpxProject:
                 self.interview_of_source.setdefault(target, index)
             for reference in xml.children(case, "SelectionRef"):
                 self.interview_of_selection[guid_key(xml.required(reference, "targetGUID"))] = index
-        self._raise()
 
     def _add_interview(self, element, values: dict, label: str, name: str) -> int:
         """Add the interview of a case (or source); its problems are collected. Returns its index."""
@@ -294,7 +293,6 @@ class QdpxProject:
             elif not found and path in mapping.lines:
                 self.problems.append(mapping.problem(path, f"the project has no code named {name!r}",
                                                      "the name of a code of the project's code book"))
-        self._raise()
 
     def _walk(self, element, parent: str | None, control: str | None) -> None:
         xml, mapping = self.xml, self.mapping
