@@ -228,7 +228,8 @@ class QdpxProject:
         self.interviews.append({"interview_id": identifier, **row})
         self.labels.append({"interview_id": identifier, "label": label, "id_from": id_from})
         if id_from == "derived":
-            self.summary[("Case (or source) whose name is not an id", "an interview id derived from the name")] += 1
+            self.summary[("Case (or source) without a name that is an id",
+                          "an interview id derived from its label")] += 1
         return len(self.interviews) - 1
 
     def _interview_id(self, element, values: dict, label: str, name: str, pilot: str) -> tuple[str, str]:
