@@ -116,8 +116,8 @@ def read_qdpx(
     >>> path = tempfile.mkdtemp() + "/p.qdpx"
     >>> with zipfile.ZipFile(path, "w") as archive:
     ...     archive.writestr("project.qde", qde)
-    >>> read_qdpx(path).codebook["code"].tolist()
-    []
+    >>> read_qdpx(path).codebook[["code", "theme"]].to_dict("records")  # a top-level code is its own theme
+    [{'code': 'colocation', 'theme': 'colocation'}]
     """
     file = str(path)
     mapping = read_qda_mapping(mapping)
