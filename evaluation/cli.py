@@ -186,6 +186,18 @@ def _print_interview_changes(merge) -> None:
                    describe=lambda get: f"{int(get('interviews'))} interview(s) ({int(get('segments'))} segments)")
 
 
+def _print_import_summary(imported) -> None:
+    """What the coding project held that the import left out, merged or decided, and how each
+    interview was identified (its label in the tool is shown here only, never written)."""
+    print(f"Read {imported.source}: {len(imported.interviews)} interview(s), {len(imported.segments)} segment(s)")
+    for row in imported.summary.to_dict("records"):
+        print(f"  {row['part']}: {row['count']} ({row['treatment']})")
+    for row in imported.labels.to_dict("records"):
+        if row["id_from"] != "variable":
+            how = "the case name" if row["id_from"] == "name" else "an id derived from the name"
+            print(f"  interview {row['interview_id']}: {row['label']!r} ({how})")
+
+
 def cmd_import_interviews(args: argparse.Namespace) -> int:
     """Import coded interviews (REFI-QDA or Taguette) into a data folder's ``interviews/``, as one change.
 
@@ -202,12 +214,13 @@ def cmd_import_interviews(args: argparse.Namespace) -> int:
     if args.format == "taguette" and (args.codebook is None or args.mapping is None):
         print("error: --format taguette needs --codebook and --mapping", file=sys.stderr)
         return 2
-    if args.format == "qdpx" and (args.codebook is not None or args.mapping is not None):
-        print("error: --codebook and --mapping are for --format taguette only", file=sys.stderr)
+    if args.format == "qdpx" and args.codebook is not None:
+        print("error: --codebook is for --format taguette only", file=sys.stderr)
         return 2
     try:
-        imported = (read_qdpx(args.project) if args.format == "qdpx"
+        imported = (read_qdpx(args.project, mapping=args.mapping) if args.format == "qdpx"
                     else read_taguette(args.project, args.codebook, args.mapping))
+        _print_import_summary(imported)
         merge = merge_interviews(imported, out, replace=args.replace)
         if args.replace:
             print(f"Replacing the interviews of the import's pilots and rounds in {out}/interviews:")
@@ -291,7 +304,9 @@ def build_parser() -> argparse.ArgumentParser:
     interview_import.add_argument("--format", required=True, choices=["qdpx", "taguette"])
     interview_import.add_argument("--codebook", default=None, type=Path, help="Taguette's codebook export")
     interview_import.add_argument("--mapping", default=None, type=Path,
-                                  help="Taguette only: document, interview_id, pilot, date, stakeholder_group, "
+                                  help="qdpx: the interview mapping (YAML: variables, values, codes, crlf_counts_as; "
+                                       "see data/README.md). Taguette: CSV with document, interview_id, pilot, date, "
+                                       "stakeholder_group, "
                                        "informants per document")
     interview_import.add_argument("--out", required=True, type=Path, help="data folder to write into")
     interview_import.add_argument("--replace", action="store_true",

@@ -126,6 +126,33 @@ class TranslationError(EvaluationError):
         return "\n".join(str(p) for p in self.problems)
 
 
+class ArchiveError(DataContractError):
+    """An archive (a REFI-QDA project, ``.qdpx``) is unsafe or damaged, so nothing of it is read.
+
+    Raised instead of the standard library's ``zipfile``, ``zlib`` and ``RuntimeError``
+    exceptions: for a member whose path leaves the archive, one larger than the limit (declared
+    or actually decompressed), one that is encrypted, compressed with an unsupported method or
+    damaged, and for a file that is not a zip archive at all. Prints as
+    ``ARCHIVE::MEMBER: what is wrong; expected ...``.
+
+    Parameters
+    ----------
+    archive : str or Path
+        The archive file.
+    member : str or None
+        The member (entry) of the archive, as named in it; ``None`` for the archive as a whole.
+    message : str
+        What is wrong.
+    expected : str
+        What was expected instead.
+    """
+
+    def __init__(self, archive: str | Path, member: str | None, message: str, expected: str = ""):
+        self.archive = str(archive)
+        self.member = member
+        super().__init__(DataProblem(self.archive, None, member, message, expected))
+
+
 class InsufficientDataError(EvaluationError):
     """Too little data for the requested statistic (for example fewer than two observations)."""
 
@@ -137,6 +164,7 @@ class StatisticalWarning(UserWarning):
 
 
 __all__ = [
+    "ArchiveError",
     "DataContractError",
     "DataProblem",
     "EvaluationError",

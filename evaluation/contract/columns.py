@@ -190,13 +190,21 @@ def _log_invalid(value: str, row: int, column: Column, log: ProblemLog) -> None:
 
 
 def check_duplicates(frame: pd.DataFrame, keys: tuple[str, ...], log: ProblemLog, what: str) -> None:
-    """Log every row whose ``keys`` repeat an earlier row's, naming the first one's line."""
+    """Log every row whose ``keys`` repeat an earlier row's, naming the first one's line.
+
+    Rows with an empty or invalid key cell (``None`` after :func:`check_columns`) are left out:
+    their cell is already reported, and two such rows are not "the same" row. Any number of
+    them is fine (an invalid cell never makes this check fail).
+    """
     keys = list(keys)
     if not set(keys) <= set(frame.columns) or frame.empty:
         return
-    duplicated = frame.duplicated(keys, keep="first")
-    for position in frame.index[duplicated]:
-        first = frame.index[(frame[keys] == frame.loc[position, keys]).all(axis=1)][0]
-        log.add(int(position) + 2, keys[-1],
-                f"duplicate {what} {', '.join(str(frame.loc[position, k]) for k in keys)!s}"
-                f" (first on line {int(first) + 2})", f"each {what} once")
+    complete = frame[keys].notna().all(axis=1).to_numpy(dtype=bool)
+    first_line: dict[tuple, int] = {}
+    for position, key in zip(frame.index[complete], frame.loc[complete, keys].itertuples(index=False, name=None)):
+        if key in first_line:
+            log.add(int(position) + 2, keys[-1],
+                    f"duplicate {what} {', '.join(str(k) for k in key)!s} (first on line {first_line[key]})",
+                    f"each {what} once")
+        else:
+            first_line[key] = int(position) + 2

@@ -2,7 +2,8 @@
 
 Interview coding from qualitative analysis tools becomes ``interviews/``:
 :func:`~evaluation.importers.qdpx.read_qdpx` reads a REFI-QDA project (NVivo, ATLAS.ti, MAXQDA,
-QualCoder), :func:`~evaluation.importers.taguette.read_taguette` a Taguette export; both return a
+QualCoder) with an optional interview mapping file (:mod:`~evaluation.importers.qda_mapping`),
+:func:`~evaluation.importers.taguette.read_taguette` a Taguette export; both return a
 :class:`~evaluation.importers.qda.QdaImport` (see :mod:`evaluation.importers.qda`), which
 :func:`write_contract_interviews` merges into a data folder as one transaction (see
 :mod:`evaluation.importers.interviews`; ``python -m evaluation import-interviews``). The rest of
@@ -113,6 +114,7 @@ from evaluation.importers.interviews import (
 )
 from evaluation.importers.mapping import SurveyMapping, read_mapping
 from evaluation.importers.qda import QdaImport, make_id
+from evaluation.importers.qda_mapping import QdaMapping, read_qda_mapping
 from evaluation.importers.qdpx import read_qdpx
 from evaluation.importers.responses import (
     BASE_COLUMNS,
@@ -135,11 +137,13 @@ __all__ = [
     "ImportResult",
     "InterviewsMerge",
     "QdaImport",
+    "QdaMapping",
     "SurveyMapping",
     "import_survey",
     "items_with_scales",
     "make_id",
     "read_mapping",
+    "read_qda_mapping",
     "read_qdpx",
     "read_taguette",
     "write_contract_responses",

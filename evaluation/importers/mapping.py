@@ -13,10 +13,9 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import yaml
-
 from evaluation.contract.vocabulary import ID_PATTERN, ITEM_ID_PATTERN
 from evaluation.errors import DataContractError, DataProblem
+from evaluation.importers.yaml_lines import LocatedParser, read_yaml_file
 
 DONT_KNOW = "dont_know"
 """Code target: the answer is "vet ikke" (don't know)."""
@@ -30,44 +29,6 @@ _COLUMN_KEYS = ("respondent_id", "response_date", "pilot", "agency")
 _CONSTANT_KEYS = ("pilot", "agency", "response_date")
 _VALUE_KEYS = ("pilot", "agency")
 _DELIMITER_WORDS = {"tab": "\t", "semicolon": ";", "comma": ",", "\\t": "\t"}
-
-
-class _Located(dict):
-    """A YAML mapping that remembers the line of each of its keys."""
-
-    line: int = 0
-
-    def __init__(self) -> None:
-        super().__init__()
-        self.key_lines: dict[object, int] = {}
-
-
-class _LineLoader(yaml.SafeLoader):
-    """Safe YAML loader whose mappings are :class:`_Located` and refuse duplicate keys."""
-
-
-def _construct_mapping(loader: _LineLoader, node: yaml.MappingNode) -> _Located:
-    loader.flatten_mapping(node)
-    result = _Located()
-    result.line = node.start_mark.line + 1
-    for key_node, value_node in node.value:
-        key = loader.construct_object(key_node, deep=True)
-        line = key_node.start_mark.line + 1
-        try:
-            hash(key)
-        except TypeError:
-            raise yaml.constructor.ConstructorError(
-                None, None, "a key must be a plain value", key_node.start_mark) from None
-        if key in result:
-            raise yaml.constructor.ConstructorError(
-                None, None, f"duplicate key {key!r} (first on line {result.key_lines[key]})",
-                key_node.start_mark)
-        result[key] = loader.construct_object(value_node, deep=True)
-        result.key_lines[key] = line
-    return result
-
-
-_LineLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _construct_mapping)
 
 
 def code_key(value: object) -> str:
@@ -178,20 +139,6 @@ class SurveyMapping:
         return DataProblem(self.file, self.line(path), path or None, message, expected)
 
 
-def _load_yaml(text: str, file: str) -> object:
-    try:
-        return yaml.load(text, Loader=_LineLoader)  # noqa: S506 - a SafeLoader subclass
-    except yaml.MarkedYAMLError as error:
-        mark = error.problem_mark or error.context_mark
-        line = mark.line + 1 if mark is not None else None
-        what = error.problem or str(error)
-        raise DataContractError.single(
-            file, line, None, f"YAML syntax error: {what}",
-            "valid YAML (check indentation, colons and quotes)") from None
-    except yaml.YAMLError as error:
-        raise DataContractError.single(file, None, None, f"YAML error: {error}", "valid YAML") from None
-
-
 def read_mapping(mapping: str | Path | dict, *, file: str | None = None) -> SurveyMapping:
     """Read and check a mapping file (or an already parsed mapping).
 
@@ -221,19 +168,7 @@ def read_mapping(mapping: str | Path | dict, *, file: str | None = None) -> Surv
         path = Path(mapping)
         name = str(path)
         base_dir = path.resolve().parent
-        if not path.is_file():
-            raise DataContractError.single(name, None, None, "mapping file is missing",
-                                           "a YAML mapping file (see the import documentation)")
-        raw = path.read_bytes()
-        try:
-            text = raw.decode("utf-8-sig")
-        except UnicodeDecodeError as error:
-            line = raw[: error.start].count(b"\n") + 1
-            raise DataContractError.single(
-                name, line, None,
-                f"byte 0x{raw[error.start]:02x} at byte offset {error.start} is not UTF-8",
-                "a mapping file saved as UTF-8") from None
-        data = _load_yaml(text, name)
+        data = read_yaml_file(path, what="a YAML mapping file (see the import documentation)")
     return _parse(data, name, base_dir)
 
 
@@ -269,57 +204,16 @@ def _parse(data: object, file: str, base_dir: Path) -> SurveyMapping:
     )
 
 
-class _MappingParser:
+class _MappingParser(LocatedParser):
     """The checks of one mapping file's sections; collects problems at their YAML lines.
 
     Parameters
     ----------
     data : object
-        The parsed YAML (with key lines, see :class:`_Located`).
+        The parsed YAML (with key lines, see :class:`evaluation.importers.yaml_lines.Located`).
     file : str
         The mapping file's name, for messages.
     """
-
-    def __init__(self, data: object, file: str):
-        self.data = data
-        self.file = file
-        self.problems: list[DataProblem] = []
-        self.lines: dict[str, int] = {}
-        self._record(data, "")
-
-    def _record(self, node: object, path: str) -> None:
-        if isinstance(node, _Located):
-            if path and path not in self.lines:
-                self.lines[path] = node.line
-            for key, line in node.key_lines.items():
-                child = f"{path}.{key}" if path else str(key)
-                self.lines[child] = line
-                self._record(node[key], child)
-
-    def add(self, path: str, message: str, expected: str = "") -> None:
-        """Record a problem at the line of key path ``path`` (or of its nearest ancestor)."""
-        line = None
-        probe = path
-        while probe:
-            if probe in self.lines:
-                line = self.lines[probe]
-                break
-            probe = probe.rpartition(".")[0]
-        self.problems.append(DataProblem(self.file, line, path or None, message, expected))
-
-    def section(self, key: str, allowed: tuple[str, ...] | None = None) -> dict:
-        """A top-level mapping (empty when absent); unknown sub-keys are problems."""
-        value = self.data.get(key)
-        if value is None:
-            return {}
-        if not isinstance(value, dict):
-            self.add(key, f"{key} is not a mapping", f"{key}: followed by indented key: value lines")
-            return {}
-        if allowed is not None:
-            for sub in value:
-                if sub not in allowed:
-                    self.add(f"{key}.{sub}", f"unknown key {sub!r} in {key}", "one of " + ", ".join(allowed))
-        return value
 
     def source_options(self, base_dir: Path) -> dict:
         """``source:``: encoding, delimiter, decimal, sheet, codebook and date format."""

@@ -18,20 +18,26 @@ How coding maps onto the contract
   other characters as ``_`` ("Felles møteplasser" becomes ``felles_moteplasser``); the name
   itself becomes ``label_nb`` and ``label_en``, the code's description ``description``. Name the
   top-level codes after the programme's ``interview_themes`` ids so that the data validate.
-* **Assessment.** A top-level code ``assessment`` (configurable) with the sub-codes
+  A code that is only a container (``isCodable="false"``) is never a code of the codebook.
+* **Assessment.** A code ``assessment`` (its name is set in the mapping) with the sub-codes
   ``positive``, ``negative``, ``mixed`` and ``neutral`` (or the bokmål ``positiv``,
-  ``negativ``, ``blandet``, ``nøytral``). A coded passage takes the assessment code applied to
-  the same passage.
-* **Quote approval.** A top-level code ``quote_approved`` (configurable) applied to a passage
-  marks its text as approved by the informant; the passage's text is always carried in
-  ``quote``, approved or not (reports show only approved ones).
+  ``negativ``, ``blandet``, ``nøytral``, or names the mapping maps). A coded passage takes the
+  assessment code applied to the same passage (the same span). A passage with theme codes but
+  no assessment is an error, unless the mapping decides otherwise (``unassessed: neutral`` or
+  ``skip``), which the import summary then counts.
+* **Quote approval.** A code ``quote_approved`` (its name is set in the mapping) applied to a
+  passage marks its text as approved by the informant; the passage's text is always carried
+  in ``quote``, approved or not (reports show only approved ones).
 * **Interviews.** In a REFI-QDA project, each case is an interview, with the variables
-  ``pilot``, ``date``, ``stakeholder_group`` and optionally ``interview_id`` (else the case
-  name) and ``informants`` (else 1); its sources are the interview's transcripts. A source
-  without a case may carry these variables itself. For Taguette, the mapping file gives them.
+  ``pilot``, ``date``, ``stakeholder_group`` and optionally ``interview_id`` and
+  ``informants`` (else 1) -- or the variables the mapping names, with the values it maps; its
+  sources are the interview's transcripts. A case without a name (MAXQDA writes one per
+  document that has variables) is labelled by its document's name; a source without a case may
+  carry the variables itself. For Taguette, the document mapping gives them.
 * **Segments.** One row per passage and code; passages coded with several codes give several
   rows, with the ids ``<passage>-1``, ``<passage>-2``, … (``segment_id`` is unique in the
-  contract).
+  contract). Selections over the same span of the same source are one passage (QualCoder and
+  MAXQDA write one selection per code).
 
 Errors name the file and, for XML, the line and element (``project.qde`` inside the archive
 is named ``ARCHIVE/project.qde``), or, for the Taguette files, the line and column.
@@ -53,6 +59,10 @@ from evaluation.errors import DataContractError
 INTERVIEW_COLUMNS = ("interview_id", "pilot", "date", "stakeholder_group", "informants")
 SEGMENT_COLUMNS = ("segment_id", "interview_id", "code", "assessment", "quote", "quote_approved")
 CODEBOOK_COLUMNS = ("code", "theme", "label_nb", "label_en", "description")
+SUMMARY_COLUMNS = ("part", "count", "treatment")
+"""Columns of :attr:`QdaImport.summary`."""
+LABEL_COLUMNS = ("interview_id", "label", "id_from")
+"""Columns of :attr:`QdaImport.labels`."""
 
 _TRANSLITERATION = str.maketrans({"æ": "ae", "ø": "o", "å": "a", "Æ": "ae", "Ø": "o", "Å": "a"})
 
@@ -73,12 +83,24 @@ class QdaImport:
         ``code, theme, label_nb, label_en, description``.
     source : str
         The file read.
+    summary : pandas.DataFrame
+        What the import left out, merged or decided, one row per kind: ``part`` (the element,
+        such as ``Note`` or ``Set``), ``count`` (int) and ``treatment`` (what was done with it).
+        Empty when everything was read as it is.
+    labels : pandas.DataFrame
+        How each interview was identified: ``interview_id``, ``label`` (the case's or document's
+        name in the tool, which may name a person: it is shown to the analyst, never written to
+        the data folder) and ``id_from`` (``variable``, ``name`` or ``derived``).
     """
 
     interviews: pd.DataFrame = field(repr=False)
     segments: pd.DataFrame = field(repr=False)
     codebook: pd.DataFrame = field(repr=False)
     source: str = ""
+    summary: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(columns=list(SUMMARY_COLUMNS)),
+                                  repr=False)
+    labels: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(columns=list(LABEL_COLUMNS)),
+                                 repr=False)
 
     def to_csv(self, directory: str | Path) -> list[Path]:
         """Write ``interviews.csv``, ``segments.csv`` and ``codebook.csv`` into ``directory``.
@@ -144,10 +166,24 @@ def assessment(value: str) -> str | None:
     return synonyms("assessment", ASSESSMENTS).get(make_id(last))
 
 
-def parse_date(value: str) -> dt.date | None:
-    """The ISO date at the start of ``value``, or ``None``."""
+def parse_date(value: str, *, dotted: bool = False) -> dt.date | None:
+    """The date ``value`` gives, or ``None``.
+
+    ISO 8601: a date, or the date part of a date-time (REFI-QDA ``DateValue`` and
+    ``DateTimeValue``); with ``dotted=True`` also the Norwegian ``dd.mm.yyyy`` that a tool's
+    text variable may hold.
+
+    Examples
+    --------
+    >>> parse_date("2022-09-20T10:15:00Z"), parse_date("20.09.2022", dotted=True), parse_date("20.09.2022")
+    (datetime.date(2022, 9, 20), datetime.date(2022, 9, 20), None)
+    """
+    text = str(value).strip()
+    match = re.fullmatch(r"(\d{1,2})\.(\d{1,2})\.(\d{4})", text) if dotted else None
     try:
-        return dt.date.fromisoformat(str(value).strip()[:10])
+        if match:
+            return dt.date(int(match.group(3)), int(match.group(2)), int(match.group(1)))
+        return dt.date.fromisoformat(text[:10])
     except ValueError:
         return None
 
@@ -164,8 +200,8 @@ def parse_informants(value: object) -> int | None:
 
 
 def frames(interviews: list[dict], segments: list[dict], codebook: list[dict],
-           source: str) -> QdaImport:
-    """A :class:`QdaImport` from rows of the three frames."""
+           source: str, *, summary: list[dict] = (), labels: list[dict] = ()) -> QdaImport:
+    """A :class:`QdaImport` from rows of the three frames (and of the summary and labels)."""
     interview_frame = pd.DataFrame(interviews, columns=list(INTERVIEW_COLUMNS))
     interview_frame["date"] = pd.to_datetime(interview_frame["date"])
     interview_frame["informants"] = interview_frame["informants"].astype("int64")
@@ -174,13 +210,17 @@ def frames(interviews: list[dict], segments: list[dict], codebook: list[dict],
         segments=pd.DataFrame(segments, columns=list(SEGMENT_COLUMNS)),
         codebook=pd.DataFrame(codebook, columns=list(CODEBOOK_COLUMNS)),
         source=source,
+        summary=pd.DataFrame(list(summary), columns=list(SUMMARY_COLUMNS)).astype({"count": "int64"}),
+        labels=pd.DataFrame(list(labels), columns=list(LABEL_COLUMNS)),
     )
 
 
 def codebook_rows(nodes: list[dict], used: set[str], file: str, where) -> tuple[list[dict], dict]:
     """Codebook rows from code nodes ``{key, name, parent, description, has_children}``.
 
-    Returns the rows and ``key -> code id`` for the codes of themes. Raises on id clashes.
+    A node with ``codable`` false (a container only) is not a code; a node with ``control``
+    set (the assessment and approval codes) and everything below it is left out. Returns the
+    rows and ``key -> code id`` for the codes of themes. Raises on id clashes.
     """
     by_key = {node["key"]: node for node in nodes}
     rows, code_of, seen = [], {}, {}
@@ -190,7 +230,7 @@ def codebook_rows(nodes: list[dict], used: set[str], file: str, where) -> tuple[
         while root["parent"] is not None:
             root = by_key[root["parent"]]
             depth += 1
-        if root.get("control"):
+        if root.get("control") or node.get("control_below") or not node.get("codable", True):
             continue
         is_code = depth > 0 or not node["has_children"] or node["key"] in used
         if not is_code:
@@ -209,13 +249,6 @@ def codebook_rows(nodes: list[dict], used: set[str], file: str, where) -> tuple[
         rows.append({"code": code, "theme": make_id(root["name"]), "label_nb": node["name"],
                      "label_en": node["name"], "description": node["description"]})
     return rows, code_of
-
-
-def check_default_assessment(default_assessment: str | None) -> None:
-    """Refuse a ``default_assessment`` that is not an assessment (a programming error)."""
-    if default_assessment is not None and default_assessment not in ASSESSMENTS:
-        raise ValueError(f"default_assessment must be one of {ASSESSMENTS} or None, "
-                         f"got {default_assessment!r}")
 
 
 def segment_rows(passage: str, interview_id: str, codes: list[str], assessment: str, quote: str,

@@ -17,7 +17,7 @@ import pandas as pd
 from evaluation.contract.vocabulary import STAKEHOLDER_GROUPS
 from evaluation.errors import DataContractError, DataProblem
 from evaluation.importers.qda import (
-    QdaImport, assessment, check_default_assessment, codebook_rows, frames, make_id, parse_date,
+    QdaImport, assessment, codebook_rows, frames, make_id, parse_date,
     parse_informants, segment_rows, stakeholder_group,
 )
 
@@ -87,7 +87,6 @@ def read_taguette(
     *,
     assessment_tag: str = "assessment",
     approval_tag: str = "quote_approved",
-    default_assessment: str | None = None,
 ) -> QdaImport:
     """Read Taguette's highlights and codebook exports into the contract's interview frames.
 
@@ -107,9 +106,6 @@ def read_taguette(
         Top-level tag whose child tags are the assessments.
     approval_tag : str
         Tag that marks a highlight as an approved quote.
-    default_assessment : {"positive", "negative", "mixed", "neutral"} or None
-        Assessment of a highlight without an assessment tag; ``None`` (default) makes that an
-        error.
 
     Returns
     -------
@@ -127,14 +123,15 @@ def read_taguette(
     Notes
     -----
     The ``number of highlights`` column of the codebook is not used. Highlights with no
-    theme tag (untagged, or tagged only with assessment/approval tags) are ignored.
+    theme tag (untagged, or tagged only with assessment/approval tags) are ignored. A highlight
+    with a theme tag but no assessment tag is an error: no highlight is counted as neutral
+    unless the evaluators tagged it so.
 
     References
     ----------
     Rampin, R. and Rampin, V. (2021). Taguette: open-source qualitative data analysis.
     *Journal of Open Source Software*, 6(68), 3522. https://doi.org/10.21105/joss.03522
     """
-    check_default_assessment(default_assessment)
     tags = _read_tags(codebook, assessment_tag=assessment_tag, approval_tag=approval_tag)
     interviews, interview_of_document, mapping_file = _read_mapping(mapping)
     passages, highlights_file = _read_highlights(highlights, tags, interview_of_document, mapping_file)
@@ -146,7 +143,7 @@ def read_taguette(
              for tag in tags.parent_of]
     rows, code_of = codebook_rows(nodes, used, tags.file, lambda node: (tags.line_of[node["key"]], "tag"))
     segments = _segments(passages, tags, code_of, interview_of_document, highlights_file,
-                         assessment_tag=assessment_tag, default_assessment=default_assessment)
+                         assessment_tag=assessment_tag)
     return frames(interviews, segments, rows, highlights_file)
 
 
@@ -297,7 +294,7 @@ def _read_highlights(highlights: str | Path | pd.DataFrame, tags: _Tags, intervi
 
 
 def _segments(passages: dict[str, dict], tags: _Tags, code_of: dict[str, str], interview_of_document: dict[str, str],
-              file: str, *, assessment_tag: str, default_assessment: str | None) -> list[dict]:
+              file: str, *, assessment_tag: str) -> list[dict]:
     """The segment rows: one per highlight and theme tag, with the highlight's one assessment."""
     segments: list[dict] = []
     problems: list[DataProblem] = []
@@ -311,14 +308,11 @@ def _segments(passages: dict[str, dict], tags: _Tags, code_of: dict[str, str], i
                                         f"highlight {identifier} has several assessments ({', '.join(assessments)})",
                                         "one assessment tag per highlight"))
             continue
-        if assessments:
-            value = assessments[0]
-        elif default_assessment is not None:
-            value = default_assessment
-        else:
+        if not assessments:
             problems.append(DataProblem(file, passage["line"], "tag", f"highlight {identifier} has no assessment tag",
-                                        f"a child tag of {assessment_tag!r} (or default_assessment=...)"))
+                                        f"a child tag of {assessment_tag!r} on the same highlight"))
             continue
+        value = assessments[0]
         approved = "yes" if any(tags.control.get(t) == "approval" for t in passage["tags"]) else "no"
         segments += segment_rows(f"tg-{make_id(identifier)}", interview_of_document[passage["document"]],
                                  [code_of[t] for t in theme_tags], value, passage["content"], approved)

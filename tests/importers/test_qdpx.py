@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import shutil
 import zipfile
 from pathlib import Path
@@ -86,11 +87,15 @@ def test_read_qdpx_accepts_source_variables_instead_of_cases(tmp_path):
     text = text[:first] + text[second:]
     text = text.replace("</TextSource>", variables + "</TextSource>")
     result = read_qdpx(build_qdpx(tmp_path / "s.qdpx", text))
-    # no interview_id variable: the source's name is the interview id; informants default to 1
+    # no interview_id variable and a name that is not an id: the id is derived from the name,
+    # i-<pilot>-<SHA-256 of the name, first 8 hex digits>; informants default to 1
+    derived = "i-stad-" + hashlib.sha256(b"Intervju Stad 2").hexdigest()[:8]
     assert result.interviews.to_dict("records") == [{
-        "interview_id": "Intervju Stad 2", "pilot": "stad", "date": pd.Timestamp("2024-03-05"),
+        "interview_id": derived, "pilot": "stad", "date": pd.Timestamp("2024-03-05"),
         "stakeholder_group": "employees", "informants": 1}]
-    assert result.segments["interview_id"].unique().tolist() == ["Intervju Stad 2"]
+    assert result.segments["interview_id"].unique().tolist() == [derived]
+    assert result.labels.to_dict("records") == [
+        {"interview_id": derived, "label": "Intervju Stad 2", "id_from": "derived"}]
 
 
 def test_read_qdpx_rejects_a_file_that_is_not_a_zip(tmp_path):
@@ -146,7 +151,7 @@ def test_read_qdpx_rejects_a_missing_source_file(tmp_path):
     assert "Sources/9F2C1A44-6B1E-4E0B-9C47-1D2A3B4C5D01.txt" in str(error.value)
 
 
-def test_read_qdpx_requires_an_assessment_unless_a_default_is_given(tmp_path):
+def test_read_qdpx_requires_an_assessment_unless_the_mapping_decides(tmp_path):
     text = project_text().replace(
         '<Coding guid="F7000000-0000-4000-8000-00000000000B">\n'
         '          <CodeRef targetGUID="B2000000-0000-4000-8000-000000000005"/>\n'
@@ -155,9 +160,16 @@ def test_read_qdpx_requires_an_assessment_unless_a_default_is_given(tmp_path):
     with pytest.raises(DataContractError) as error:
         read_qdpx(path)
     assert error.value.column == "PlainTextSelection[guid=F6000000-0000-4000-8000-000000000005]"
-    assert read_qdpx(path, default_assessment="neutral").segments["assessment"].iloc[-1] == "neutral"
-    with pytest.raises(ValueError):
-        read_qdpx(path, default_assessment="good")
+    assert "unassessed" in str(error.value)
+    neutral = read_qdpx(path, mapping={"codes": {"unassessed": "neutral"}})
+    assert neutral.segments["assessment"].iloc[-1] == "neutral"
+    assert {"part": "coded passage without an assessment", "count": 1,
+            "treatment": "assessed neutral, as the mapping says"} in neutral.summary.to_dict("records")
+    skipped = read_qdpx(path, mapping={"codes": {"unassessed": "skip"}})
+    assert skipped.segments["segment_id"].tolist() == QDPX_IDS[:-1]
+    with pytest.raises(DataContractError) as error:
+        read_qdpx(path, mapping={"codes": {"unassessed": "good"}})
+    assert error.value.column == "codes.unassessed"
 
 
 def test_read_qdpx_rejects_an_unknown_stakeholder_group(tmp_path):
