@@ -152,7 +152,7 @@ def test_english_reports_are_in_english(demo_reports):
     text = (demo_reports / "final/stad.en.html").read_text(encoding="utf-8")
     assert "<title>Final evaluation: Stad</title>" in text
     assert "Contents" in text and "Innhold" not in text
-    assert "The employee survey" in text and "Spørreundersøkelsen blant de ansatte" not in text
+    assert "Appendix: the survey in detail" in text and "Vedlegg: spørreundersøkelsen i detalj" not in text
 
 
 def test_final_report_adds_change_since_midterm_and_lasting_results(demo_reports):
