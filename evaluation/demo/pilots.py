@@ -301,7 +301,11 @@ NARRATIVE_POINTS = {
 def programme_config() -> dict:
     """The demo ``programme.yaml`` as a Python structure."""
     return {
-        "programme": {"name_nb": "Pilot Statens hus", "name_en": "Pilot State House"},
+        "programme": {"name_nb": "Pilot Statens hus", "name_en": "Pilot State House",
+                      # Shown on the front page of the PDF and Word reports; the evaluator is made up.
+                      "client_nb": "Kommunal- og distriktsdepartementet",
+                      "client_en": "Ministry of Local Government and Regional Development",
+                      "evaluator_nb": "Demoevaluator AS (fiktiv)", "evaluator_en": "Demo Evaluator AS (fictitious)"},
         "synthetic": True,
         "anonymity_threshold": 5,
         "status_thresholds": {"on_track": 0.9, "at_risk": 0.5},
