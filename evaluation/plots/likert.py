@@ -93,6 +93,16 @@ def _bars(distribution: pd.DataFrame, bar: str) -> list[tuple[object, pd.DataFra
     return bars
 
 
+def _likert_tidy(bars: list, bar: str, bar_labels: Mapping) -> pd.DataFrame:
+    """The chart's tidy data: one row per bar and level, a hidden bar's numbers empty (a bar is
+    hidden whole when any of its levels is, as it is drawn and tabled)."""
+    tidy = pd.concat([rows.assign(bar_label=bar_labels.get(key, str(key)), suppressed=bool(rows["suppressed"].any()))
+                      for key, rows in bars], ignore_index=True)
+    tidy = tidy[[c for c in (bar, "bar_label", "level", "label", "share", "n_valid", "n_dont_know", "suppressed")
+                 if c in tidy.columns]]
+    return hide_suppressed(tidy, values=[c for c in ("share", "n_valid", "n_dont_know") if c in tidy.columns])
+
+
 def likert_chart(
     distribution: pd.DataFrame,
     *,
@@ -213,18 +223,13 @@ def likert_chart(
                        worst_share=format_percent(worst[1], lang))
     if hidden:
         alt += " " + t("survey.alt_hidden", lang, hidden=hidden, threshold=threshold)
-    # A bar is hidden whole when any of its levels is (as it is drawn and tabled).
-    tidy = pd.concat([rows.assign(bar_label=bar_labels.get(key, str(key)), suppressed=bool(rows["suppressed"].any()))
-                      for key, rows in bars], ignore_index=True)
-    tidy = tidy[[c for c in (bar, "bar_label", "level", "label", "share", "n_valid", "n_dont_know", "suppressed")
-                 if c in tidy.columns]]
     return make_report_figure(
         fig,
         alt_text=alt,
         caption=caption or t("survey.likert.caption", lang),
         data=data,
         table_caption=table_caption,
-        tidy=hide_suppressed(tidy, values=[c for c in ("share", "n_valid", "n_dont_know") if c in tidy.columns]),
+        tidy=_likert_tidy(bars, bar, bar_labels),
     )
 
 

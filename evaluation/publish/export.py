@@ -73,7 +73,7 @@ def write_figures(figures: Sequence[FigureFiles], folder: Path, *, lang: str) ->
             ".txt": (f"{t('publish.export.figure', lang)} {number}\n\n"
                      f"{t('publish.export.caption', lang)}: {figure.caption}\n\n"
                      f"{t('publish.export.alt_text', lang)}: {figure.alt_text}\n\n"
-                     f"{t('publish.export.table_caption', lang)}: {figure.table_caption}\n").encode("utf-8"),
+                     f"{t('publish.export.table_caption', lang)}: {figure.table_caption}\n").encode(),
             ".csv": figure.data_csv.encode("utf-8"),
         }
         for suffix, content in files.items():

@@ -171,7 +171,8 @@ def _check_metadata(document, findings: list) -> None:
     if not title or meta.get("dc:title") != title:
         findings.append(PdfaFinding("6.6.3", "the title is missing or differs between Info and XMP"))
     intents = [i for i in document.Root.get("/OutputIntents", []) if i.get("/S") == "/GTS_PDFA1"]
-    if len(intents) != 1 or "/DestOutputProfile" not in intents[0] or int(intents[0].DestOutputProfile.get("/N", 0)) != 3:
+    profile = intents[0].get("/DestOutputProfile") if len(intents) == 1 else None
+    if profile is None or int(profile.get("/N", 0)) != 3:
         findings.append(PdfaFinding("6.2.3", "no single GTS_PDFA1 output intent with an RGB ICC profile"))
 
 

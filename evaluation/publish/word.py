@@ -35,6 +35,19 @@ class _Builder:
         self.doc = doc
         self.figures = list(figures)
         self.figure_number = 0
+        self._style_ids: dict[str, str] = {}
+
+    def paragraph(self, style: str | None = None, text: str = ""):
+        """A new paragraph in ``style``, set by its id (python-docx's lookup by name is slow)."""
+        paragraph = self.doc.add_paragraph(text)
+        if style is not None:
+            if style not in self._style_ids:
+                self._style_ids[style] = self.doc.styles[style].style_id
+            paragraph._p.get_or_add_pPr().style = self._style_ids[style]
+        return paragraph
+
+    def heading(self, text: str, level: int):
+        return self.paragraph("Title" if level == 0 else f"Heading {level}", text)
 
     # ------------------------------------------------------------------ inline content
     def inline(self, paragraph, element, *, bold=False, italic=False, size=None) -> None:
@@ -69,11 +82,11 @@ class _Builder:
         tag = element.tag if isinstance(element.tag, str) else ""
         classes = set(element.get("class", "").split())
         if tag in HEADING_LEVELS:
-            heading = self.doc.add_heading(text_of(element), level=HEADING_LEVELS[tag])
+            heading = self.heading(text_of(element), HEADING_LEVELS[tag])
             if tag == "h2":
                 heading.paragraph_format.page_break_before = True
         elif tag == "p":
-            paragraph = self.doc.add_paragraph()
+            paragraph = self.paragraph()
             self.inline(paragraph, element, bold="demo-banner" in classes,
                         size=9 if classes & NOTE_CLASSES else None)
         elif tag in ("ul", "ol"):
@@ -84,10 +97,10 @@ class _Builder:
             self.figure(element)
         elif tag == "blockquote":
             for child in element:
-                paragraph = self.doc.add_paragraph(style="Quote")
+                paragraph = self.paragraph("Quote")
                 self.inline(paragraph, child)
         elif tag == "figcaption":
-            self.inline(self.doc.add_paragraph(style="Caption"), element)
+            self.inline(self.paragraph("Caption"), element)
         elif tag in ("summary", "script", "style"):
             return
         else:  # div, section, nav, details, figure (quote, results chain), main
@@ -99,7 +112,7 @@ class _Builder:
         for item in element:
             if item.tag != "li":
                 continue
-            paragraph = self.doc.add_paragraph(style=style)
+            paragraph = self.paragraph(style)
             self.inline(paragraph, item)
             for child in item:
                 if child.tag in ("ul", "ol"):
@@ -113,13 +126,15 @@ class _Builder:
 
         caption = element.find("caption")
         if caption is not None:
-            self.inline(self.doc.add_paragraph(style="Caption"), caption)
+            self.inline(self.paragraph("Caption"), caption)
         rows = [row for row in element.iter("tr")]
         width = max((len([c for c in row if c.tag in ("th", "td")]) for row in rows), default=0)
         if not rows or not width:
             return
         table = self.doc.add_table(rows=len(rows), cols=width)
-        table.style = "Table Grid"
+        if "Table Grid" not in self._style_ids:
+            self._style_ids["Table Grid"] = self.doc.styles["Table Grid"].style_id
+        table._tbl.tblPr.style = self._style_ids["Table Grid"]
         for row_element, row in zip(rows, table.rows):
             cells = row.cells
             for position, source in enumerate(c for c in row_element if c.tag in ("th", "td")):
@@ -153,7 +168,7 @@ class _Builder:
         properties.set("title", alt[:250])
         caption = element.find("figcaption")
         if caption is not None:
-            self.inline(self.doc.add_paragraph(style="Caption"), caption)
+            self.inline(self.paragraph("Caption"), caption)
 
 
 def _set_language(doc, lang: str) -> None:
@@ -220,7 +235,7 @@ def write_docx(document: ReportDocument, path: Path, *, author: str, subject: st
     lead = parse_fragment(document.lead)
     for element in lead:
         if element.tag == "h1":
-            doc.add_heading(text_of(element), level=0)
+            builder.heading(text_of(element), 0)
         else:
             builder.block(element)
     facts = doc.add_table(rows=len(document.facts), cols=2)
@@ -229,7 +244,7 @@ def write_docx(document: ReportDocument, path: Path, *, author: str, subject: st
         cells[0].paragraphs[0].add_run(label).bold = True
         cells[1].paragraphs[0].add_run(value)
     # The contents' title is no heading: the headings are the report's own (the navigation pane).
-    doc.add_paragraph(t("toc", document.lang), style="Subtitle").paragraph_format.page_break_before = True
+    builder.paragraph("Subtitle", t("toc", document.lang)).paragraph_format.page_break_before = True
     _table_of_contents(doc, t("publish.docx.toc_hint", document.lang))
     for element in parse_fragment(document.rest):
         builder.block(element)

@@ -18,6 +18,7 @@ from pathlib import Path
 from evaluation.html import FIGURES_MIMETYPE, FigureFiles, Heading, split_title_block
 from evaluation.publish import (Chromium, PublishedReport, ReportDocument, check_formats, format_paths,
                                 front_page_facts, publish_report)
+from evaluation.publish.document import evaluator_name
 from evaluation.render.jobs import ReportJob
 from evaluation.render.page import REMOVE_CELL_TAG, page_title
 
@@ -32,15 +33,6 @@ def notebook_figures(notebook) -> tuple[FigureFiles, ...]:
             for record in output.get("data", {}).get(FIGURES_MIMETYPE, []) or []:
                 figures.append(FigureFiles.from_json(record))
     return tuple(figures)
-
-
-def evaluator_name(data_dir: str | Path, lang: str) -> str:
-    """The evaluator named in ``programme.yaml`` (``programme.evaluator_<lang>``), or empty."""
-    import yaml
-
-    raw = yaml.safe_load((Path(data_dir) / "programme.yaml").read_text(encoding="utf-8")) or {}
-    programme = raw.get("programme") or {}
-    return str(programme.get(f"evaluator_{lang}") or programme.get("evaluator_nb") or "")
 
 
 def report_document(notebook, body: str, headings: Sequence[Heading], *, job: ReportJob, data_dir: Path,
@@ -113,5 +105,5 @@ def missing_formats(job: ReportJob, entry: dict | None, out: Path, formats: Coll
     return [name for name in check_formats(formats) if name not in files or not (out / files[name]).exists()]
 
 
-__all__ = ["evaluator_name", "missing_formats", "move_into_place", "notebook_figures", "publish_in",
+__all__ = ["missing_formats", "move_into_place", "notebook_figures", "publish_in",
            "report_document"]

@@ -20,7 +20,7 @@ from functools import lru_cache
 from pathlib import Path
 
 from evaluation.files import atomic_write_text
-from evaluation.html import TOC_LEVELS, Heading, TocEntry, environment, split_title_block, toc_entries
+from evaluation.html import Heading, environment, split_title_block, toc_entries
 from evaluation.render.fingerprints import read_manifest
 from evaluation.render.guard import is_synthetic
 
