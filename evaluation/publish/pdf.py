@@ -98,6 +98,14 @@ def anchor_pages(pdf: bytes) -> dict[str, int]:
         return found
 
 
+def heading_texts(document: ReportDocument) -> tuple[str, ...]:
+    """The text of every heading of the printed page (the title and every ``<h2>``-``<h6>``)."""
+    from evaluation.publish.tables import parse_fragment, text_of
+
+    root = parse_fragment(document.rest)
+    return (document.title, *(text_of(h) for h in root.iter("h1", "h2", "h3", "h4", "h5", "h6")))
+
+
 def print_pdf(document: ReportDocument, *, browser: Chromium, work_dir: Path, toc_title: str) -> tuple[bytes, int]:
     """Print a report, with the page numbers of its table of contents; return the PDF and the
     number of prints it took.
@@ -151,7 +159,8 @@ def write_pdf(document: ReportDocument, path: Path, *, browser: Chromium, toc_ti
     started = time.perf_counter()
     with tempfile.TemporaryDirectory(prefix="shr-print-") as work:
         pdf, passes = print_pdf(document, browser=browser, work_dir=Path(work), toc_title=toc_title)
-    archived, pages = make_pdfa(pdf, title=document.title, lang=document.lang, author=author, subject=subject)
+    archived, pages = make_pdfa(pdf, title=document.title, lang=document.lang, author=author, subject=subject,
+                                headings=heading_texts(document))
     Path(path).write_bytes(archived)
     return PdfResult(Path(path), pages, passes, time.perf_counter() - started)
 

@@ -71,8 +71,28 @@ def _pdf_date(moment: dt.datetime) -> str:
     return moment.strftime("D:%Y%m%d%H%M%S+00'00'")
 
 
+def _mend_outline(document, titles) -> None:
+    """Give bookmarks the text of their headings: Chromium drops the space where a heading
+    wraps onto a second line ("samlet vurderingav")."""
+    import re
+
+    import pikepdf
+
+    known = {re.sub(r"\s+", "", title): title for title in titles}
+    outline = document.Root.get("/Outlines")
+    stack = [outline.get("/First")] if outline is not None else []
+    while stack:
+        item = stack.pop()
+        if item is None:
+            continue
+        key = re.sub(r"\s+", "", str(item.get("/Title", "")))
+        if key in known:
+            item.Title = pikepdf.String(known[key])
+        stack.extend([item.get("/Next"), item.get("/First")])
+
+
 def make_pdfa(pdf: bytes, *, title: str, lang: str, author: str, subject: str,
-              moment: dt.datetime | None = None) -> tuple[bytes, int]:
+              moment: dt.datetime | None = None, headings: tuple[str, ...] = ()) -> tuple[bytes, int]:
     """Make a Chromium PDF PDF/A-2u: XMP metadata, sRGB output intent, printable annotations.
 
     Parameters
@@ -83,6 +103,9 @@ def make_pdfa(pdf: bytes, *, title: str, lang: str, author: str, subject: str,
         Document title, language (BCP 47, ``nb`` or ``en``), author and subject.
     moment : datetime.datetime, optional
         Creation and modification time (default: now, UTC).
+    headings : tuple of str
+        The texts of the document's headings: a bookmark whose title equals one of them but for
+        white space gets its text.
 
     Returns
     -------
@@ -101,6 +124,7 @@ def make_pdfa(pdf: bytes, *, title: str, lang: str, author: str, subject: str,
                            ("/CreationDate", _pdf_date(moment)), ("/ModDate", _pdf_date(moment))):
             document.docinfo[key] = pikepdf.String(value)
         document.Root.Lang = pikepdf.String(lang)
+        _mend_outline(document, headings)
         with document.open_metadata(set_pikepdf_as_editor=False, update_docinfo=False) as meta:
             meta.load_from_docinfo(document.docinfo, delete_missing=True)
             meta["dc:language"] = [lang]
