@@ -1,5 +1,6 @@
 # The project's front door. On a fresh machine (Python 3.11+ and make):
-#   make reports   set up .venv, register the kernel, render every report from the demo data
+#   make reports   set up .venv, register the kernel, install Chromium, render every report from the demo
+#                  data: HTML, and beside it a PDF, a Word document and an export pack
 #   make test      set up .venv, register the kernel, lint, run the whole test suite
 #   make test-fast the tests that execute no notebook and open no browser (under a minute)
 #   make lint      ruff over the package, tests, benchmarks and scripts
@@ -25,7 +26,8 @@ $(STAMP): $(BIN)/python pyproject.toml
 kernel: $(STAMP)
 	$(BIN)/python -m ipykernel install --sys-prefix --name $(KERNEL) --display-name "Statens hus evaluering" > /dev/null
 
-reports: setup
+# The PDFs are printed by Chromium (browser-deps); --formats html renders the HTML alone.
+reports: setup browser-deps
 	$(BIN)/python -m evaluation render --data-dir data/demo --out reports
 
 validate: setup
@@ -45,10 +47,13 @@ test-fast: setup
 lint: setup
 	$(BIN)/ruff check evaluation tests benchmarks scripts notebooks
 
-# Debian's Chromium for the browser and accessibility tests (tests/test_browser.py); Playwright
-# drives it and never downloads a browser of its own. CI runs as root.
+# Debian's Chromium for the browser and accessibility tests (tests/test_browser.py) and for printing
+# the reports' PDFs (evaluation/publish), with the fonts the PDFs embed (Liberation Sans, DejaVu Sans
+# for symbols); Playwright drives it in the tests and never downloads a browser of its own. CI runs
+# as root.
 browser-deps:
-	@command -v chromium > /dev/null || (apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y chromium)
+	@(command -v chromium > /dev/null && fc-list 2> /dev/null | grep -q "Liberation Sans") || \
+	  (apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y chromium fonts-liberation fonts-dejavu-core)
 
 # How fast reports render on this machine: the kernel floor, cold and no-change renders, one
 # changed pilot, and scaling with pilots and respondents (several minutes; --quick is shorter).

@@ -86,6 +86,7 @@ def cmd_render(args: argparse.Namespace) -> int:
                                  validated=checked.validated, phases=checked.phases,
                                  phase_names=checked.phase_names, workers=workers, force=args.force,
                                  warm=False if args.fresh_kernels else None, replace_reports=args.replace_reports,
+                                 formats=args.formats,
                                  progress=lambda line: print(line, flush=True))
     except OtherDataInOutputError as error:
         print(f"error: {error}; nothing was rendered", file=sys.stderr)
@@ -250,6 +251,17 @@ def _positive_int(text: str) -> int:
     return value
 
 
+def _formats(text: str) -> tuple[str, ...]:
+    from evaluation.publish import FORMATS
+
+    names = [name.strip() for name in text.split(",") if name.strip() and name.strip() != "html"]
+    unknown = sorted(set(names) - set(FORMATS))
+    if unknown:
+        raise argparse.ArgumentTypeError(f"unknown format(s) {', '.join(unknown)}; expected html or some of "
+                                         f"{', '.join(FORMATS)}")
+    return tuple(name for name in FORMATS if name in names)
+
+
 def build_parser() -> argparse.ArgumentParser:
     """The argument parser (exposed for tests and documentation)."""
     parser = argparse.ArgumentParser(
@@ -279,6 +291,9 @@ def build_parser() -> argparse.ArgumentParser:
     render.add_argument("--replace-reports", action="store_true",
                         help="render even into an output folder of reports made from other data "
                              "(real and demo data are never mixed without it)")
+    render.add_argument("--formats", type=_formats, default=("pdf", "docx", "export"), metavar="LIST",
+                        help="formats beside the HTML, comma-separated: pdf, docx, export, or html for none "
+                             "(default: pdf,docx,export; the PDF needs Chromium, `make browser-deps`)")
     render.add_argument("--fresh-kernels", action="store_true",
                         help="start a fresh kernel for every report instead of forking warm ones")
     render.set_defaults(func=cmd_render)

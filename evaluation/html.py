@@ -32,7 +32,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
 
@@ -64,6 +64,108 @@ class Heading:
     text: str
 
 
+@dataclass(frozen=True)
+class FigureFiles:
+    """A figure of a report as the export pack and the Word document take it.
+
+    Carried by the :class:`HtmlBlock` that shows the figure (:attr:`HtmlBlock.figures`), and
+    from a report kernel to the render pipeline as the output's
+    :data:`FIGURES_MIMETYPE` data (:meth:`to_json`), so that nothing is re-drawn outside the
+    kernel.
+
+    Attributes
+    ----------
+    alt_text, caption, table_caption : str
+        As in the report.
+    svg : str
+        The figure as SVG (text drawn as paths, so it looks the same everywhere).
+    png_base64 : str
+        The figure as PNG at :attr:`dpi`, base64-encoded.
+    dpi : int
+        Resolution of the PNG.
+    data_csv : str
+        The tidy data behind the chart as CSV (numbers at full precision, hidden values empty).
+    """
+
+    alt_text: str
+    caption: str
+    table_caption: str
+    svg: str = field(repr=False)
+    png_base64: str = field(repr=False)
+    dpi: int
+    data_csv: str = field(repr=False)
+
+    def to_json(self) -> dict:
+        """The fields as a JSON-ready dict."""
+        return {name: getattr(self, name) for name in self.__dataclass_fields__}
+
+    @classmethod
+    def from_json(cls, record: dict) -> FigureFiles:
+        """The inverse of :meth:`to_json`."""
+        return cls(**{name: record[name] for name in cls.__dataclass_fields__})
+
+
+FIGURES_MIMETYPE = "application/vnd.statens-hus.figures+json"
+"""The output data key under which a displayed block hands its figures to the render pipeline
+(a list of :meth:`FigureFiles.to_json`); nbconvert shows the ``text/html`` beside it."""
+
+TOC_LEVELS = (2, 3)
+"""Heading levels in the table of contents: chapters (``<h2>``) and their sections (``<h3>``)."""
+
+
+@dataclass(frozen=True)
+class TocEntry:
+    """A chapter in the table of contents, with its sections.
+
+    Attributes
+    ----------
+    heading : Heading or None
+        The chapter's heading (``None`` for sections that come before any chapter).
+    sections : tuple of Heading
+        Its sections, in order.
+    """
+
+    heading: Heading | None
+    sections: tuple[Heading, ...] = ()
+
+
+def toc_entries(headings: Iterable[Heading]) -> list[TocEntry]:
+    """Group headings into chapters (level 2), each with the sections (level 3) that follow it.
+
+    Headings of other levels (the title, headings inside a section) are left out.
+    """
+    entries: list[TocEntry] = []
+    for heading in headings:
+        if heading.level not in TOC_LEVELS:
+            continue
+        if heading.level == 2:
+            entries.append(TocEntry(heading))
+        elif entries:
+            entries[-1] = TocEntry(entries[-1].heading, (*entries[-1].sections, heading))
+        else:
+            entries.append(TocEntry(None, (heading,)))
+    return entries
+
+
+_TITLE_BLOCK = re.compile(r"</h1>(?:\s*<p class=\"(?:subtitle|demo-banner)\">.*?</p>"
+                          r"|\s*<dl class=\"front-matter\">.*?</dl>)*", re.S)
+"""The title block: the ``<h1>`` and the paragraphs that belong to it (subtitle, demo banner)."""
+
+
+def split_title_block(body: str) -> tuple[str, str]:
+    """Split a report's HTML after its title block (the ``<h1>``, subtitle and demo banner).
+
+    Returns
+    -------
+    tuple of str
+        ``(lead, rest)``: the HTML up to and including the title block, and the chapters after
+        it; ``lead`` is empty if the report has no ``<h1>``.
+    """
+    match = _TITLE_BLOCK.search(body)
+    split = match.end() if match else 0
+    return body[:split], body[split:]
+
+
 class HtmlBlock(str):
     """Trusted HTML: a fragment of a report, and the headings it contains.
 
@@ -93,20 +195,27 @@ class HtmlBlock(str):
 
     def __new__(cls, text: object = "") -> HtmlBlock:
         if isinstance(text, HtmlBlock):
-            return cls._trusted(text.markup, text.headings)
+            return cls._trusted(text.markup, text.headings, text.figures)
         return cls._trusted(escape(text), ())
 
     @classmethod
-    def _trusted(cls, markup: str, headings: Iterable[Heading] = ()) -> HtmlBlock:
+    def _trusted(cls, markup: str, headings: Iterable[Heading] = (),
+                 figures: Iterable[FigureFiles] = ()) -> HtmlBlock:
         """A block of ``markup`` as it is; for this module's templates only."""
         block = super().__new__(cls, markup)
         block._headings = tuple(headings)
+        block._figures = tuple(figures)
         return block
 
     @property
     def headings(self) -> tuple[Heading, ...]:
         """The headings in this block, in document order."""
         return self._headings
+
+    @property
+    def figures(self) -> tuple[FigureFiles, ...]:
+        """The figures in this block (their files for the export pack), in document order."""
+        return self._figures
 
     @property
     def markup(self) -> str:
@@ -128,7 +237,7 @@ class HtmlBlock(str):
 
     def __reduce__(self):
         # copy and pickle rebuild the block as trusted markup instead of escaping it again
-        return HtmlBlock._trusted, (self.markup, self._headings)
+        return HtmlBlock._trusted, (self.markup, self._headings, self._figures)
 
     def __repr__(self) -> str:
         return f"<HtmlBlock {self.markup!r} headings={self._headings!r}>"
@@ -137,6 +246,17 @@ class HtmlBlock(str):
         if not self._headings:
             return self.markup
         return self.markup, {"headings": [[h.level, h.anchor, h.text] for h in self._headings]}
+
+    def _repr_mimebundle_(self, include=None, exclude=None) -> tuple[dict, dict]:
+        """The block for IPython: ``text/html`` with its headings as metadata (as
+        :meth:`_repr_html_`) and, if it shows figures, their files as :data:`FIGURES_MIMETYPE`."""
+        data: dict = {"text/html": self.markup}
+        metadata: dict = {}
+        if self._headings:
+            metadata["text/html"] = {"headings": [[h.level, h.anchor, h.text] for h in self._headings]}
+        if self._figures:
+            data[FIGURES_MIMETYPE] = [figure.to_json() for figure in self._figures]
+        return data, metadata
 
 
 @cache
@@ -160,7 +280,8 @@ def environment():
     )
 
 
-def render_fragment(macro: str, /, *, headings: Iterable[Heading] = (), **arguments) -> HtmlBlock:
+def render_fragment(macro: str, /, *, headings: Iterable[Heading] = (), figures: Iterable[FigureFiles] = (),
+                    **arguments) -> HtmlBlock:
     """Render one macro of ``fragments.html.j2`` into an :class:`HtmlBlock`.
 
     Parameters
@@ -169,11 +290,13 @@ def render_fragment(macro: str, /, *, headings: Iterable[Heading] = (), **argume
         Name of the macro.
     headings : iterable of Heading
         Headings that the fragment contains (for the table of contents).
+    figures : iterable of FigureFiles
+        Figures that the fragment shows (for the export pack and the Word document).
     **arguments
         The macro's arguments, passed by keyword. Text is escaped by the template.
     """
     module = environment().get_template(FRAGMENTS).module
-    return HtmlBlock._trusted(getattr(module, macro)(**arguments), headings)
+    return HtmlBlock._trusted(getattr(module, macro)(**arguments), headings, figures)
 
 
 def anchor_id(key: str) -> str:
@@ -272,25 +395,27 @@ def join(*parts: HtmlBlock | Markup | str) -> HtmlBlock:
     Returns
     -------
     HtmlBlock
-        The parts one after the other, with the headings of every :class:`HtmlBlock` part.
+        The parts one after the other, with the headings and figures of every
+        :class:`HtmlBlock` part.
 
     Raises
     ------
     TypeError
         If a part is neither markup nor a string.
     """
-    markup, headings = [], []
+    markup, headings, figures = [], [], []
     for part in parts:
         if not isinstance(part, str) and not hasattr(part, "__html__"):
             raise TypeError(f"join takes HtmlBlock, Markup or str parts, not {type(part).__name__}")
         markup.append(escape(part))
         if isinstance(part, HtmlBlock):
             headings.extend(part.headings)
-    return HtmlBlock._trusted("".join(markup), headings)
+            figures.extend(part.figures)
+    return HtmlBlock._trusted("".join(markup), headings, figures)
 
 
 __all__ = [
-    "FRAGMENTS", "Heading", "HtmlBlock", "TEMPLATE_DIR", "anchor_id", "bullet_list", "definition_list",
-    "environment",
-    "escape", "heading", "join", "note", "paragraph", "quote", "render_fragment",
+    "FIGURES_MIMETYPE", "FRAGMENTS", "TOC_LEVELS", "FigureFiles", "Heading", "HtmlBlock", "TEMPLATE_DIR", "TocEntry",
+    "anchor_id", "bullet_list", "definition_list", "environment", "escape", "heading", "join", "note", "paragraph",
+    "quote", "render_fragment", "split_title_block", "toc_entries",
 ]

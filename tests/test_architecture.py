@@ -2,8 +2,9 @@
 
 The layers, from the bottom: the data contract and the small shared modules; the analyses
 (statistics, survey, interviews, indicators, goals, privacy) and the importers; the figures and
-HTML fragments; the report (what runs inside a report kernel); the render pipeline (what starts
-and drives kernels) and the command line. A module may import its own layer and those below it,
+HTML fragments; the report (what runs inside a report kernel); the formats a rendered report is
+published in (PDF, Word, export pack); the render pipeline (what starts and drives kernels) and
+the command line. A module may import its own layer and those below it,
 never one above; in particular, nothing that runs inside a report imports the render pipeline.
 """
 
@@ -26,8 +27,9 @@ LAYERS = {
     "survey": 2, "disclosure": 2, "interviews": 2, "indicators": 2, "goals": 3, "importers": 2, "qda": 2, "demo": 2,
     "html": 3, "tables": 3, "plots": 4,
     "report": 5,
-    "render": 6,
-    "cli": 7, "__main__": 8,
+    "publish": 6,
+    "render": 7,
+    "cli": 8, "__main__": 9,
 }
 
 

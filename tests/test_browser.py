@@ -337,9 +337,12 @@ def test_report_has_a_table_of_contents_with_links(visits, name):
 
 
 def test_index_links_open_each_rendered_report(visits, reports, browser):
-    links = sorted(visits["index.html"].links)
+    links = sorted(link for link in visits["index.html"].links if link.endswith(".html"))
     rendered = sorted(str(p.relative_to(reports)) for p in reports.rglob("*.html") if p.name != "index.html")
     assert links == rendered
+    others = sorted(link for link in visits["index.html"].links if not link.endswith(".html"))
+    assert others == sorted(link[:-len(".html")] + suffix for link in rendered for suffix in (".pdf", ".docx"))
+    assert all((reports / link).is_file() for link in others)
     assert len(rendered) == 4 * 2 + 2 + 2  # pilots x phases, two syntheses, Stad in English
     for link in links:
         report = browser.visit(reports / link, axe=False)

@@ -5,6 +5,12 @@ shows an accessible ``<figure>``: the image embedded as a PNG data URI (no reque
 host), a meaningful ``alt`` text, a ``<figcaption>``, and the data behind the chart as an HTML
 table with header cells, so that no reader depends on colour or on seeing the image.
 
+A :class:`ReportFigure` also keeps the matplotlib figure (:attr:`ReportFigure.figure`) and the
+tidy data behind the chart (:attr:`ReportFigure.tidy`, numbers unrounded, hidden values
+empty) for evaluators working in Python; in a report, its HTML carries the figure as SVG and as
+300-dpi PNG with that data (:class:`evaluation.html.FigureFiles`) for the export pack and the
+Word document (:mod:`evaluation.publish`).
+
 Palettes live here and only here. They are colour-blind safe: the diverging palette is
 ColorBrewer's RdBu (Brewer, Harrower and The Pennsylvania State University, colorbrewer2.org),
 blue for agreement; the qualitative palette is Okabe and Ito (2008), "Color Universal Design".
@@ -18,7 +24,7 @@ from dataclasses import dataclass, field
 
 import pandas as pd
 
-from evaluation.html import HtmlBlock, render_fragment
+from evaluation.html import FigureFiles, HtmlBlock, render_fragment
 from evaluation.tables import frame_to_html
 
 # ColorBrewer RdBu, 5 classes (negative -> positive). Blue is agreement.
@@ -58,11 +64,58 @@ def new_figure(width: float = 7.5, height: float = 4.0):
     return fig, ax
 
 
-def figure_to_png_base64(fig) -> str:
-    """Render a matplotlib figure to a base64-encoded PNG."""
+EXPORT_DPI = 300
+"""Resolution of the PNG in the export pack and the Word document (print quality)."""
+
+
+def figure_to_png_base64(fig, *, dpi: float | None = None) -> str:
+    """Render a matplotlib figure to a base64-encoded PNG (at the figure's own dpi by default)."""
     buffer = io.BytesIO()
-    fig.savefig(buffer, format="png", metadata={"Software": None})
+    fig.savefig(buffer, format="png", dpi=dpi, metadata={"Software": None})
     return base64.b64encode(buffer.getvalue()).decode("ascii")
+
+
+def figure_to_svg(fig) -> str:
+    """Render a matplotlib figure to SVG text, text as paths, without a date (same figure, same
+    bytes)."""
+    import matplotlib
+
+    buffer = io.StringIO()
+    with matplotlib.rc_context({"svg.hashsalt": "statens-hus", "svg.fonttype": "path"}):
+        fig.savefig(buffer, format="svg", metadata={"Date": None, "Creator": None})
+    return buffer.getvalue()
+
+
+def hide_suppressed(tidy: pd.DataFrame, *, values: list[str], suppressed: str = "suppressed") -> pd.DataFrame:
+    """The tidy data of a chart as it may leave the report: ``values`` empty where ``suppressed``.
+
+    Parameters
+    ----------
+    tidy : pandas.DataFrame
+        One row per drawn element, with a boolean ``suppressed`` column.
+    values : list of str
+        Columns holding numbers of the group (counts, shares, means, intervals).
+    suppressed : str
+        The boolean column.
+
+    Returns
+    -------
+    pandas.DataFrame
+        A copy, the ``values`` of suppressed rows set to missing (``NaN``).
+
+    Examples
+    --------
+    >>> frame = pd.DataFrame({"wave": [2021, 2022], "n": [3, 40], "suppressed": [True, False]})
+    >>> hide_suppressed(frame, values=["n"])["n"].tolist()
+    [nan, 40.0]
+    """
+    out = tidy.copy()
+    hidden = out[suppressed].fillna(False).astype(bool).to_numpy()
+    for column in values:
+        out[column] = out[column].astype(float)
+        out.loc[hidden, column] = float("nan")
+    out[suppressed] = hidden
+    return out
 
 
 @dataclass(frozen=True)
@@ -82,6 +135,11 @@ class ReportFigure:
         table's headers).
     table_caption : str
         Caption of the data table.
+    figure : matplotlib.figure.Figure or None
+        The chart itself, to restyle or save in another format.
+    tidy : pandas.DataFrame or None
+        The data behind the chart in tidy form: fixed snake_case columns, numbers at full
+        precision, values of suppressed groups missing (:func:`hide_suppressed`).
     """
 
     png_base64: str
@@ -89,6 +147,24 @@ class ReportFigure:
     caption: str
     data: pd.DataFrame = field(repr=False)
     table_caption: str = ""
+    figure: object = field(default=None, repr=False, compare=False)
+    tidy: pd.DataFrame | None = field(default=None, repr=False, compare=False)
+
+    def files(self, *, dpi: int = EXPORT_DPI) -> FigureFiles | None:
+        """The figure as SVG and PNG at ``dpi``, with its texts and tidy data as CSV.
+
+        Returns
+        -------
+        evaluation.html.FigureFiles or None
+            ``None`` if the figure was made without its matplotlib figure.
+        """
+        if self.figure is None:
+            return None
+        tidy = self.tidy if self.tidy is not None else pd.DataFrame()
+        return FigureFiles(alt_text=self.alt_text, caption=self.caption,
+                           table_caption=self.table_caption or self.caption, svg=figure_to_svg(self.figure),
+                           png_base64=figure_to_png_base64(self.figure, dpi=dpi), dpi=dpi,
+                           data_csv=tidy.to_csv(index=False, lineterminator="\n"))
 
     def to_html(self) -> HtmlBlock:
         """Return the figure and its data table as accessible HTML.
@@ -99,12 +175,15 @@ class ReportFigure:
             ``<figure class="report-figure">`` with the image (``alt`` text) and its
             ``<figcaption>``, followed by ``<details class="figure-data">`` (closed; print opens it) whose
             ``<summary>`` is the table caption and which holds the data table
-            (:func:`evaluation.tables.frame_to_html`). Every string is escaped.
+            (:func:`evaluation.tables.frame_to_html`). Every string is escaped. The block
+            carries the figure's files (:meth:`files`) in :attr:`~evaluation.html.HtmlBlock.figures`.
         """
         table_caption = self.table_caption or self.caption
+        files = self.files()
         return render_fragment(
             "figure", png_base64=self.png_base64, alt_text=self.alt_text, caption=self.caption,
             table_caption=table_caption, table=frame_to_html(self.data, caption=table_caption),
+            figures=() if files is None else (files,),
         )
 
     def _repr_html_(self) -> str:
@@ -112,9 +191,24 @@ class ReportFigure:
 
 
 def make_report_figure(
-    fig, *, alt_text: str, caption: str, data: pd.DataFrame, table_caption: str = ""
+    fig, *, alt_text: str, caption: str, data: pd.DataFrame, table_caption: str = "",
+    tidy: pd.DataFrame | None = None,
 ) -> ReportFigure:
     """Turn a matplotlib figure into a :class:`ReportFigure`; the only way figures reach reports.
+
+    Parameters
+    ----------
+    fig : matplotlib.figure.Figure
+        The chart.
+    alt_text, caption : str
+        Alternative text (required) and caption.
+    data : pandas.DataFrame
+        The data table shown with the chart, formatted for the reader.
+    table_caption : str
+        Caption of the data table (default: the figure's caption).
+    tidy : pandas.DataFrame, optional
+        The data behind the chart in tidy form, hidden values already removed
+        (:func:`hide_suppressed`); kept as :attr:`ReportFigure.tidy`.
 
     Raises
     ------
@@ -124,4 +218,4 @@ def make_report_figure(
     if not alt_text or not alt_text.strip():
         raise ValueError("every report figure needs a meaningful alt_text")
     png = figure_to_png_base64(fig)
-    return ReportFigure(png, alt_text.strip(), caption, data, table_caption)
+    return ReportFigure(png, alt_text.strip(), caption, data, table_caption, figure=fig, tidy=tidy)

@@ -20,6 +20,7 @@ from evaluation.plots.base import (
     NEUTRAL_GREY,
     SEQUENTIAL_5,
     ReportFigure,
+    hide_suppressed,
     make_report_figure,
     new_figure,
 )
@@ -148,8 +149,13 @@ def count_heatmap(
     bar.locator = MaxNLocator(integer=True)
     bar.update_ticks()
     bar.outline.set_edgecolor(EDGE_COLOUR)
+    # One row per cell as drawn: a hidden (or empty) cell has no value.
+    tidy = pd.DataFrame([{row: r, f"{row}_label": (row_labels or {}).get(r, str(r)), column: c,
+                          f"{column}_label": (column_labels or {}).get(c, str(c)), value: values[i, j],
+                          "suppressed": bool(hidden[i, j])}
+                         for i, r in enumerate(rows) for j, c in enumerate(columns)])
     return make_report_figure(fig, alt_text=alt_text, caption=caption, data=table,
-                              table_caption=table_caption)
+                              table_caption=table_caption, tidy=hide_suppressed(tidy, values=[value]))
 
 
 def stakeholder_label(group: str, lang: str = "nb") -> str:

@@ -50,7 +50,8 @@ def indicator_chart(
     Returns
     -------
     ReportFigure
-        The chart, with alt text and a data table (year, expected on the path, observed, status).
+        The chart, with alt text and a data table (year, expected on the path, observed, status),
+        and its tidy data (``year, expected, observed, status, suppressed``).
 
     Notes
     -----
@@ -93,7 +94,20 @@ def indicator_chart(
     alt = _alt_text(observed, name=name, unit=unit, base=base, target=target, base_year=base_year,
                     target_year=target_year, lang=lang, decimals=decimals)
     return make_report_figure(fig, alt_text=alt, caption=caption, data=data,
-                              table_caption=t("indicator_chart.table_caption", lang, indicator=name))
+                              table_caption=t("indicator_chart.table_caption", lang, indicator=name),
+                              tidy=_tidy(rows, base, target, base_year, target_year))
+
+
+def _tidy(rows: pd.DataFrame, base: float, target: float, base_year: int, target_year: int) -> pd.DataFrame:
+    """The chart's data at full precision: year, the expected value on the path, the observed
+    value and its status (indicators describe the pilot, not people: nothing is suppressed)."""
+    return pd.DataFrame({
+        "year": rows["year"].astype(int).to_numpy(),
+        "expected": [_expected(int(y), base, target, base_year, target_year) for y in rows["year"]],
+        "observed": rows["actual"].astype(float).to_numpy(),
+        "status": rows["status"].to_numpy(),
+        "suppressed": False,
+    })
 
 
 def _expected(year: int, base: float, target: float, base_year: int, target_year: int) -> float:

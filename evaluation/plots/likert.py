@@ -29,6 +29,7 @@ from evaluation.plots.base import (
     EDGE_COLOUR,
     QUALITATIVE,
     ReportFigure,
+    hide_suppressed,
     make_report_figure,
     new_figure,
 )
@@ -90,6 +91,16 @@ def _bars(distribution: pd.DataFrame, bar: str) -> list[tuple[object, pd.DataFra
     if len(set(levels)) != 1:
         raise ValueError("all bars must use the same scale levels")
     return bars
+
+
+def _likert_tidy(bars: list, bar: str, bar_labels: Mapping) -> pd.DataFrame:
+    """The chart's tidy data: one row per bar and level, a hidden bar's numbers empty (a bar is
+    hidden whole when any of its levels is, as it is drawn and tabled)."""
+    tidy = pd.concat([rows.assign(bar_label=bar_labels.get(key, str(key)), suppressed=bool(rows["suppressed"].any()))
+                      for key, rows in bars], ignore_index=True)
+    tidy = tidy[[c for c in (bar, "bar_label", "level", "label", "share", "n_valid", "n_dont_know", "suppressed")
+                 if c in tidy.columns]]
+    return hide_suppressed(tidy, values=[c for c in ("share", "n_valid", "n_dont_know") if c in tidy.columns])
 
 
 def likert_chart(
@@ -218,6 +229,7 @@ def likert_chart(
         caption=caption or t("survey.likert.caption", lang),
         data=data,
         table_caption=table_caption,
+        tidy=_likert_tidy(bars, bar, bar_labels),
     )
 
 
@@ -332,12 +344,16 @@ def index_trend_chart(
                        last=format_number(last, lang, decimals=2))
     if hidden:
         alt += " " + t("survey.alt_hidden", lang, hidden=hidden, threshold=threshold)
+    tidy = summary[[group, "wave", "n", "mean", "ci_low", "ci_high", "suppressed"]].assign(
+        group_label=summary[group].map(lambda key: group_labels.get(key, str(key))),
+        wave_label=summary["wave"].map(lambda wave: wave_labels.get(wave, str(wave))))
     return make_report_figure(
         fig,
         alt_text=alt,
         caption=caption or t("survey.trend.caption", lang),
         data=data,
         table_caption=table_caption,
+        tidy=hide_suppressed(tidy, values=["n", "mean", "ci_low", "ci_high"]),
     )
 
 

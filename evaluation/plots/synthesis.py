@@ -7,7 +7,7 @@ from collections.abc import Mapping
 import pandas as pd
 
 from evaluation.i18n import check_language, format_number, t
-from evaluation.plots.base import QUALITATIVE, ReportFigure, make_report_figure
+from evaluation.plots.base import QUALITATIVE, ReportFigure, hide_suppressed, make_report_figure
 
 _MARKERS = ("o", "s", "^", "D", "v", "P", "X")
 
@@ -109,7 +109,10 @@ def index_by_pilot_chart(
         figure, alt_text=_alt_text(summary, index_labels, pilot_labels, lang),
         caption=t("synthesis.index_caption", lang),
         data=_table(summary, index_labels, pilot_labels, lang, threshold),
-        table_caption=t("synthesis.index_table_caption", lang))
+        table_caption=t("synthesis.index_table_caption", lang),
+        tidy=hide_suppressed(summary[["index", "pilot", "wave", "n", "mean", "suppressed"]].assign(
+            index_label=summary["index"].map(index_labels), pilot_label=summary["pilot"].map(pilot_labels)),
+            values=["n", "mean"]))
 
 
 __all__ = ["index_by_pilot_chart"]

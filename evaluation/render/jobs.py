@@ -94,6 +94,8 @@ class RenderedReport:
         True if the report was up to date and not rendered.
     reason : str
         Why it was rendered (``new``, ``data changed: survey/responses.csv``, ...).
+    files : dict
+        The formats made beside the HTML: format to path relative to the output folder.
     """
 
     job: ReportJob
@@ -104,6 +106,7 @@ class RenderedReport:
     error: str = ""
     skipped: bool = False
     reason: str = ""
+    files: dict = field(default_factory=dict)
 
 
 @dataclass

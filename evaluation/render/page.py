@@ -15,14 +15,12 @@ a report displays is an :class:`evaluation.html.Heading` in its output's metadat
 
 from __future__ import annotations
 
-import re
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
 from evaluation.files import atomic_write_text
-from evaluation.html import Heading, environment
+from evaluation.html import Heading, environment, split_title_block, toc_entries
 from evaluation.render.fingerprints import read_manifest
 from evaluation.render.guard import is_synthetic
 
@@ -32,8 +30,6 @@ LANGUAGE_NAMES = {"nb": "Norsk (bokmål)", "en": "English"}
 REMOVE_CELL_TAG = "remove_cell"
 """Cells with this tag speak to evaluators in JupyterLab and are left out of the report."""
 
-TOC_LEVELS = (2, 3)
-"""Heading levels in the table of contents: chapters (``<h2>``) and their sections (``<h3>``)."""
 
 
 # --------------------------------------------------------------------------------------------
@@ -93,22 +89,6 @@ def notebook_body(notebook) -> str:
 # --------------------------------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class TocEntry:
-    """A chapter in the table of contents, with its sections.
-
-    Attributes
-    ----------
-    heading : Heading or None
-        The chapter's heading (``None`` for sections that come before any chapter).
-    sections : tuple of Heading
-        Its sections, in order.
-    """
-
-    heading: Heading | None
-    sections: tuple[Heading, ...] = ()
-
-
 def _output_headings(output) -> list[Heading]:
     """The headings recorded in one output's metadata (``metadata["text/html"]["headings"]``)."""
     if output.get("output_type") not in ("display_data", "execute_result"):
@@ -141,24 +121,6 @@ def notebook_headings(notebook) -> list[Heading]:
     return headings
 
 
-def toc_entries(headings: Sequence[Heading]) -> list[TocEntry]:
-    """Group headings into chapters (level 2), each with the sections (level 3) that follow it.
-
-    Headings of other levels (the title, headings inside a section) are left out.
-    """
-    entries: list[TocEntry] = []
-    for heading in headings:
-        if heading.level not in TOC_LEVELS:
-            continue
-        if heading.level == 2:
-            entries.append(TocEntry(heading))
-        elif entries:
-            entries[-1] = TocEntry(entries[-1].heading, (*entries[-1].sections, heading))
-        else:
-            entries.append(TocEntry(None, (heading,)))
-    return entries
-
-
 def page_title(headings: Sequence[Heading], fallback: str) -> str:
     """The text of the report's first level-1 heading, or ``fallback`` if it has none."""
     for heading in headings:
@@ -170,12 +132,6 @@ def page_title(headings: Sequence[Heading], fallback: str) -> str:
 # --------------------------------------------------------------------------------------------
 # Pages
 # --------------------------------------------------------------------------------------------
-
-
-_TITLE_BLOCK = re.compile(r"</h1>(?:\s*<p class=\"(?:subtitle|demo-banner)\">.*?</p>"
-                          r"|\s*<dl class=\"front-matter\">.*?</dl>)*", re.S)
-"""The title block: the ``<h1>`` and what belongs to it (subtitle, demo banner, the front page's
-list of client, evaluator, date and version); the table of contents follows it."""
 
 
 def html_page(body: str, *, lang: str, title: str, headings: Sequence[Heading] | None = None) -> str:
@@ -206,9 +162,7 @@ def html_page(body: str, *, lang: str, title: str, headings: Sequence[Heading] |
     lead, rest, contents = Markup(body), Markup(""), None
     if headings is not None:
         contents = {"title": t("toc", lang), "entries": toc_entries(headings)}
-        match = _TITLE_BLOCK.search(body)
-        split = match.end() if match else 0
-        lead, rest = Markup(body[:split]), Markup(body[split:])
+        lead, rest = (Markup(part) for part in split_title_block(body))
     return environment().get_template("page.html.j2").render(
         lang=lang, title=title, lead=lead, rest=rest, toc=contents)
 
@@ -229,11 +183,20 @@ def _phase_label(phase: str, lang: str, names: Mapping[str, Mapping[str, str]]) 
     return t(key, lang) if key in translation_table() else phase
 
 
-def _index_row(entry: dict, lang: str) -> dict:
-    """One report's row on the index page, from its manifest entry."""
+DOCX_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+
+
+def _index_row(entry: dict, lang: str, out: Path) -> dict:
+    """One report's row on the index page, from its manifest entry: the report, and its PDF and
+    Word document where they are in ``out``."""
     from evaluation.i18n import t
 
-    return {"href": entry["html"], "hreflang": entry["lang"],
+    files = entry.get("files") or {}
+    formats = [{"href": files[name], "label": t(key, lang), "type": kind}
+               for name, key, kind in (("pdf", "publish.index.pdf", "application/pdf"),
+                                       ("docx", "publish.index.docx", DOCX_TYPE))
+               if name in files and (out / files[name]).exists()]
+    return {"href": entry["html"], "hreflang": entry["lang"], "formats": formats,
             "label": entry["pilot"].capitalize() if entry["pilot"] else t("index.synthesis", lang),
             "language": LANGUAGE_NAMES.get(entry["lang"], entry["lang"]), "data_version": entry["data_version"],
             "generated": entry["generated"].replace("T", " ").replace("Z", " UTC")}
@@ -278,12 +241,12 @@ def write_index(out: Path, *, phases, phase_names: Mapping[str, Mapping[str, str
     for phase in sorted(by_phase, key=lambda p: (rank.get(p, len(rank)), p)):
         entries = sorted(by_phase[phase], key=lambda e: (e["pilot"] is None, e["pilot"] or "", e["lang"]))
         sections.append({"id": phase, "label": _phase_label(phase, lang, phase_names or {}),
-                         "rows": [_index_row(entry, lang) for entry in entries]})
+                         "rows": [_index_row(entry, lang, out) for entry in entries]})
     page = environment().get_template("index.html.j2").render(
         lang=lang, title=t("index.title", lang), intro=t("index.intro", lang), phases=sections,
         banner=t("demo_banner", lang) if is_synthetic(manifest) else "",
         headers=[t("index.report", lang), t("index.language", lang), t("index.data_version", lang),
-                 t("index.generated_at", lang)])
+                 t("index.generated_at", lang), t("publish.index.formats", lang)])
     path = out / "index.html"
     atomic_write_text(path, page)
     return path

@@ -20,6 +20,7 @@ import shutil
 import sys
 import tempfile
 import time
+from collections.abc import Collection
 from dataclasses import dataclass, replace
 from pathlib import Path
 
@@ -33,6 +34,8 @@ from evaluation.render.guard import data_identity, guard_output
 from evaluation.render.jobs import (NOTEBOOK_DIR, RenderedReport, RenderSummary, ReportJob,
                                     run_in_dependency_order)
 from evaluation.render.kernels import WarmKernels, ensure_kernel, kernel_manager_class, warm_kernels_supported
+from evaluation.publish import check_formats
+from evaluation.render.formats import missing_formats, move_into_place, publish_in, report_document
 from evaluation.render.page import (html_exporter, html_page, notebook_body, notebook_headings, page_title,
                                     write_index)
 
@@ -43,11 +46,13 @@ from evaluation.render.page import (html_exporter, html_page, notebook_body, not
 
 
 def render_one(job: ReportJob, *, data_dir: Path, out: Path, kernel_name: str = KERNEL_NAME,
-               notebook_dir: Path = NOTEBOOK_DIR, kernel_manager_class=None) -> RenderedReport:
+               notebook_dir: Path = NOTEBOOK_DIR, kernel_manager_class=None, formats: Collection[str] = (),
+               browser=None, data_version: str = "") -> RenderedReport:
     """Execute one report notebook and export it; never raises for a failing notebook.
 
-    The executed notebook is written to a temporary folder first; only when both execution and
-    export succeed are the HTML and the notebook moved into ``out``. A failed run leaves the
+    The executed notebook is written to a temporary folder first, and so are the report's other
+    formats (:mod:`evaluation.render.formats`); only when execution, export and every format
+    succeed are the HTML, the notebook and the formats moved into ``out``. A failed run leaves the
     earlier report untouched and keeps its executed notebook, with the error, as
     ``<stem>.failed.ipynb`` beside it.
 
@@ -65,6 +70,13 @@ def render_one(job: ReportJob, *, data_dir: Path, out: Path, kernel_name: str = 
     kernel_manager_class : type, optional
         A ``jupyter_client`` kernel manager class (for example
         :attr:`WarmKernels.kernel_manager_class`); default: papermill's (a fresh kernel).
+    formats : collection of str
+        Formats to make beside the HTML, some of :data:`evaluation.publish.FORMATS` (none by
+        default).
+    browser : evaluation.publish.Chromium, optional
+        The PDF engine (default: one started for this report and stopped after it).
+    data_version : str
+        The data's fingerprint, for the front page of the PDF and the Word document.
     """
     import nbformat
     import papermill
@@ -97,6 +109,9 @@ def render_one(job: ReportJob, *, data_dir: Path, out: Path, kernel_name: str = 
             body = notebook_body(notebook)
             page = html_page(body, lang=job.lang, title=page_title(headings, job.name),
                              headings=headings)
+            published = publish_in(Path(work), report_document(notebook, body, headings, job=job, data_dir=data_dir,
+                                                               data_version=data_version),
+                                   job, formats=formats, browser=browser)
         except Exception as error:  # noqa: BLE001 - every failure is collected, reported, and exits non-zero
             failed = job.failed_path(out)
             if executed.exists():
@@ -107,8 +122,9 @@ def render_one(job: ReportJob, *, data_dir: Path, out: Path, kernel_name: str = 
         html_path, notebook_path = job.html_path(out), job.notebook_path(out)
         atomic_write_text(html_path, page)
         os.replace(executed, notebook_path)
+        files = move_into_place(published, job, out)
         job.failed_path(out).unlink(missing_ok=True)
-    return RenderedReport(job, True, time.perf_counter() - started, html_path, notebook_path)
+    return RenderedReport(job, True, time.perf_counter() - started, html_path, notebook_path, files=files)
 
 
 def _short_error(error: Exception) -> str:
@@ -125,8 +141,9 @@ def _short_error(error: Exception) -> str:
 _WORKER: dict = {}
 
 
-def _worker_init(runtime_dir: str, warm: tuple[str, int, list] | None) -> None:
-    """Set up a worker process: pay the imports and template loading once, not per report."""
+def _worker_init(runtime_dir: str, warm: tuple[str, int, list] | None, formats: tuple = ()) -> None:
+    """Set up a worker process: pay the imports and template loading once, not per report, and
+    start the PDF engine (it boots while the first notebook runs; stopped when the worker ends)."""
     # jsonschema (through nbformat) imports rfc3987_syntax, when installed (jupyterlab brings
     # it), only to check "iri" formats that the notebook schema does not use; building its
     # parsers costs seconds per process (python-jsonschema issue 1428). Workers skip it.
@@ -136,12 +153,20 @@ def _worker_init(runtime_dir: str, warm: tuple[str, int, list] | None) -> None:
 
     _WORKER["kernel_manager_class"] = kernel_manager_class(runtime_dir, warm=warm)
     html_exporter()
+    if "pdf" in formats:
+        from multiprocessing.util import Finalize
+
+        from evaluation.publish import Chromium
+
+        browser = _WORKER["browser"] = Chromium().start()
+        Finalize(browser, browser.close, exitpriority=10)
 
 
 def _render_in_worker(job: ReportJob, data_dir: Path, out: Path, kernel_name: str,
-                      notebook_dir: Path) -> RenderedReport:
+                      notebook_dir: Path, formats: tuple = (), data_version: str = "") -> RenderedReport:
     return render_one(job, data_dir=data_dir, out=out, kernel_name=kernel_name, notebook_dir=notebook_dir,
-                      kernel_manager_class=_WORKER.get("kernel_manager_class"))
+                      kernel_manager_class=_WORKER.get("kernel_manager_class"), formats=formats,
+                      browser=_WORKER.get("browser"), data_version=data_version)
 
 
 def default_workers() -> int:
@@ -186,7 +211,8 @@ def render_reports(jobs: list[ReportJob], *, data_dir: Path, out: Path, data_ver
                    progress=print, workers: int | None = None, force: bool = False, warm: bool | None = None,
                    inputs: RenderInputs | None = None, input_files=None, validated: dict | None = None,
                    phases=None, phase_names=None, kernel_name: str = KERNEL_NAME,
-                   notebook_dir: Path = NOTEBOOK_DIR, replace_reports: bool = False) -> RenderSummary:
+                   notebook_dir: Path = NOTEBOOK_DIR, replace_reports: bool = False,
+                   formats: Collection[str] = ()) -> RenderSummary:
     """Render the reports in ``jobs`` that are not up to date, in parallel, then write the index.
 
     Parameters
@@ -230,6 +256,11 @@ def render_reports(jobs: list[ReportJob], *, data_dir: Path, out: Path, data_ver
     replace_reports : bool
         Render even into a folder of reports made from other data (its manifest's entries of
         those reports are dropped; their files stay).
+    formats : collection of str
+        Formats to make beside each rendered report's HTML, some of
+        :data:`evaluation.publish.FORMATS` (``pdf``, ``docx``, ``export``); none by default (the
+        command line asks for all). A report that is up to date but lacks one of them is
+        rendered again.
 
     Returns
     -------
@@ -268,7 +299,8 @@ def render_reports(jobs: list[ReportJob], *, data_dir: Path, out: Path, data_ver
             manifest["data_identity"] = identity
         if validated is not None:
             manifest["validated"] = validated
-        plan = _plan(jobs, manifest["reports"], inputs, data_dir=data_dir, out=out, force=force)
+        formats = check_formats(formats)
+        plan = _plan(jobs, manifest["reports"], inputs, data_dir=data_dir, out=out, force=force, formats=formats)
         for job in plan.skipped:
             summary.reports.append(RenderedReport(job, True, 0.0, job.html_path(out), job.notebook_path(out),
                                                   skipped=True))
@@ -278,7 +310,8 @@ def render_reports(jobs: list[ReportJob], *, data_dir: Path, out: Path, data_ver
             run = _ParallelRun(out=out, data_dir=data_dir, inputs=inputs, views=plan.views, manifest=manifest,
                                summary=summary, reasons=plan.reasons,
                                data_version_id=data_version_id or inputs.data_version(), progress=progress)
-            run.run(plan.to_render, workers=workers, warm=warm, kernel_name=kernel_name, notebook_dir=notebook_dir)
+            run.run(plan.to_render, workers=workers, warm=warm, kernel_name=kernel_name, notebook_dir=notebook_dir,
+                    formats=formats)
         order = {job: position for position, job in enumerate(jobs)}
         summary.reports.sort(key=lambda report: order[report.job])
         write_manifest(out, manifest)
@@ -300,7 +333,7 @@ class _Plan:
 
 
 def _plan(jobs: list[ReportJob], entries: dict, inputs: RenderInputs, *, data_dir: Path, out: Path,
-          force: bool) -> _Plan:
+          force: bool, formats: tuple = ()) -> _Plan:
     """Decide, report by report, whether to render it (see :func:`up_to_date`).
 
     A report whose data changed only in their bytes is rendered if the phase's view of a changed
@@ -312,6 +345,9 @@ def _plan(jobs: list[ReportJob], entries: dict, inputs: RenderInputs, *, data_di
     checks: dict[ReportJob, list[str]] = {}
     for job in jobs:
         verdict, detail = ("render", "forced") if force else up_to_date(job, entries.get(job.name), inputs, out)
+        missing = missing_formats(job, entries.get(job.name), out, formats) if verdict != "render" else []
+        if missing:
+            verdict, detail = "render", f"{', '.join(missing)} missing"
         if verdict == "render":
             to_render.append((job, detail))
         elif verdict == "check":
@@ -361,13 +397,15 @@ class _ParallelRun:
         self.summary, self.reasons = summary, reasons
         self.data_version_id, self.progress = data_version_id, progress
         self.view_futures: dict = {}
+        self.formats: tuple = ()
 
     def run(self, jobs: list[ReportJob], *, workers: int | None, warm: bool | None, kernel_name: str,
-            notebook_dir: Path) -> None:
+            notebook_dir: Path, formats: tuple = ()) -> None:
         """Render ``jobs`` in up to ``workers`` processes; record each outcome as it comes."""
         from concurrent.futures import ThreadPoolExecutor
 
         kernel = ensure_kernel(kernel_name)
+        self.formats = formats
         workers = max(1, min(workers or default_workers(), len(jobs)))
         self.summary.workers = workers
         runtime_dir = tempfile.mkdtemp(prefix="shr-")
@@ -393,10 +431,11 @@ class _ParallelRun:
 
         context = multiprocessing.get_context("spawn")
         with ProcessPoolExecutor(max_workers=workers, mp_context=context, initializer=_worker_init,
-                                 initargs=(runtime_dir, warm)) as pool:
+                                 initargs=(runtime_dir, warm, self.formats)) as pool:
             def submit(job: ReportJob):
                 try:
-                    return pool.submit(_render_in_worker, job, self.data_dir, self.out, kernel, notebook_dir)
+                    return pool.submit(_render_in_worker, job, self.data_dir, self.out, kernel, notebook_dir,
+                                       self.formats, self.data_version_id)
                 except Exception as error:  # noqa: BLE001 - a broken pool fails the report, not the run
                     failed = Future()
                     failed.set_exception(error)
@@ -423,7 +462,7 @@ class _ParallelRun:
             "phase": job.phase, "pilot": job.pilot, "lang": job.lang, "notebook": job.notebook,
             "html": result.html_path.relative_to(self.out).as_posix(), "data_version": self.data_version_id,
             "generated": dt.datetime.now(dt.UTC).strftime("%Y-%m-%dT%H:%M:%SZ"),
-            "seconds": round(result.seconds, 3),
+            "seconds": round(result.seconds, 3), "files": dict(result.files),
             "inputs": report_inputs(job, self.inputs, self._phase_views(job.phase, wait=False)),
         }
         write_manifest(self.out, self.manifest)  # after every report: an interrupted run keeps what it made
@@ -437,8 +476,7 @@ class _ParallelRun:
             result = RenderedReport(job, False, 0.0, error=f"worker process died: {error}")
         except Exception as error:  # noqa: BLE001
             result = RenderedReport(job, False, 0.0, error=_short_error(error))
-        result = RenderedReport(result.job, result.ok, result.seconds, result.html_path, result.notebook_path,
-                                result.error, reason=self.reasons.get(job, ""))
+        result = replace(result, reason=self.reasons.get(job, ""))
         self.summary.reports.append(result)
         if result.ok:
             self._record(result)

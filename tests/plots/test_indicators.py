@@ -33,3 +33,11 @@ def test_an_indicator_without_observations_says_so_in_english():
                              lang="en", caption="Figure")
     assert figure.alt_text.endswith("No values have been observed yet.")
     assert figure.data.iloc[1].tolist() == ["2022", "218", "–", "On track"]
+
+
+def test_the_tidy_data_keeps_full_precision_for_the_export_pack():
+    figure = indicator_chart(_tracking([218.25, 219.0, float("nan")]), DEFINITION, name="Statlige årsverk",
+                             unit="årsverk", lang="nb", caption="Figur")
+    assert list(figure.tidy.columns) == ["year", "expected", "observed", "status", "suppressed"]
+    assert figure.tidy["expected"].tolist() == [218.0, 224.0, 230.0]
+    assert figure.tidy["observed"].tolist()[:2] == [218.25, 219.0]
