@@ -61,12 +61,42 @@ def expected_text(kind: str) -> str:
     }.get(kind, kind)
 
 
-def read_csv(path: Path, log: ProblemLog) -> pd.DataFrame | None:
-    """Read a CSV as strings, reporting a missing file, bad encoding or malformed rows."""
-    if not path.exists():
-        log.add(None, None, "file is missing", "the file described in data/README.md")
+SEMICOLON_ADVICE = ("comma-separated values with a decimal point: in LibreOffice Calc, Save As > Text CSV with "
+                    "field delimiter ',' and character set UTF-8; in Excel, set the list separator to ',' "
+                    "(Windows: Region > Additional settings) before Save As > CSV UTF-8")
+"""What to do with a CSV file that Excel saved with Norwegian settings (semicolons, decimal comma)."""
+
+
+def read_file_bytes(path: Path, log: ProblemLog, *, what: str = "the file described in data/README.md") -> bytes | None:
+    """A contract file's bytes; ``None`` (with a problem) if it is missing, a folder or unreadable."""
+    if path.is_dir():
+        log.add(None, None, "is a folder, not a file", what)
         return None
-    raw = path.read_bytes()
+    if not path.exists():
+        log.add(None, None, "file is missing", what)
+        return None
+    try:
+        return path.read_bytes()
+    except OSError as error:
+        log.add(None, None, f"cannot be read: {error.strerror or error}", "a readable file (check its permissions)")
+        return None
+
+
+def read_csv(path: Path, log: ProblemLog) -> pd.DataFrame | None:
+    """Read a CSV as strings, reporting a missing, unreadable or misshapen file.
+
+    A file saved by Excel with Norwegian settings (semicolon-separated, often with decimal
+    commas and in Windows-1252) is refused with what to do (:data:`SEMICOLON_ADVICE`); the
+    empty rows Excel writes after the last row of data (``,,,,``) are dropped.
+    """
+    raw = read_file_bytes(path, log)
+    if raw is None:
+        return None
+    header = raw.split(b"\n", 1)[0]
+    if b";" in header and b"," not in header:
+        log.add(1, None, "the values are separated by semicolons (as Excel saves CSV with Norwegian settings)",
+                SEMICOLON_ADVICE)
+        return None
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as error:
@@ -82,7 +112,16 @@ def read_csv(path: Path, log: ProblemLog) -> pd.DataFrame | None:
                 "comma-separated values with the same number of fields on every line")
         return None
     frame.columns = [str(c).strip() for c in frame.columns]
-    return frame
+    return _without_trailing_empty_rows(frame)
+
+
+def _without_trailing_empty_rows(frame: pd.DataFrame) -> pd.DataFrame:
+    """The frame without the rows after the last one that has a value (Excel's ``,,,,`` rows)."""
+    if frame.empty:
+        return frame
+    filled = frame.apply(lambda column: column.astype(str).str.strip().ne("")).any(axis=1).to_numpy()
+    last = int(np.flatnonzero(filled)[-1]) + 1 if filled.any() else 0
+    return frame.iloc[:last] if last < len(frame) else frame
 
 
 def check_columns(frame: pd.DataFrame, columns: tuple[Column, ...], log: ProblemLog,

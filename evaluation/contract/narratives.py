@@ -41,7 +41,7 @@ from pathlib import Path
 
 import yaml
 
-from evaluation.contract.problems import ProblemLog, yaml_line_index
+from evaluation.contract.problems import ProblemLog, log_duplicate_keys, yaml_line_index
 from evaluation.contract.programme import Programme
 from evaluation.errors import DataContractError, DataProblem
 
@@ -251,6 +251,9 @@ def read_narratives(data_dir: str | Path, programme: Programme) -> tuple[dict, l
     narratives: dict = {}
     files: list[Path] = []
     folder = data_dir / FOLDER
+    if folder.exists() and not folder.is_dir():
+        raise DataContractError.single(FOLDER, None, None, "is a file, not a folder",
+                                       "a folder of narratives (<pilot|synthesis>-<phase>.<nb|en>.md), or none")
     if not folder.is_dir():
         return narratives, files
     problems: list[DataProblem] = []
@@ -258,6 +261,9 @@ def read_narratives(data_dir: str | Path, programme: Programme) -> tuple[dict, l
     goals = programme.sub_goals.groupby("pilot")["sub_goal"].apply(list).to_dict()
     for path in sorted(p for p in folder.iterdir() if not p.name.startswith(".")):
         log = ProblemLog(f"{FOLDER}/{path.name}", problems)
+        if path.name in names and path.is_dir():
+            log.add(None, None, "is a folder, not a file", "a Markdown file")
+            continue
         if path.name not in names or not path.is_file():
             _bad_name(path.name, names, log)
             continue
@@ -269,6 +275,9 @@ def read_narratives(data_dir: str | Path, programme: Programme) -> tuple[dict, l
             text = path.read_bytes().decode("utf-8-sig")
         except UnicodeDecodeError as error:
             log.add(None, None, f"byte {error.start} is not UTF-8", "a UTF-8 text file")
+            continue
+        except OSError as error:
+            log.add(None, None, f"cannot be read: {error.strerror or error}", "a readable file (check its permissions)")
             continue
         try:
             narratives[(subject, phase, lang)] = parse_narrative(
@@ -396,6 +405,8 @@ def _front_matter(text: str, log: ProblemLog) -> tuple[dict, str, int]:
                 "key: value lines (evaluator, client, version, date)")
         return {}, body, close + 1
     if content is None:
+        return {}, body, close + 1
+    if log_duplicate_keys(node, log, first_line=2):  # the last of two keys would silently win
         return {}, body, close + 1
     if not isinstance(content, dict):
         log.add(2, None, "front matter is not a mapping", "key: value lines (evaluator, client, version, date)")

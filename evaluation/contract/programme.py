@@ -9,16 +9,16 @@ needs, so no module names ``midterm`` or ``final`` itself.
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass, field
 
 import pandas as pd
-import yaml
 
 from evaluation.contract.evidence_rules import EvidenceRules, read_evidence_rules
-from evaluation.contract.problems import ProblemLog, yaml_line_index
+from evaluation.contract.problems import ProblemLog, read_yaml, yaml_line_index
 from evaluation.contract.programme_rules import (
     AGENCIES, INDICATORS, INTERVIEW_THEMES, NATIONAL_GOALS, PHASES, PILOTS, SUB_GOALS, SURVEY_INDICES,
-    WAVE_FIELDS, Entry, Walk, check_results_chain,
+    PROGRAMME_NAMES, WAVE_FIELDS, Entry, Walk, check_results_chain,
 )
 from evaluation.contract.vocabulary import BASELINE_ROLE
 
@@ -223,13 +223,13 @@ def parse_programme(text: str, log: ProblemLog) -> Programme | None:
     threshold = _anonymity_threshold(walk, raw)
     thresholds = _status_thresholds(walk, raw)
     evidence_rules = read_evidence_rules(walk, raw)
-    national = walk.catalogue(raw.get("national_goals"), "national_goals", NATIONAL_GOALS)
+    national = [entry for entry, _ in walk.entries(raw.get("national_goals"), "national_goals", NATIONAL_GOALS)]
     walk.known["national_goals"] = [n.id for n in national]
     cutoffs, phase_names = _phases(walk, raw)
     waves = _waves(walk, raw)
     labelled = {}
     for catalogue in (SURVEY_INDICES, INTERVIEW_THEMES, AGENCIES):
-        labelled[catalogue.key] = walk.catalogue(raw.get(catalogue.key), catalogue.key, catalogue)
+        labelled[catalogue.key] = [entry for entry, _ in walk.entries(raw.get(catalogue.key), catalogue.key, catalogue)]
         walk.known[catalogue.key] = [e.id for e in labelled[catalogue.key]]
     agency_entries = {a.id: a.data for a in labelled["agencies"]}
     rows: dict[str, list[dict]] = {name: [] for name in _FRAME_COLUMNS}
@@ -241,10 +241,11 @@ def parse_programme(text: str, log: ProblemLog) -> Programme | None:
         frames["indicators"][column] = frames["indicators"][column].astype(float)
     for column in ("baseline_year", "target_year"):
         frames["indicators"][column] = frames["indicators"][column].astype("Int64")
-    names = _mapping(walk, raw, "programme", "{name_nb: TEXT, name_en: TEXT}")
+    names, _ = walk.entry(_mapping(walk, raw, "programme", "{name_nb: TEXT, name_en: TEXT}"), "programme",
+                          PROGRAMME_NAMES)
     return Programme(
-        name_nb=str(names.get("name_nb", "Pilot Statens hus")),
-        name_en=str(names.get("name_en", names.get("name_nb", "Pilot Statens hus"))),
+        name_nb=names["name_nb"] or "Pilot Statens hus",
+        name_en=names["name_en"] or names["name_nb"] or "Pilot Statens hus",
         anonymity_threshold=threshold,
         status_thresholds={k: float(v) for k, v in thresholds.items()},
         evidence_rules=evidence_rules,
@@ -260,15 +261,10 @@ def parse_programme(text: str, log: ProblemLog) -> Programme | None:
 
 
 def _load(text: str, log: ProblemLog) -> tuple[dict | None, dict[str, int]]:
-    """The YAML mapping and its key lines; ``None`` (with a problem) if it is not one."""
-    try:
-        node = yaml.compose(text)
-        raw = yaml.safe_load(text)
-    except yaml.YAMLError as error:
-        mark = getattr(error, "problem_mark", None)
-        row = mark.line + 1 if mark is not None else None
-        log.add(row, None, f"YAML syntax error: {getattr(error, 'problem', error)}",
-                "valid YAML (check indentation and quoting)")
+    """The YAML mapping and its key lines; ``None`` (with a problem) if it is not one, or if
+    it cannot be parsed or gives a key twice (:func:`~evaluation.contract.problems.read_yaml`)."""
+    raw, node = read_yaml(text, log, expected="valid YAML (check indentation and quoting)")
+    if node is None:
         return None, {}
     if not isinstance(raw, dict):
         log.add(1, None, "the file is not a YAML mapping", "keys such as pilots, phases, waves")
@@ -315,9 +311,11 @@ def _status_thresholds(walk: Walk, raw: dict) -> dict:
     thresholds = dict(_DEFAULT_STATUS_THRESHOLDS)
     given = _mapping(walk, raw, "status_thresholds", "{on_track: NUMBER, at_risk: NUMBER}")
     for key, value in given.items():
-        try:
-            float(value)
-        except (TypeError, ValueError):
+        if key not in thresholds:
+            walk.add(f"status_thresholds.{key}", f"status_thresholds.{key}", f"unknown key {key!r}",
+                     "on_track and at_risk")
+            return dict(_DEFAULT_STATUS_THRESHOLDS)
+        if isinstance(value, bool) or not isinstance(value, (int, float)) or not math.isfinite(value):
             walk.add(f"status_thresholds.{key}", f"status_thresholds.{key}", f"{value!r} is not a number", "a number")
             return dict(_DEFAULT_STATUS_THRESHOLDS)
     thresholds.update(given)
@@ -347,7 +345,11 @@ def _phases(walk: Walk, raw: dict) -> tuple[dict, dict]:
 def _waves(walk: Walk, raw: dict) -> list[dict]:
     """The survey waves: a year and a role each, exactly one baseline, each year once."""
     waves = []
-    for position, entry in enumerate(raw.get("waves") or []):
+    given = raw.get("waves") or []
+    if not isinstance(given, list):
+        walk.add("waves", "waves", f"{given!r} is not a list", "a list of waves with id and role")
+        given = []
+    for position, entry in enumerate(given):
         values, valid = walk.entry(entry, f"waves[{position}]", WAVE_FIELDS)
         if valid:
             waves.append({"wave": values["id"], "role": values["role"]})

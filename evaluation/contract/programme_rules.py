@@ -19,6 +19,7 @@ from collections.abc import Callable, Sequence
 from evaluation.contract.problems import ProblemLog
 from evaluation.contract.vocabulary import (
     CHAIN_STAGES, DIRECTIONS, ID_PATTERN, MUNICIPALITY_NUMBER_PATTERN, NATIONAL_GOAL_ID_PATTERN,
+    RESERVED_PILOT_IDS,
 )
 
 
@@ -31,10 +32,11 @@ class Field:
     key : str
         The key in the entry.
     kind : str
-        ``text`` (a required string), ``pattern`` (a string matching ``pattern``), ``choice``
-        (one of ``allowed``), ``refs`` (a list of ids, each one of ``allowed``), ``date`` (an ISO
-        date), ``year`` (an integer), ``number`` (a finite number) or ``mapping`` (a nested
-        mapping checked with ``fields``).
+        ``text`` (a required, non-empty string), ``optional_text`` (the same, or absent),
+        ``pattern`` (a string matching ``pattern``), ``choice`` (one of ``allowed``), ``refs`` (a
+        list of ids, each one of ``allowed``), ``date`` (an ISO date without a time of day),
+        ``year`` (an integer in :data:`YEARS`), ``number`` (a finite number) or ``mapping`` (a
+        nested mapping checked with ``fields``).
     noun : str
         The word for the value in a message (``unknown {noun} 'x'``, ``'x' is not a {noun}``).
     expected : str
@@ -161,10 +163,19 @@ def check_results_chain(walk: Walk, pilot: Entry) -> tuple[list[dict], list[dict
                      f"unknown stage {stage!r}", "one of " + ", ".join(CHAIN_STAGES))
     elements, links = [], []
     for stage in CHAIN_STAGES:
-        for position, element in enumerate(chain.get(stage) or []):
+        stage_elements = chain.get(stage) or []
+        if not isinstance(stage_elements, list):
+            walk.add(f"{path}.results_chain.{stage}", f"{path}.results_chain.{stage}",
+                     f"{stage_elements!r} is not a list", "a list of elements, each with a text_nb")
+            continue
+        for position, element in enumerate(stage_elements):
             epath = f"{path}.results_chain.{stage}[{position}]"
             if not isinstance(element, dict) or not element.get("text_nb"):
                 walk.add(epath, f"{epath}.text_nb", "missing", "a text_nb for the element")
+                continue
+            if not isinstance(element["text_nb"], str):
+                walk.add(f"{epath}.text_nb", f"{epath}.text_nb", f"{element['text_nb']!r} is not a text",
+                         TEXT_EXPECTED)
                 continue
             elements.append({"pilot": pilot.id, "stage": stage, "position": position,
                              "text_nb": element["text_nb"],
@@ -181,16 +192,34 @@ def check_results_chain(walk: Walk, pilot: Entry) -> tuple[list[dict], list[dict
 # --------------------------------------------------------------------------------------------
 
 _MEASURE = (Field("value", "number", noun="number", expected="a number"),
-            Field("year", "year", noun="year", expected="an integer year"))
+            Field("year", "year", noun="year", expected="an integer year such as 2021"))
 """The keys of an indicator's ``baseline`` and ``target``."""
 
 CHAIN_LINK_FIELDS = (
+    Field("text_en", "optional_text"),
     Field("sub_goals", "refs", noun="sub-goal", allowed="sub_goals"),
     Field("national_goals", "refs", noun="national-goal", allowed="national_goals"),
 )
 """What a results-chain element links to (the pilot's sub-goals, national goals)."""
 
-NATIONAL_GOALS = Catalogue("national_goals", "national goal", NATIONAL_GOAL_ID_PATTERN)
+YEARS = (1900, 2100)
+"""The years a wave, baseline or target may have (a typo such as ``202`` is not a year)."""
+
+TEXT_EXPECTED = "a text (put it in quotes if it looks like a number, a date, true/false or a list)"
+"""What a text field expects: YAML reads ``2024``, ``2024-01-01``, ``yes`` or ``[a]`` as other types."""
+
+
+def _texts(*keys: str, required: str = "") -> tuple[Field, ...]:
+    """Text fields of an entry: ``required`` must be there, the others may be left out."""
+    return tuple(Field(key, "text" if key == required else "optional_text") for key in keys)
+
+
+NATIONAL_GOALS = Catalogue("national_goals", "national goal", NATIONAL_GOAL_ID_PATTERN,
+                           rules=_texts("text_nb", "text_en", required="text_nb"))
+PROGRAMME_NAMES = _texts("name_nb", "name_en")
+"""The keys of ``programme`` (the programme's names)."""
+
+
 def check_phase_name(walk: Walk, entry: Entry, values: dict) -> None:
     """A phase has a name in both languages (``name_nb``, ``name_en``), unless the translation
     table names it already (``phase.midterm``, ``phase.final``): reports are titled by it."""
@@ -219,13 +248,13 @@ WAVE_FIELDS = (
     Field("role", "choice", noun="wave role", allowed="wave_roles", expected="one of {allowed}", stop=True),
 )
 """The keys of a survey wave (``waves`` is a list without id rules: its ids are years)."""
-SURVEY_INDICES = Catalogue("survey_indices", "survey index")
-INTERVIEW_THEMES = Catalogue("interview_themes", "interview theme")
-AGENCIES = Catalogue("agencies", "agency")
+SURVEY_INDICES = Catalogue("survey_indices", "survey index", rules=_texts("label_nb", "label_en"))
+INTERVIEW_THEMES = Catalogue("interview_themes", "interview theme", rules=_texts("label_nb", "label_en"))
+AGENCIES = Catalogue("agencies", "agency", rules=_texts("name_nb", "name_en"))
 
 SUB_GOALS = Catalogue("sub_goals", "sub-goal", unique_in_programme=True,
                       clash="sub-goal id {id!r} is used by another pilot", rules=(
-    Field("text_nb", "text"),
+    *_texts("text_nb", "text_en", required="text_nb"),
     Field("national_goals", "refs", noun="national goal", allowed="national_goals"),
     Field("survey_indices", "refs", noun="survey index", allowed="survey_indices"),
     Field("interview_themes", "refs", noun="interview theme", allowed="interview_themes"),
@@ -233,13 +262,24 @@ SUB_GOALS = Catalogue("sub_goals", "sub-goal", unique_in_programme=True,
 ))
 INDICATORS = Catalogue("indicators", "indicator", required=False, unique_in_programme=True,
                        clash="indicator id {id!r} is used twice", rules=(
+    *_texts("name_nb", "name_en", "unit"),
     Field("direction", "choice", noun="direction", allowed=DIRECTIONS, expected="increase or decrease"),
     Field("baseline", "mapping", expected="{value: NUMBER, year: YEAR}", fields=_MEASURE),
     Field("target", "mapping", expected="{value: NUMBER, year: YEAR}", fields=_MEASURE),
     check_target_against_baseline,
     Field("sub_goal", "choice", noun="sub-goal", allowed="sub_goals", expected="a sub-goal of {owner}: {allowed}"),
 ))
+def check_pilot_id_not_reserved(walk: Walk, entry: Entry, values: dict) -> None:
+    """A pilot id is not the name of another output of a render (its report would overwrite
+    the synthesis, or sit beside the index as ``index.html``)."""
+    if entry.id in RESERVED_PILOT_IDS:
+        walk.add(f"{entry.path}.id", f"{entry.path}.id",
+                 f"pilot id {entry.id!r} is the name of another report or page of a render",
+                 "a pilot id other than " + ", ".join(RESERVED_PILOT_IDS))
+
+
 PILOTS = Catalogue("pilots", "pilot", rules=(
+    check_pilot_id_not_reserved,
     Field("name", "text"),
     Field("municipality_number", "pattern", noun="municipality number", pattern=MUNICIPALITY_NUMBER_PATTERN,
           expected="four digits, quoted, such as \"4649\""),
@@ -361,8 +401,17 @@ def _text(walk: Walk, rule: Field, value, path: str, full: str) -> tuple[object,
     if value is None:
         walk.add(path, full, "missing", rule.expected or f"a value for {rule.key}")
         return None, False
-    if not isinstance(value, str):
-        walk.add(full, full, f"{value!r} has the wrong type", rule.expected or "a str")
+    if not isinstance(value, str) or not value.strip():
+        walk.add(full, full, f"{value!r} is not a text", rule.expected or TEXT_EXPECTED)
+        return None, False
+    return value, True
+
+
+def _optional_text(walk: Walk, rule: Field, value, path: str, full: str) -> tuple[object, bool]:
+    if value is None:
+        return None, True
+    if not isinstance(value, str) or not value.strip():
+        walk.add(full, full, f"{value!r} is not a text", rule.expected or TEXT_EXPECTED)
         return None, False
     return value, True
 
@@ -399,6 +448,10 @@ def _refs(walk: Walk, rule: Field, value, path: str, full: str) -> tuple[object,
 
 
 def _date(walk: Walk, rule: Field, value, path: str, full: str) -> tuple[object, bool]:
+    if isinstance(value, dt.datetime) or (isinstance(value, str) and ("T" in value or ":" in value)):
+        walk.add(full, full, f"{str(value)!r} has a time of day", rule.expected + ", without a time of day "
+                 "(a cut-off covers the whole day)")
+        return None, False
     date = value
     if isinstance(date, str):
         try:
@@ -412,14 +465,14 @@ def _date(walk: Walk, rule: Field, value, path: str, full: str) -> tuple[object,
 
 
 def _year(walk: Walk, rule: Field, value, path: str, full: str) -> tuple[object, bool]:
-    if not isinstance(value, int) or isinstance(value, bool):
+    if not isinstance(value, int) or isinstance(value, bool) or not YEARS[0] <= value <= YEARS[1]:
         walk.add(path if rule.at_entry else full, full, f"{value!r} is not a {rule.noun}", rule.expected)
         return None, False
     return value, True
 
 
 def _number(walk: Walk, rule: Field, value, path: str, full: str) -> tuple[object, bool]:
-    if not isinstance(value, (int, float)) or isinstance(value, bool) or math.isnan(value):
+    if not isinstance(value, (int, float)) or isinstance(value, bool) or not math.isfinite(value):
         walk.add(full, full, f"{value!r} is not a {rule.noun}", rule.expected)
         return None, False
     return value, True
@@ -432,6 +485,6 @@ def _mapping(walk: Walk, rule: Field, value, path: str, full: str) -> tuple[obje
     return walk.entry(value, full, rule.fields)
 
 
-_FIELD_CHECKS = {"text": _text, "pattern": _pattern, "choice": _choice, "refs": _refs, "date": _date,
-                 "year": _year, "number": _number, "mapping": _mapping}
+_FIELD_CHECKS = {"text": _text, "optional_text": _optional_text, "pattern": _pattern, "choice": _choice,
+                 "refs": _refs, "date": _date, "year": _year, "number": _number, "mapping": _mapping}
 """The check of each field kind: ``check(walk, rule, value, entry_path, key_path) -> (value, ok)``."""

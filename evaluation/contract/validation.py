@@ -23,7 +23,7 @@ import pandas as pd
 
 from evaluation import DEMO_DATA_DIR  # noqa: F401  (the example below)
 from evaluation.contract.narratives import read_narratives
-from evaluation.contract.columns import Column, check_columns, check_duplicates, read_csv
+from evaluation.contract.columns import Column, check_columns, check_duplicates, read_csv, read_file_bytes
 from evaluation.contract.problems import ProblemLog
 from evaluation.contract.programme import Programme, parse_programme
 from evaluation.contract.vocabulary import ASSESSMENTS, ITEM_ID_PATTERN, STAKEHOLDER_GROUPS, STATUSES
@@ -498,15 +498,15 @@ def _read_programme(data_dir: Path, problems: list[DataProblem]) -> Programme | 
     """Read and parse ``programme.yaml``; ``None`` (with problems) if the folder or file is unusable."""
     log = ProblemLog(FILES["programme"], problems)
     if not data_dir.is_dir():
-        problems.append(DataProblem(str(data_dir), None, None, "data folder does not exist",
+        problems.append(DataProblem(str(data_dir), None, None,
+                                    "is a file, not a folder" if data_dir.exists() else "data folder does not exist",
                                     "a folder laid out as in data/README.md"))
         return None
-    path = data_dir / FILES["programme"]
-    if not path.exists():
-        log.add(None, None, "file is missing", "the programme configuration (see data/README.md)")
+    raw = read_file_bytes(data_dir / FILES["programme"], log, what="the programme configuration (see data/README.md)")
+    if raw is None:
         return None
     try:
-        text = path.read_bytes().decode("utf-8-sig")
+        text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as error:
         log.add(None, None, f"not UTF-8 at byte {error.start}", "a UTF-8 text file")
         return None

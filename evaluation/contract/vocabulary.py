@@ -48,6 +48,10 @@ NATIONAL_GOAL_ID_PATTERN = re.compile(r"^N[0-9]+$")
 MUNICIPALITY_NUMBER_PATTERN = re.compile(r"^\d{4}$")
 """A Norwegian municipality number (``kommunenummer``): four digits, such as ``4649``."""
 
+RESERVED_PILOT_IDS = ("synthesis", "index", "manifest")
+"""Names a render gives its own outputs (``<phase>/synthesis.html``, ``index.html``,
+``manifest.json``), which a pilot id must not take: a pilot's report is ``<phase>/<pilot>.html``."""
+
 OPAQUE_ID_PATTERN = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]*$")
 """Ids that come from other systems (respondent ids, segment ids)."""
 
@@ -57,5 +61,5 @@ ITEM_ID_PATTERN = re.compile(r"^[A-Za-z][A-Za-z0-9_]*$")
 __all__ = [
     "ASSESSMENTS", "BASELINE_ROLE", "CHAIN_STAGES", "DIRECTIONS", "ID_PATTERN", "ITEM_ID_PATTERN",
     "MILESTONE_STATUSES", "MUNICIPALITY_NUMBER_PATTERN", "NATIONAL_GOAL_ID_PATTERN", "OPAQUE_ID_PATTERN",
-    "STAKEHOLDER_GROUPS", "STATUSES",
+    "RESERVED_PILOT_IDS", "STAKEHOLDER_GROUPS", "STATUSES",
 ]

@@ -19,6 +19,7 @@ blue for agreement; the qualitative palette is Okabe and Ito (2008), "Color Univ
 from __future__ import annotations
 
 import base64
+import contextlib
 import io
 from dataclasses import dataclass, field
 
@@ -69,21 +70,43 @@ EXPORT_DPI = 300
 
 
 def figure_to_png_base64(fig, *, dpi: float | None = None) -> str:
-    """Render a matplotlib figure to a base64-encoded PNG (at the figure's own dpi by default)."""
+    """Render a matplotlib figure to a base64-encoded PNG (at the figure's own dpi by default),
+    every text as written (:func:`plain_text`)."""
     buffer = io.BytesIO()
-    fig.savefig(buffer, format="png", dpi=dpi, metadata={"Software": None})
+    with plain_text(fig):
+        fig.savefig(buffer, format="png", dpi=dpi, metadata={"Software": None})
     return base64.b64encode(buffer.getvalue()).decode("ascii")
 
 
 def figure_to_svg(fig) -> str:
     """Render a matplotlib figure to SVG text, text as paths, without a date (same figure, same
-    bytes)."""
+    bytes), every text as written (:func:`plain_text`)."""
     import matplotlib
 
     buffer = io.StringIO()
-    with matplotlib.rc_context({"svg.hashsalt": "statens-hus", "svg.fonttype": "path"}):
+    with plain_text(fig), matplotlib.rc_context({"svg.hashsalt": "statens-hus", "svg.fonttype": "path"}):
         fig.savefig(buffer, format="svg", metadata={"Date": None, "Creator": None})
     return buffer.getvalue()
+
+
+@contextlib.contextmanager
+def plain_text(fig):
+    """While saving ``fig``: every text of it is drawn as written, ``$`` as a dollar sign.
+
+    Labels come from the data (item texts, theme and pilot names), and matplotlib reads the text
+    between two ``$`` as mathematics (mathtext): "$5 og $10" would be drawn in italics without
+    its dollar signs, and an unbalanced pair or an unknown command fails the chart with a message
+    whose first line is empty. This is the one place where text from the data meets matplotlib's
+    parser (both savers use it), so no chart escapes its labels itself: the texts the figure has
+    are made plain, and so are the tick labels made while it is drawn.
+    """
+    from matplotlib import rc_context
+    from matplotlib.text import Text
+
+    for text in fig.findobj(Text):
+        text.set_parse_math(False)
+    with rc_context({"text.parse_math": False}):
+        yield
 
 
 def hide_suppressed(tidy: pd.DataFrame, *, values: list[str], suppressed: str = "suppressed") -> pd.DataFrame:

@@ -127,11 +127,13 @@ def render_one(job: ReportJob, *, data_dir: Path, out: Path, kernel_name: str = 
     return RenderedReport(job, True, time.perf_counter() - started, html_path, notebook_path, files=files)
 
 
-def _short_error(error: Exception) -> str:
+def _short_error(error: BaseException) -> str:
+    """One line for a failed report: the error's name and the first line of its message that
+    says something (some libraries start theirs with an empty line)."""
     name = getattr(error, "ename", type(error).__name__)
-    value = getattr(error, "evalue", str(error))
-    text = f"{name}: {value}".strip()
-    return text.splitlines()[0][:500] if text else name
+    value = str(getattr(error, "evalue", str(error)))
+    first = next((line.strip() for line in value.splitlines() if line.strip()), "")
+    return f"{name}: {first}"[:500] if first else name
 
 
 # --------------------------------------------------------------------------------------------

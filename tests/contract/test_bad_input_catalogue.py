@@ -268,6 +268,86 @@ def narrative_in_the_old_yaml_format(d):
     return "narratives/stad-midterm.yaml", None, None
 
 
+# --- issue 16: valid-looking data that crashed instead of getting a message ------------------
+
+def duplicate_key_in_programme(d):
+    path = d / "programme.yaml"
+    line = yaml_line(path, "anonymity_threshold:")
+    lines = read_lines(path)
+    lines.insert(line, "anonymity_threshold: 2")  # the last one silently won: a lower threshold
+    write_lines(path, lines)
+    return "programme.yaml", line + 1, "anonymity_threshold"
+
+
+def duplicate_key_in_a_narratives_front_matter(d):
+    path = d / "narratives/stad-midterm.nb.md"
+    line = yaml_line(path, "version:")
+    lines = read_lines(path)
+    lines.insert(line, 'version: "0.9"')
+    write_lines(path, lines)
+    return "narratives/stad-midterm.nb.md", line + 1, "version"
+
+
+def cut_off_with_a_time_of_day(d):
+    path = d / "programme.yaml"
+    line = yaml_line(path, "cutoff: 2022-12-31")
+    write_lines(path, [text.replace("cutoff: 2022-12-31", "cutoff: 2022-12-31 12:00:00") for text in read_lines(path)])
+    return "programme.yaml", line, "phases[0].cutoff"
+
+
+def wrong_type_for_a_label(d):
+    path = d / "programme.yaml"
+    line = yaml_line(path, "label_en:", after="interview_themes:")
+    lines = read_lines(path)
+    lines[line - 1] = "  label_en: [Collaboration]"
+    write_lines(path, lines)
+    return "programme.yaml", line, "interview_themes[0].label_en"
+
+
+def wrong_type_for_a_list(d):
+    path = d / "programme.yaml"
+    line = yaml_line(path, "waves:")
+    lines = read_lines(path)
+    end = yaml_line(path, "survey_indices:")
+    write_lines(path, lines[:line - 1] + ["waves: 2021"] + lines[end - 1:])
+    return "programme.yaml", line, "waves"
+
+
+def wrong_type_for_a_results_chain_stage(d):
+    path = d / "programme.yaml"
+    line = yaml_line(path, "inputs:", after="results_chain:")
+    lines = read_lines(path)
+    end = next(i for i in range(line, len(lines)) if not lines[i].startswith(("    -", "      ")))
+    write_lines(path, lines[:line - 1] + ["    inputs: 3"] + lines[end:])
+    return "programme.yaml", line, "pilots[0].results_chain.inputs"
+
+
+def pilot_called_synthesis(d):
+    path = d / "programme.yaml"
+    line = yaml_line(path, "- id: orkland")
+    for file in [path, *d.rglob("*.csv")]:
+        file.write_text(file.read_text(encoding="utf-8").replace("orkland", "synthesis"), encoding="utf-8")
+    for narrative in (d / "narratives").glob("orkland-*"):
+        narrative.rename(narrative.with_name(narrative.name.replace("orkland", "synthesis")))
+    return "programme.yaml", line, "pilots[1].id"
+
+
+def folder_where_a_file_should_be(d):
+    (d / "milestones.csv").unlink()
+    (d / "milestones.csv").mkdir()
+    return "milestones.csv", None, None
+
+
+def csv_saved_by_norwegian_excel(d):
+    path = d / "indicators/observations.csv"
+    rows = list(csv.reader(io.StringIO(path.read_text(encoding="utf-8"))))
+    buffer = io.StringIO()
+    csv.writer(buffer, delimiter=";", lineterminator="\r\n").writerows(
+        [[re.sub(r"^(\d+)\.(\d+)$", r"\1,\2", cell) for cell in row] for row in rows])
+    path.write_bytes(buffer.getvalue().encode("cp1252"))
+    return "indicators/observations.csv", 1, None
+
+
 CASES = [missing_file, missing_column, unknown_pilot, unknown_agency, unknown_item_column,
          unknown_interview_code, unknown_sub_goal, unknown_index_in_items, unknown_wave,
          duplicate_respondent, duplicate_segment_id, duplicate_assessment, value_outside_scale,
@@ -277,7 +357,10 @@ CASES = [missing_file, missing_column, unknown_pilot, unknown_agency, unknown_it
          unknown_stakeholder_group, unknown_status, gas_score_out_of_range,
          indicator_of_another_pilot, target_equal_to_baseline, unknown_national_goal,
          yaml_syntax_error, wrong_encoding, misspelt_narrative_section, raw_html_in_a_narrative,
-         narrative_in_the_old_yaml_format]
+         narrative_in_the_old_yaml_format,
+         duplicate_key_in_programme, duplicate_key_in_a_narratives_front_matter, cut_off_with_a_time_of_day,
+         wrong_type_for_a_label, wrong_type_for_a_list, wrong_type_for_a_results_chain_stage, pilot_called_synthesis,
+         folder_where_a_file_should_be, csv_saved_by_norwegian_excel]
 
 
 @pytest.mark.parametrize("case", CASES, ids=[c.__name__ for c in CASES])

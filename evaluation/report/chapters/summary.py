@@ -23,11 +23,15 @@ def key_figures(ctx: ReportContext) -> pd.DataFrame:
     from evaluation.survey import response_rates
 
     data, pilot = ctx.data, ctx.pilot
-    latest = int(data.responses.loc[data.responses["pilot"] == pilot, "wave"].max())
-    rates = response_rates(data.population, data.responses, by=("pilot", "wave"),
-                           threshold=ctx.threshold, plan=ctx.disclosure)
-    rate = rates[(rates["pilot"] == pilot) & (rates["wave"] == latest)].iloc[0]
-    hidden = bool(rate["suppressed"])
+    waves = data.responses.loc[data.responses["pilot"] == pilot, "wave"]
+    if waves.empty:  # no survey of the pilot up to the cut-off: nothing to hide, nothing to rate
+        latest, hidden, rate = "–", False, {"responded": 0, "rate": float("nan")}
+    else:
+        latest = int(waves.max())
+        rates = response_rates(data.population, data.responses, by=("pilot", "wave"),
+                               threshold=ctx.threshold, plan=ctx.disclosure)
+        rate = rates[(rates["pilot"] == pilot) & (rates["wave"] == latest)].iloc[0]
+        hidden = bool(rate["suppressed"])
     interviews = data.interviews[(data.interviews["pilot"] == pilot) & (data.interviews["round"] == ctx.phase)]
     programme = data.programme
     rows = [
