@@ -108,7 +108,7 @@ def read_csv(path: Path, log: ProblemLog) -> pd.DataFrame | None:
         frame = pd.read_csv(io.StringIO(text), dtype=str, keep_default_na=False, na_filter=False)
     except (pd.errors.ParserError, pd.errors.EmptyDataError) as error:
         match = re.search(r"line (\d+)", str(error))
-        log.add(int(match.group(1)) if match else None, None, f"not a valid CSV file: {error}",
+        log.add(int(match.group(1)) if match else None, None, f"not a valid CSV file: {' '.join(str(error).split())}",
                 "comma-separated values with the same number of fields on every line")
         return None
     frame.columns = [str(c).strip() for c in frame.columns]

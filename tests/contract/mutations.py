@@ -30,6 +30,8 @@ CSV_FILES = ("survey/items.csv", "survey/scales.csv", "survey/responses.csv", "s
              "interviews/interviews.csv", "interviews/segments.csv", "interviews/codebook.csv",
              "indicators/observations.csv", "milestones.csv", "assessments.csv")
 NARRATIVES = tuple(sorted(p.relative_to(DEMO).as_posix() for p in (DEMO / "narratives").glob("*.md")))
+_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+_DUMPER = getattr(yaml, "CSafeDumper", yaml.SafeDumper)
 PROGRAMME = yaml.safe_load((DEMO / "programme.yaml").read_text(encoding="utf-8"))
 
 
@@ -190,9 +192,9 @@ def _write_rows(path: Path, rows, **options) -> None:
 
 
 def _edit_yaml(path: Path, change) -> None:
-    data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    data = yaml.load(path.read_text(encoding="utf-8"), Loader=_LOADER)  # noqa: S506 - a safe loader
     change(data)
-    path.write_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False), encoding="utf-8")
+    path.write_text(yaml.dump(data, Dumper=_DUMPER, allow_unicode=True, sort_keys=False), encoding="utf-8")
 
 
 def _walk_to(data, path):
