@@ -2,7 +2,9 @@
 
 Every command takes ``--data-dir`` (default: the bundled demo data). Exit codes: 0 success,
 1 invalid data or a failed report, 2 wrong usage (among it, rendering into a folder of reports
-made from other data without ``--replace-reports``). Heavy libraries are imported inside the
+made from other data without ``--replace-reports``) or an output folder that cannot be written
+(a file, read-only, a full disk), 128 + the signal for a render ended by a signal (130 for
+Ctrl-C, 143 for ``SIGTERM``). Heavy libraries are imported inside the
 commands, so ``--help`` answers at once.
 """
 
@@ -58,8 +60,9 @@ def cmd_render(args: argparse.Namespace) -> int:
     the last successful validation recorded in the output folder's manifest; a rerun with
     nothing changed then renders nothing and never imports pandas.
     """
-    from evaluation.errors import DataContractError, OtherDataInOutputError
+    from evaluation.errors import DataContractError, OtherDataInOutputError, OutputError
     from evaluation.render import check_data, default_workers, plan_reports, render_reports
+    from evaluation.render.lifetime import RenderInterrupted
 
     out = Path(args.out)
     try:
@@ -91,6 +94,15 @@ def cmd_render(args: argparse.Namespace) -> int:
     except OtherDataInOutputError as error:
         print(f"error: {error}; nothing was rendered", file=sys.stderr)
         return 2
+    except OutputError as error:
+        print(f"error: {error}. Reports finished before this are complete; nothing is half-written.",
+              file=sys.stderr)
+        return 2
+    except KeyboardInterrupt as interrupt:
+        signum = interrupt.signum if isinstance(interrupt, RenderInterrupted) else 2
+        print(f"render interrupted ({interrupt or 'SIGINT'}): every kernel stopped, temporary files removed; "
+              "reports finished before this are complete", file=sys.stderr)
+        return 128 + signum
     failures = summary.failures
     print(f"{len(summary.rendered)} rendered, {len(summary.skipped)} up to date, {len(failures)} failed "
           f"in {summary.seconds:.1f} s.")

@@ -157,6 +157,31 @@ class InsufficientDataError(EvaluationError):
     """Too little data for the requested statistic (for example fewer than two observations)."""
 
 
+class OutputError(EvaluationError):
+    """The output folder cannot be written: it is a file, read-only, or on a full disk.
+
+    Not a problem with the data, nor with a report: the render stops, and what it wrote before
+    stays whole (every file is written atomically).
+
+    Parameters
+    ----------
+    path : str or Path
+        What could not be written (the output folder, or a file in it).
+    reason : str
+        Why, and what to do, in words.
+    """
+
+    def __init__(self, path: str | Path, reason: str):
+        self.path, self.reason = Path(path), str(reason)
+        super().__init__(str(self))
+
+    def __reduce__(self):  # raised in a worker process, re-raised in the render
+        return type(self), (str(self.path), self.reason)
+
+    def __str__(self) -> str:
+        return f"cannot write {self.path}: {self.reason}"
+
+
 class StatisticalWarning(UserWarning):
     """A statistic was computed, but a reader should know something about it (a negative
     Cronbach's alpha, a chi-square test on small expected counts, an exact test replaced by
@@ -169,6 +194,7 @@ __all__ = [
     "DataProblem",
     "EvaluationError",
     "InsufficientDataError",
+    "OutputError",
     "StatisticalWarning",
     "TranslationError",
 ]

@@ -243,11 +243,14 @@ def phase_view_digests(data_dir: str | Path, phase: str, files) -> dict[str, str
 
 
 def read_manifest(out: Path) -> dict:
-    """The manifest of an output folder (an empty one if missing or unreadable)."""
+    """The manifest of an output folder (an empty one if missing or unreadable, or if ``out``
+    is not a folder: the render then says why it cannot write there)."""
     path = Path(out) / "manifest.json"
     try:
         manifest = json.loads(path.read_text(encoding="utf-8"))
-    except (FileNotFoundError, json.JSONDecodeError, UnicodeDecodeError):
+    except (OSError, json.JSONDecodeError, UnicodeDecodeError):
+        manifest = {}
+    if not isinstance(manifest, dict):
         manifest = {}
     if not isinstance(manifest.get("reports"), dict):
         manifest["reports"] = {}

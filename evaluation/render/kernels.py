@@ -19,13 +19,13 @@ import json
 import os
 import shutil
 import sys
-import tempfile
 import time
 from pathlib import Path
 
 from evaluation import KERNEL_NAME
 from evaluation.errors import EvaluationError
 from evaluation.render.jobs import NOTEBOOK_DIR
+from evaluation.render.output import new_runtime_dir
 
 KERNEL_LAUNCHER = ["-m", "ipykernel_launcher"]
 """How a kernel spec starts the IPython kernel, after the interpreter and its options."""
@@ -99,7 +99,7 @@ class WarmKernels:
         self.notebook_dir = Path(notebook_dir)
         self.kernel_name = kernel_name
         self._own_runtime = runtime_dir is None
-        self.runtime_dir = Path(runtime_dir or tempfile.mkdtemp(prefix="shr-"))
+        self.runtime_dir = Path(runtime_dir) if runtime_dir else new_runtime_dir()
         self.address = str(self.runtime_dir / "warm.sock")
         self.interpreter: list[str] = []
         self.process = None
@@ -171,7 +171,8 @@ class _WarmUnavailable(Exception):
     """The warm process is not running (failed to start, or could not fork safely)."""
 
 
-def _alive(pid: int | None) -> bool:
+def process_alive(pid: int | None) -> bool:
+    """Whether process ``pid`` is running (a zombie, exited but not reaped, is not)."""
     if not pid:
         return False
     try:
@@ -200,7 +201,7 @@ def _fork_kernel(address: str, warm_pid: int | None, argv: list[str], cwd: str, 
             break
         except (FileNotFoundError, ConnectionRefusedError):
             connection.close()
-            if not _alive(warm_pid) or time.monotonic() > deadline:
+            if not process_alive(warm_pid) or time.monotonic() > deadline:
                 raise _WarmUnavailable(address) from None
             time.sleep(0.02)
     with connection:
@@ -231,7 +232,7 @@ class _ForkedKernel:
         self.returncode = None
 
     def poll(self):
-        if self.returncode is None and not _alive(self.pid):
+        if self.returncode is None and not process_alive(self.pid):
             self.returncode = 0
         return self.returncode
 

@@ -25,7 +25,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 
 from evaluation import KERNEL_NAME
-from evaluation.errors import EvaluationError
+from evaluation.errors import EvaluationError, OutputError
 from evaluation.files import atomic_write_text
 from evaluation.render.fingerprints import (RenderInputs, current_inputs, phase_view_digests, read_manifest,
                                             relative_to_data, report_inputs, sorted_paths, up_to_date,
@@ -36,6 +36,9 @@ from evaluation.render.jobs import (NOTEBOOK_DIR, RenderedReport, RenderSummary,
 from evaluation.render.kernels import WarmKernels, ensure_kernel, kernel_manager_class, warm_kernels_supported
 from evaluation.publish import check_formats
 from evaluation.render.formats import missing_formats, move_into_place, publish_in, report_document
+from evaluation.render.lifetime import ending_on_signals, kill_workers, worker_process_setup
+from evaluation.render.output import (WORK_PREFIX, check_output_folder, is_output_failure, new_runtime_dir,
+                                      output_error, remove_leftovers, remove_stale_runtime_dirs, writing)
 from evaluation.render.page import (html_exporter, html_page, notebook_body, notebook_headings, page_title,
                                     write_index)
 
@@ -55,6 +58,9 @@ def render_one(job: ReportJob, *, data_dir: Path, out: Path, kernel_name: str = 
     succeed are the HTML, the notebook and the formats moved into ``out``. A failed run leaves the
     earlier report untouched and keeps its executed notebook, with the error, as
     ``<stem>.failed.ipynb`` beside it.
+
+    A failure to write the output (a full disk, a read-only folder) is not the report's: it
+    raises :class:`~evaluation.errors.OutputError`, after removing what this run wrote.
 
     Parameters
     ----------
@@ -77,13 +83,27 @@ def render_one(job: ReportJob, *, data_dir: Path, out: Path, kernel_name: str = 
         The PDF engine (default: one started for this report and stopped after it).
     data_version : str
         The data's fingerprint, for the front page of the PDF and the Word document.
+
+    Raises
+    ------
+    OutputError
+        If the output cannot be written.
     """
+    started = time.perf_counter()
+    with writing(out):
+        (out / job.phase).mkdir(parents=True, exist_ok=True)
+        return _execute_and_export(job, data_dir=data_dir, out=out, kernel_name=kernel_name,
+                                   notebook_dir=notebook_dir, kernel_manager_class=kernel_manager_class,
+                                   formats=formats, browser=browser, data_version=data_version, started=started)
+
+
+def _execute_and_export(job: ReportJob, *, data_dir: Path, out: Path, kernel_name: str, notebook_dir: Path,
+                        kernel_manager_class, formats: Collection[str], browser, data_version: str,
+                        started: float) -> RenderedReport:
+    """:func:`render_one` in its temporary folder (see there)."""
     import nbformat
     import papermill
 
-    started = time.perf_counter()
-    target_dir = out / job.phase
-    target_dir.mkdir(parents=True, exist_ok=True)
     engine_options = {
         # Kernels running side by side must not share IPython's SQLite history file.
         "extra_arguments": ["--HistoryManager.hist_file=:memory:"],
@@ -96,7 +116,7 @@ def render_one(job: ReportJob, *, data_dir: Path, out: Path, kernel_name: str = 
     }
     if kernel_manager_class is not None:
         engine_options["kernel_manager_class"] = kernel_manager_class
-    with tempfile.TemporaryDirectory(dir=out, prefix=".render-") as work:
+    with tempfile.TemporaryDirectory(dir=out, prefix=WORK_PREFIX) as work:
         executed = Path(work) / f"{job.stem}.ipynb"
         try:
             papermill.execute_notebook(
@@ -113,6 +133,8 @@ def render_one(job: ReportJob, *, data_dir: Path, out: Path, kernel_name: str = 
                                                                data_version=data_version),
                                    job, formats=formats, browser=browser)
         except Exception as error:  # noqa: BLE001 - every failure is collected, reported, and exits non-zero
+            if is_output_failure(error):  # papermill could not write the executed notebook
+                raise output_error(error, out) from None
             failed = job.failed_path(out)
             if executed.exists():
                 shutil.move(str(executed), failed)
@@ -150,6 +172,7 @@ def _worker_init(runtime_dir: str, warm: tuple[str, int, list] | None, formats: 
     # it), only to check "iri" formats that the notebook schema does not use; building its
     # parsers costs seconds per process (python-jsonschema issue 1428). Workers skip it.
     sys.modules.setdefault("rfc3987_syntax", None)
+    worker_process_setup()
     import nbformat  # noqa: F401
     import papermill  # noqa: F401
 
@@ -196,7 +219,8 @@ class _OutputLock:
             import fcntl
         except ImportError:  # not POSIX: no lock
             return self
-        self.handle = open(self.path, "w")
+        with writing(self.path):
+            self.handle = open(self.path, "w")
         try:
             fcntl.flock(self.handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except OSError:
@@ -274,12 +298,24 @@ def render_reports(jobs: list[ReportJob], *, data_dir: Path, out: Path, data_ver
     OtherDataInOutputError
         If ``out`` holds reports made from other data and ``replace_reports`` is False; nothing
         is written.
+    OutputError
+        If ``out`` is a file, or cannot be written (read-only, a full disk): before anything is
+        rendered when that shows at once, else as soon as a write fails; the render stops, and
+        every file written before stays whole.
+    RenderInterrupted, KeyboardInterrupt
+        On ``SIGINT``, ``SIGTERM`` or ``SIGHUP``, or when the calling process's parent dies
+        (:mod:`~evaluation.render.lifetime`): workers, the warm process and every kernel are
+        stopped and the temporary files removed first.
 
     Notes
     -----
     Workers are started with ``spawn``, which imports the caller's ``__main__`` module again in
     each worker: a script that calls this function must do so under
     ``if __name__ == "__main__":`` (the command line and notebooks need nothing).
+
+    Temporary files and folders that an earlier render killed outright left in ``out`` (and its
+    kernel folder in the system's temporary folder) are removed before rendering
+    (:func:`~evaluation.render.output.remove_leftovers`).
     """
     started = time.perf_counter()
     out = Path(out)
@@ -287,12 +323,14 @@ def render_reports(jobs: list[ReportJob], *, data_dir: Path, out: Path, data_ver
     data_dir = Path(data_dir).resolve()
     guard_output(read_manifest(out), identity, out=out, replace=replace_reports,
                  data_dir=data_dir)  # before the lock file too
-    out.mkdir(parents=True, exist_ok=True)
+    check_output_folder(out)
     if inputs is None:
         inputs = current_inputs(data_dir, input_files=input_files, notebook_dir=notebook_dir,
                                 notebooks=sorted({job.notebook for job in jobs}))
     summary = RenderSummary()
-    with _OutputLock(out):
+    with ending_on_signals(), _OutputLock(out):
+        remove_leftovers(out)
+        remove_stale_runtime_dirs()
         manifest = read_manifest(out)
         guard_output(manifest, identity, out=out, replace=replace_reports, data_dir=data_dir)
         if identity is not None and manifest.get("data_identity") not in (None, identity):
@@ -316,9 +354,10 @@ def render_reports(jobs: list[ReportJob], *, data_dir: Path, out: Path, data_ver
                     formats=formats)
         order = {job: position for position, job in enumerate(jobs)}
         summary.reports.sort(key=lambda report: order[report.job])
-        write_manifest(out, manifest)
-        summary.index_path = write_index(out, phases=list(dict.fromkeys(job.phase for job in jobs))
-                                         if phases is None else phases, phase_names=phase_names)
+        with writing(out):
+            write_manifest(out, manifest)
+            summary.index_path = write_index(out, phases=list(dict.fromkeys(job.phase for job in jobs))
+                                             if phases is None else phases, phase_names=phase_names)
     summary.seconds = time.perf_counter() - started
     return summary
 
@@ -410,7 +449,7 @@ class _ParallelRun:
         self.formats = formats
         workers = max(1, min(workers or default_workers(), len(jobs)))
         self.summary.workers = workers
-        runtime_dir = tempfile.mkdtemp(prefix="shr-")
+        runtime_dir = str(new_runtime_dir())
         warm_process = _start_warm_process(warm, notebook_dir, runtime_dir, kernel)
         background = ThreadPoolExecutor(max_workers=1)
         self.view_futures = {phase: background.submit(phase_view_digests, self.data_dir, phase, self.inputs.input_files)
@@ -432,18 +471,26 @@ class _ParallelRun:
         from concurrent.futures import Future, ProcessPoolExecutor
 
         context = multiprocessing.get_context("spawn")
-        with ProcessPoolExecutor(max_workers=workers, mp_context=context, initializer=_worker_init,
-                                 initargs=(runtime_dir, warm, self.formats)) as pool:
-            def submit(job: ReportJob):
-                try:
-                    return pool.submit(_render_in_worker, job, self.data_dir, self.out, kernel, notebook_dir,
-                                       self.formats, self.data_version_id)
-                except Exception as error:  # noqa: BLE001 - a broken pool fails the report, not the run
-                    failed = Future()
-                    failed.set_exception(error)
-                    return failed
+        pool = ProcessPoolExecutor(max_workers=workers, mp_context=context, initializer=_worker_init,
+                                   initargs=(runtime_dir, warm, self.formats))
 
+        def submit(job: ReportJob):
+            try:
+                return pool.submit(_render_in_worker, job, self.data_dir, self.out, kernel, notebook_dir,
+                                   self.formats, self.data_version_id)
+            except Exception as error:  # noqa: BLE001 - a broken pool fails the report, not the run
+                failed = Future()
+                failed.set_exception(error)
+                return failed
+
+        try:
             run_in_dependency_order(jobs, submit, capacity=workers, on_done=self._on_done)
+        except BaseException:  # an interrupt, or an output that cannot be written: stop every report now
+            kill_workers(pool)
+            pool.shutdown(wait=True, cancel_futures=True)
+            remove_leftovers(self.out)  # the killed workers' temporary folders
+            raise
+        pool.shutdown(wait=True)
 
     def _phase_views(self, phase: str, wait: bool) -> dict:
         """The phase's view digests; ``{}`` while they are still being computed, unless ``wait``."""
@@ -474,6 +521,8 @@ class _ParallelRun:
 
         try:
             result = future.result()
+        except OutputError:
+            raise  # the output folder cannot be written: no report can be; the render stops
         except BrokenProcessPool as error:
             result = RenderedReport(job, False, 0.0, error=f"worker process died: {error}")
         except Exception as error:  # noqa: BLE001

@@ -16,7 +16,8 @@ warnings raised while importing them are not repeated in each notebook's stderr 
 never show).
 
 This module imports only the standard library at the top: whatever it imports, every forked
-kernel has loaded.
+kernel has loaded. The warm process and each kernel die with their parent
+(:mod:`evaluation.render.lifetime`), so no kernel outlives the render.
 """
 
 from __future__ import annotations
@@ -91,6 +92,9 @@ def main(argv: list[str] | None = None) -> None:
     """
     import threading
 
+    from evaluation.render.lifetime import die_with_parent
+
+    die_with_parent()  # killed with the render that started it (its kernels follow, below)
     socket_path, notebook_dir = (sys.argv[1:] if argv is None else argv)[:2]
     base_path = _path_without_working_directory()
     kernel_filters, library_filters = _preload(Path(notebook_dir))
@@ -240,7 +244,10 @@ def _become_kernel(request: dict, base_path: list[str], kernel_filters: list, li
     import signal
     import warnings
 
+    from evaluation.render.lifetime import die_with_parent
+
     os.setsid()  # its own process group, as jupyter_client starts kernels
+    die_with_parent()  # a signal to the render's group misses this session: the warm process's end does not
     for signum in (signal.SIGCHLD, signal.SIGTERM, signal.SIGHUP):
         signal.signal(signum, signal.SIG_DFL)
     signal.signal(signal.SIGINT, signal.default_int_handler)
@@ -261,6 +268,9 @@ def _become_kernel(request: dict, base_path: list[str], kernel_filters: list, li
     sys.argv = [ipykernel_launcher.__file__, *request["argv"]]
     _set_warning_filters(kernel_filters)
     app = IPKernelApp.instance()  # what IPKernelApp.launch_instance does, with the filters in between
+    # Its default was read from the warm process's environment when ipykernel was preloaded:
+    # without this the kernel would not watch its parent (ipykernel's ParentPollerUnix).
+    app.parent_handle = int(environment["JPY_PARENT_PID"])
     app.initialize(request["argv"])
     _set_warning_filters(library_filters + [f for f in warnings.filters])
     app.start()
