@@ -171,9 +171,10 @@ def test_synthesis_compares_the_four_pilots_against_the_national_goals(demo_repo
     assert 'id="national-goals"' in text and 'id="common-themes"' in text and 'id="lessons"' in text
 
 
-def test_index_lists_every_report_with_data_version_and_time(demo_reports):
+def test_index_lists_every_report_with_the_date_its_data_run_to_and_its_time(demo_reports):
     index = (demo_reports / "index.html").read_text(encoding="utf-8")
     for path in pages(demo_reports):
         assert f'href="{path.relative_to(demo_reports)}"' in index
-    assert re.search(r"<code>[0-9a-f]{12}</code>", index)
+    assert "<td>31. desember 2022</td>" in index and "<td>31. desember 2024</td>" in index  # the cut-offs
     assert re.search(r"\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2} UTC", index)
+    assert not re.search(r"<code>[0-9a-f]{12}</code>", index)  # no fingerprint for the reader

@@ -344,3 +344,57 @@ def up_to_date(job: ReportJob, entry: dict | None, inputs: RenderInputs, out: Pa
     if not changed:
         return "skip", None
     return "check", changed
+
+
+def stale_reports(entries: dict, inputs: RenderInputs, *, data_dir: Path, out: Path, phases, views: dict,
+                  fresh=frozenset()) -> set[str]:
+    """The reports of the manifest that are older than the data (the index marks them).
+
+    Only the data count here (a changed notebook or package re-renders a report, but does not
+    make what it says out of date): a report is older than the data when it was made from
+    another data folder, from other data files, or from a file whose bytes changed in what its
+    phase sees (:func:`phase_view_digests`, computed here only for such a file). Reports of this
+    render (``fresh``) and of phases not in ``phases`` are not judged.
+
+    Parameters
+    ----------
+    entries : dict
+        The manifest's reports.
+    inputs : RenderInputs
+        The data now.
+    data_dir, out : Path
+        The data folder and the output folder.
+    phases : collection of str
+        The programme's phases.
+    views : dict
+        Phase views already computed (phase to :func:`phase_view_digests`); filled in here.
+    fresh : collection of str
+        Reports made or checked by this render.
+
+    Returns
+    -------
+    set of str
+        Report names (``<phase>/<stem>``).
+    """
+    stale: set[str] = set()
+    for name, entry in entries.items():
+        recorded = entry.get("inputs")
+        if name in fresh or entry.get("phase") not in phases or not recorded:
+            continue
+        files = recorded.get("data", {})
+        if ((recorded.get("parameters") or {}).get("data_dir") != str(inputs.data_dir)
+                or set(files) != set(inputs.input_files)):
+            stale.add(name)
+            continue
+        changed = [rel for rel in inputs.input_files if files[rel].get("sha256") != inputs.data.get(rel)]
+        if not changed:
+            continue
+        try:
+            view = views.get(entry["phase"]) or views.setdefault(
+                entry["phase"], phase_view_digests(data_dir, entry["phase"], inputs.input_files))
+        except Exception:  # noqa: BLE001 - a view that cannot be computed is not known to be current
+            stale.add(name)
+            continue
+        if any(files[rel].get("view") is None or files[rel]["view"] != view.get(rel) for rel in changed):
+            stale.add(name)
+    return stale

@@ -183,46 +183,123 @@ def _phase_label(phase: str, lang: str, names: Mapping[str, Mapping[str, str]]) 
     return t(key, lang) if key in translation_table() else phase
 
 
+def _when(stamp: str) -> str:
+    """A manifest time (``2026-01-02T03:04:05Z``) as the index shows it."""
+    return stamp.replace("T", " ").replace("Z", " UTC")
+
+
 DOCX_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 
 
-def _index_row(entry: dict, lang: str, out: Path) -> dict:
-    """One report's row on the index page, from its manifest entry: the report, and its PDF and
-    Word document where they are in ``out``."""
-    from evaluation.i18n import t
+def _index_row(entry: dict, lang: str, *, names: Mapping[str, str], stale: bool, out: Path) -> dict:
+    """One report's row on the index page, from its manifest entry: the report, its PDF and Word
+    document where they are in ``out``, and its status.
+
+    A report whose last run failed links to the last good version when there is one, and says
+    when it failed and when that version was made.
+    """
+    from evaluation.i18n import format_date, t
 
     files = entry.get("files") or {}
     formats = [{"href": files[name], "label": t(key, lang), "type": kind}
                for name, key, kind in (("pdf", "publish.index.pdf", "application/pdf"),
                                        ("docx", "publish.index.docx", DOCX_TYPE))
                if name in files and (out / files[name]).exists()]
-    return {"href": entry["html"], "hreflang": entry["lang"], "formats": formats,
-            "label": entry["pilot"].capitalize() if entry["pilot"] else t("index.synthesis", lang),
-            "language": LANGUAGE_NAMES.get(entry["lang"], entry["lang"]), "data_version": entry["data_version"],
-            "generated": entry["generated"].replace("T", " ").replace("Z", " UTC")}
+
+    pilot = entry.get("pilot")
+    good = entry.get("html") and entry.get("generated") and (out / entry["html"]).is_file()
+    failed = entry.get("failed")
+    if failed:
+        status = (t("index.failed", lang, failed=_when(failed["at"]), good=_when(entry["generated"])) if good
+                  else t("index.failed_never", lang, failed=_when(failed["at"])))
+    else:
+        status = t("index.stale", lang) if stale else t("index.current", lang)
+    return {"href": entry["html"] if good else None, "hreflang": entry["lang"], "formats": formats,
+            "label": (names.get(pilot) or str(pilot).capitalize()) if pilot else t("index.synthesis", lang),
+            "language": LANGUAGE_NAMES.get(entry["lang"], entry["lang"]),
+            "data_as_of": format_date(entry["data_as_of"], lang) if entry.get("data_as_of") else "–",
+            "generated": _when(entry["generated"]) if good else "–",
+            "status": status, "attention": bool(failed or stale)}
 
 
-def write_index(out: Path, *, phases, phase_names: Mapping[str, Mapping[str, str]] | None = None,
-                lang: str = "nb") -> Path:
-    """Write ``OUT/index.html`` listing every report in the manifest by phase and pilot.
+def index_sections(manifest: dict, *, out: Path, phases=None, phase_names: Mapping | None = None,
+                   lang: str = "nb", stale=frozenset()) -> list[dict]:
+    """What the index lists: per phase of the programme, its reports, the synthesis first.
 
-    When the manifest records that the reports were made from synthetic data
-    (:func:`~evaluation.render.guard.is_synthetic`), a banner under the title says so.
+    Parameters
+    ----------
+    manifest : dict
+        The output folder's manifest. Its ``validated`` record (:func:`~evaluation.render.run.check_data`)
+        names the programme's pilots (with their names) and phases; a report of a pilot or
+        phase the programme does not have (any more) is left out, as is a report whose HTML is
+        missing and that has not failed.
+    out : Path
+        The output folder.
+    phases : sequence of str, optional
+        The phases, in order (default: the programme's).
+    phase_names : mapping, optional
+        Phase id to ``{lang: name}`` (default: the programme's).
+    lang : {"nb", "en"}
+        Language of the page.
+    stale : collection of str
+        Names (``<phase>/<stem>``) of the reports that are older than the data.
+
+    Returns
+    -------
+    list of dict
+        One per phase with reports: ``id``, ``label`` and ``rows`` (see :func:`_index_row`).
+    """
+    validated = manifest.get("validated") or {}
+    phases = list(phases if phases is not None else validated.get("phases") or [])
+    names = {**(validated.get("phase_names") or {}), **(phase_names or {})}
+    pilots = list(validated.get("pilots") or [])
+    pilot_names = validated.get("pilot_names") or {}
+    by_phase: dict[str, list[tuple[str, dict]]] = {}
+    for name, entry in manifest["reports"].items():
+        if (entry.get("phase") not in phases if phases else False) or (
+                pilots and entry.get("pilot") is not None and entry.get("pilot") not in pilots):
+            continue
+        if entry.get("failed") or (entry.get("html") and (out / entry["html"]).is_file()):
+            by_phase.setdefault(entry["phase"], []).append((name, entry))
+    rank = {phase: position for position, phase in enumerate(phases)}
+    pilot_rank = {pilot: position for position, pilot in enumerate(pilots)}
+    sections = []
+    for phase in sorted(by_phase, key=lambda p: (rank.get(p, len(rank)), p)):
+        entries = sorted(by_phase[phase], key=lambda item: (
+            item[1].get("pilot") is not None, pilot_rank.get(item[1].get("pilot"), len(pilot_rank)),
+            item[1].get("pilot") or "", list(LANGUAGE_NAMES).index(item[1]["lang"])
+            if item[1]["lang"] in LANGUAGE_NAMES else len(LANGUAGE_NAMES)))
+        sections.append({"id": phase, "label": _phase_label(phase, lang, names),
+                         "rows": [_index_row(entry, lang, names=pilot_names, stale=name in stale, out=out)
+                                  for name, entry in entries]})
+    return sections
+
+
+def write_index(out: Path, *, phases=None, phase_names: Mapping[str, Mapping[str, str]] | None = None,
+                lang: str = "nb", stale=frozenset()) -> Path:
+    """Write ``OUT/index.html``: the reports of the programme's pilots and phases, by phase.
+
+    Each phase lists its synthesis first, then the pilots in the programme's order by the names
+    ``programme.yaml`` gives them; each report shows the date its data run to, when it was
+    made, and its status: current, older than the data (``stale``), or failed in its last run
+    (with the time of the last good version, which stays linked). When the manifest records that
+    the reports were made from synthetic data (:func:`~evaluation.render.guard.is_synthetic`), a
+    banner under the title says so.
 
     Parameters
     ----------
     out : Path
-        The output folder (its ``manifest.json`` lists the reports; those whose HTML is
-        missing are left out).
-    phases : sequence of str
-        Phase ids in the programme's order; phases of the manifest that are not among them
-        follow, by id.
+        The output folder (its ``manifest.json`` lists the reports, see :func:`index_sections`).
+    phases : sequence of str, optional
+        Phase ids in the programme's order (default: those of the manifest's ``validated``
+        record); reports of other phases are left out.
     phase_names : mapping, optional
         Phase id to ``{lang: name}``, as :meth:`evaluation.contract.Programme.phase_name` gives
-        them (:class:`~evaluation.render.run.CheckedData` carries them); a phase without a name
-        here is named by the translation table.
+        them (default: the manifest's); a phase without a name is named by the translation table.
     lang : {"nb", "en"}
         Language of the page.
+    stale : collection of str
+        Names (``<phase>/<stem>``) of the reports whose data have changed since they were made.
 
     Returns
     -------
@@ -232,21 +309,12 @@ def write_index(out: Path, *, phases, phase_names: Mapping[str, Mapping[str, str
     from evaluation.i18n import t
 
     manifest = read_manifest(out)
-    by_phase: dict[str, list[dict]] = {}
-    for _name, entry in sorted(manifest["reports"].items()):
-        if (out / entry["html"]).exists():
-            by_phase.setdefault(entry["phase"], []).append(entry)
-    rank = {phase: position for position, phase in enumerate(phases)}
-    sections = []
-    for phase in sorted(by_phase, key=lambda p: (rank.get(p, len(rank)), p)):
-        entries = sorted(by_phase[phase], key=lambda e: (e["pilot"] is None, e["pilot"] or "", e["lang"]))
-        sections.append({"id": phase, "label": _phase_label(phase, lang, phase_names or {}),
-                         "rows": [_index_row(entry, lang, out) for entry in entries]})
+    sections = index_sections(manifest, out=out, phases=phases, phase_names=phase_names, lang=lang, stale=stale)
     page = environment().get_template("index.html.j2").render(
         lang=lang, title=t("index.title", lang), intro=t("index.intro", lang), phases=sections,
         banner=t("demo_banner", lang) if is_synthetic(manifest) else "",
-        headers=[t("index.report", lang), t("index.language", lang), t("index.data_version", lang),
-                 t("index.generated_at", lang), t("publish.index.formats", lang)])
+        headers=[t("index.report", lang), t("index.language", lang), t("index.data_as_of", lang),
+                 t("index.generated_at", lang), t("publish.index.formats", lang), t("index.status", lang)])
     path = out / "index.html"
     atomic_write_text(path, page)
     return path

@@ -28,8 +28,8 @@ from evaluation import KERNEL_NAME
 from evaluation.errors import EvaluationError, OutputError
 from evaluation.files import atomic_write_text
 from evaluation.render.fingerprints import (RenderInputs, current_inputs, phase_view_digests, read_manifest,
-                                            relative_to_data, report_inputs, sorted_paths, up_to_date,
-                                            write_manifest)
+                                            relative_to_data, report_inputs, sorted_paths, stale_reports,
+                                            up_to_date, write_manifest)
 from evaluation.render.guard import data_identity, guard_output
 from evaluation.render.jobs import (NOTEBOOK_DIR, RenderedReport, RenderSummary, ReportJob,
                                     run_in_dependency_order)
@@ -354,12 +354,20 @@ def render_reports(jobs: list[ReportJob], *, data_dir: Path, out: Path, data_ver
                     formats=formats)
         order = {job: position for position, job in enumerate(jobs)}
         summary.reports.sort(key=lambda report: order[report.job])
+        if phases is None:
+            phases = (validated or {}).get("phases") or list(dict.fromkeys(job.phase for job in jobs))
+        stale = stale_reports(manifest["reports"], inputs, data_dir=data_dir, out=out, phases=phases,
+                              views=plan.views, fresh={job.name for job in jobs})
         with writing(out):
             write_manifest(out, manifest)
-            summary.index_path = write_index(out, phases=list(dict.fromkeys(job.phase for job in jobs))
-                                             if phases is None else phases, phase_names=phase_names)
+            summary.index_path = write_index(out, phases=phases, phase_names=phase_names, stale=stale)
     summary.seconds = time.perf_counter() - started
     return summary
+
+
+def _now() -> str:
+    """The time now, as the manifest records it (UTC, to the second)."""
+    return dt.datetime.now(dt.UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
 @dataclass(frozen=True)
@@ -437,6 +445,7 @@ class _ParallelRun:
         self.manifest, self.entries = manifest, manifest["reports"]
         self.summary, self.reasons = summary, reasons
         self.data_version_id, self.progress = data_version_id, progress
+        self.data_as_of = (manifest.get("validated") or {}).get("data_as_of") or {}
         self.view_futures: dict = {}
         self.formats: tuple = ()
 
@@ -510,11 +519,21 @@ class _ParallelRun:
         self.entries[job.name] = {
             "phase": job.phase, "pilot": job.pilot, "lang": job.lang, "notebook": job.notebook,
             "html": result.html_path.relative_to(self.out).as_posix(), "data_version": self.data_version_id,
-            "generated": dt.datetime.now(dt.UTC).strftime("%Y-%m-%dT%H:%M:%SZ"),
-            "seconds": round(result.seconds, 3), "files": dict(result.files),
+            "data_as_of": self.data_as_of.get(job.phase),
+            "generated": _now(), "seconds": round(result.seconds, 3), "files": dict(result.files),
             "inputs": report_inputs(job, self.inputs, self._phase_views(job.phase, wait=False)),
         }
-        write_manifest(self.out, self.manifest)  # after every report: an interrupted run keeps what it made
+        with writing(self.out):
+            write_manifest(self.out, self.manifest)  # after every report: an interrupted run keeps what it made
+
+    def _record_failure(self, result: RenderedReport) -> None:
+        """Note a failed run in the report's entry; the last good version's record stays."""
+        job = result.job
+        entry = self.entries.setdefault(job.name, {"phase": job.phase, "pilot": job.pilot, "lang": job.lang,
+                                                   "notebook": job.notebook})
+        entry["failed"] = {"at": _now(), "error": result.error}
+        with writing(self.out):
+            write_manifest(self.out, self.manifest)
 
     def _on_done(self, job: ReportJob, future) -> None:
         from concurrent.futures.process import BrokenProcessPool
@@ -531,6 +550,8 @@ class _ParallelRun:
         self.summary.reports.append(result)
         if result.ok:
             self._record(result)
+        else:
+            self._record_failure(result)
         status = "ok" if result.ok else f"FAILED ({result.error})"
         self.progress(f"{job.name:<24} {result.seconds:6.1f} s  {status}  [{result.reason}]")
 
@@ -615,9 +636,39 @@ def check_data(data_dir: str | Path, *, out: str | Path, notebook_dir: Path = NO
     files = tuple(sorted_paths({Path(p).relative_to(data_dir).as_posix() if Path(p).is_relative_to(data_dir)
                                  else relative_to_data(p, inputs.data_dir) for p in data.input_files}))
     inputs = replace(inputs, input_files=files)
-    record = {"fingerprint": inputs.fingerprint, "pilots": list(data.programme.pilot_ids),
+    programme = data.programme
+    record = {"fingerprint": inputs.fingerprint, "pilots": list(programme.pilot_ids),
+              "pilot_names": {pilot: programme.pilot_name(pilot) for pilot in programme.pilot_ids},
+              "data_as_of": data_as_of(data),
               "phases": list(data.programme.phases), "input_files": list(files),
               "identity": data_identity(data.programme),
               "phase_names": {phase: {lang: data.programme.phase_name(phase, lang) for lang in LANGUAGES}
                               for phase in data.programme.phases}}
     return CheckedData(record["pilots"], record["phases"], record["phase_names"], inputs, record, False)
+
+
+def data_as_of(data) -> dict[str, str]:
+    """The date each phase's reports have data to: the phase's cut-off, or the latest date in
+    the data when the data end before it (a phase still under way).
+
+    Parameters
+    ----------
+    data : EvaluationData
+        All the data (not cut to a phase).
+
+    Returns
+    -------
+    dict
+        Phase id to an ISO date.
+
+    Examples
+    --------
+    >>> from evaluation.contract import load_data
+    >>> data_as_of(load_data())
+    {'midterm': '2022-12-31', 'final': '2024-12-31'}
+    """
+    columns = [data.responses["response_date"], data.interviews["date"], data.observations["date"],
+               data.milestones["completed_date"]]
+    latest = max((column.max() for column in columns if column.notna().any()), default=None)
+    return {phase: (cutoff if latest is None else min(cutoff, latest.date())).isoformat()
+            for phase, cutoff in data.programme.cutoffs.items()}

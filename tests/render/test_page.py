@@ -1,5 +1,6 @@
-"""The HTML the pipeline writes: the report page around an exported notebook, its table of
-contents (from the headings the notebook's outputs carry as data), and the index page.
+"""The HTML the pipeline writes: the report page around an exported notebook, and its table of
+contents (from the headings the notebook's outputs carry as data). The index page is tested in
+``test_index.py``.
 
 Every value a template shows is escaped: a title, heading or index entry that carries markup from
 the data comes out as text. Reference markup is written out by hand in the tests.
@@ -15,8 +16,7 @@ from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook, new_outp
 
 from evaluation import html
 from evaluation.html import Heading
-from evaluation.render.fingerprints import MANIFEST_SCHEMA
-from evaluation.render.page import html_page, notebook_headings, page_title, toc_entries, write_index
+from evaluation.render.page import html_page, notebook_headings, page_title, toc_entries
 
 SCRIPT = "<script>alert(1)</script>"
 ESCAPED = "&lt;script&gt;alert(1)&lt;/script&gt;"
@@ -120,46 +120,6 @@ def test_markup_in_a_title_or_heading_comes_out_escaped():
     assert "<script" not in page
     assert f"<title>{ESCAPED}</title>" in page
     assert f'<a href="#about">{ESCAPED} &#39;x&#39;</a>' in page
-
-
-def write_manifest(out, reports: dict) -> None:
-    out.mkdir(parents=True, exist_ok=True)
-    for entry in reports.values():
-        (out / entry["html"]).parent.mkdir(parents=True, exist_ok=True)
-        (out / entry["html"]).write_text("<html></html>", encoding="utf-8")
-    (out / "manifest.json").write_text(json.dumps({"schema": MANIFEST_SCHEMA, "reports": reports}), encoding="utf-8")
-
-
-def entry(phase: str, pilot: str | None, **fields) -> dict:
-    return {"phase": phase, "pilot": pilot, "lang": "nb", "html": f"{phase}/{pilot or 'synthesis'}.html",
-            "data_version": "2d6304eca141", "generated": "2026-01-02T03:04:05Z", **fields}
-
-
-def test_an_index_entry_with_markup_comes_out_escaped(tmp_path):
-    write_manifest(tmp_path, {"midterm/x": entry("midterm", SCRIPT, html="midterm/x.html", data_version=SCRIPT),
-                              f"{SCRIPT}/y": entry(SCRIPT, "y", html="y.html")})
-    page = write_index(tmp_path, phases=["midterm"]).read_text(encoding="utf-8")
-    assert "<script" not in page
-    assert f"<th scope=\"row\"><a href=\"midterm/x.html\" hreflang=\"nb\">{ESCAPED.capitalize()}</a></th>" in page
-    assert f"<code>{ESCAPED}</code>" in page and f'<h2 id="{ESCAPED}">{ESCAPED}</h2>' in page
-
-
-def test_the_index_lists_phases_in_the_programmes_order_and_pilots_before_the_synthesis(tmp_path):
-    write_manifest(tmp_path, {"a/stad": entry("a", "stad"), "a/synthesis": entry("a", None),
-                              "b/narvik": entry("b", "narvik"), "c/stad": entry("c", "stad"),
-                              "midterm/stad": entry("midterm", "stad")})
-    page = write_index(tmp_path, phases=["midterm", "c", "b"]).read_text(encoding="utf-8")
-    assert re.findall(r'<h2 id="([^"]+)">([^<]+)</h2>', page) == [
-        ("midterm", "Midtveisevaluering"), ("c", "c"), ("b", "b"), ("a", "a")]
-    assert page.index('href="a/stad.html"') < page.index('href="a/synthesis.html"')
-    assert '<td>2026-01-02 03:04:05 UTC</td>' in page
-
-
-def test_an_index_entry_whose_report_is_missing_is_left_out(tmp_path):
-    write_manifest(tmp_path, {"midterm/stad": entry("midterm", "stad"), "midterm/narvik": entry("midterm", "narvik")})
-    (tmp_path / "midterm/narvik.html").unlink()
-    page = write_index(tmp_path, phases=["midterm"]).read_text(encoding="utf-8")
-    assert 'href="midterm/stad.html"' in page and "narvik" not in page
 
 
 # --------------------------------------------------------------------------------------------
