@@ -4,13 +4,15 @@
 #   make test      set up .venv, register the kernel, lint, run the whole test suite
 #   make test-fast the tests that execute no notebook and open no browser (under a minute)
 #   make lint      ruff over the package, tests, benchmarks and scripts
+#   make lock      regenerate requirements.lock, the versions make setup installs
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 KERNEL := statens-hus-eval
 STAMP := $(VENV)/.installed
+LOCK := requirements.lock
 
-.PHONY: reports test test-fast setup kernel validate bench lint clean browser-deps
+.PHONY: reports test test-fast setup kernel validate bench lint clean browser-deps lock
 
 setup: $(STAMP) kernel
 
@@ -18,9 +20,19 @@ $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 
-$(STAMP): $(BIN)/python pyproject.toml
-	$(BIN)/python -m pip install --quiet -e ".[test]"
+# The locked versions of every dependency (the test tools included), then the package itself.
+$(STAMP): $(BIN)/python pyproject.toml $(LOCK)
+	$(BIN)/python -m pip install --quiet -r $(LOCK)
+	$(BIN)/python -m pip install --quiet --no-deps -e .
 	touch $(STAMP)
+
+# Regenerate requirements.lock after changing the dependencies in pyproject.toml: the pins stay
+# where pyproject.toml allows them; `make lock UPGRADE=--upgrade` moves every pin to the newest
+# allowed release. Resolved for every platform and Python 3.11+ (uv's universal resolution).
+lock: $(BIN)/python
+	$(BIN)/python -m pip install --quiet uv
+	$(BIN)/uv pip compile pyproject.toml --extra test --universal --python-version 3.11 $(UPGRADE) \
+		--output-file $(LOCK) --custom-compile-command "make lock"
 
 # A uniquely named kernel in this environment (a spec called python3 may point elsewhere).
 kernel: $(STAMP)

@@ -131,3 +131,49 @@ def test_a_wheel_installed_without_the_checkout_validates_generates_and_renders_
                    "--jobs", "1")
     assert rendered.returncode == 0, rendered.stdout + rendered.stderr
     assert "Stad" in (outside / "OUT" / "midterm" / "stad.html").read_text(encoding="utf-8")
+
+
+def _locked() -> dict[str, str]:
+    """``name -> version`` of requirements.lock for this interpreter (its markers evaluated)."""
+    from packaging.markers import Marker
+
+    pins = {}
+    for line in (REPO / "requirements.lock").read_text(encoding="utf-8").splitlines():
+        if not line or line.startswith((" ", "#")):
+            continue
+        requirement, _, marker = line.partition(";")
+        if marker.strip() and not Marker(marker.strip()).evaluate():
+            continue
+        name, version = requirement.strip().split("==")
+        pins[_normalise(name)] = version
+    return pins
+
+
+def test_the_lock_file_pins_every_dependency_within_the_bounds_of_pyproject():
+    from packaging.requirements import Requirement
+
+    project = tomllib.loads((REPO / "pyproject.toml").read_text(encoding="utf-8"))["project"]
+    pins = _locked()
+    for text in [*project["dependencies"], *project["optional-dependencies"]["test"]]:
+        requirement = Requirement(text)
+        name = _normalise(requirement.name)
+        assert name in pins, f"{name} is not in requirements.lock: run make lock"
+        assert requirement.specifier.contains(pins[name], prereleases=True), (
+            f"requirements.lock pins {name}=={pins[name]}, outside {requirement.specifier}: run make lock")
+
+
+def test_every_dependency_has_an_upper_bound():
+    from packaging.requirements import Requirement
+
+    project = tomllib.loads((REPO / "pyproject.toml").read_text(encoding="utf-8"))["project"]
+    for text in [*project["dependencies"], *project["optional-dependencies"]["test"]]:
+        assert any(spec.operator in ("<", "<=", "==", "~=") for spec in Requirement(text).specifier), text
+
+
+def test_make_setup_installs_the_lock_file_and_then_the_package_without_resolving_again():
+    makefile = (REPO / "Makefile").read_text(encoding="utf-8")
+    recipe = makefile[makefile.index("$(STAMP):"):].split("\n\n")[0]
+    assert "$(LOCK)" in recipe.splitlines()[0] and "LOCK := requirements.lock" in makefile
+    assert "pip install --quiet -r $(LOCK)" in recipe and "pip install --quiet --no-deps -e ." in recipe
+    readme = (REPO / "README.md").read_text(encoding="utf-8")
+    assert "make lock" in readme[readme.index("## Working on the package"):]
