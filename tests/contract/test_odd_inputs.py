@@ -100,3 +100,15 @@ def test_a_pilot_without_survey_rows_validates_and_loads(demo_copy):
     assert validate(demo_copy) == []
     assert "stad" not in set(load_data(demo_copy).responses["pilot"])
     assert "stad" in set(pd.read_csv(DEMO / "survey/responses.csv")["pilot"])
+
+
+@pytest.mark.parametrize("pilot", ["synthesis", "index", "manifest"])
+def test_a_pilot_id_that_names_another_output_of_a_render_is_refused(pilot):
+    from evaluation.contract.programme import parse_programme
+
+    text = (DEMO / "programme.yaml").read_text(encoding="utf-8").replace("- id: narvik\n", f"- id: {pilot}\n", 1)
+    problems = []
+    parse_programme(text, ProblemLog("programme.yaml", problems))
+    line = text.splitlines().index(f"- id: {pilot}") + 1
+    assert [(p.row, p.column, p.message) for p in problems if p.column and p.column.endswith(".id")] == [
+        (line, "pilots[2].id", f"pilot id {pilot!r} is the name of another report or page of a render")]

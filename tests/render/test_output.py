@@ -128,3 +128,12 @@ def test_the_command_line_says_why_a_render_stopped_in_one_line(error, code, wor
     monkeypatch.setattr(evaluation.render, "render_reports", render_reports)
     assert main(["render", "--data-dir", str(DEMO), "--out", str(tmp_path / "out")]) == code
     assert words in one_error_line(capsys.readouterr().err)
+
+
+def test_a_failed_reports_message_is_the_first_line_that_says_something():
+    """matplotlib's mathtext errors start with an empty line: "ValueError: " said nothing."""
+    from evaluation.render.run import _short_error
+
+    error = ValueError("\n$_$\n^\nParseSyntaxException: Expected end of text")
+    assert _short_error(error) == "ValueError: $_$"
+    assert _short_error(ValueError("")) == "ValueError"

@@ -127,7 +127,9 @@ def test_a_failing_pilot_does_not_stop_the_others(failed_run):
     leftovers = [p for p in out.rglob("*") if p.name.endswith(".tmp") or p.name.startswith(".render-")]
     assert leftovers == []
     manifest = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
-    assert sorted(manifest["reports"]) == ["midterm/stad"]
+    assert sorted(manifest["reports"]) == ["midterm/narvik", "midterm/stad"]
+    failed = manifest["reports"]["midterm/narvik"]  # the failure is recorded, no report is
+    assert "html" not in failed and "inputs" not in failed and PLANTED in failed["failed"]["error"]
 
 
 @pytest.mark.notebook
@@ -141,12 +143,13 @@ def test_progress_shows_one_line_per_report_with_its_time(failed_run):
 
 
 @pytest.mark.notebook
-def test_the_index_is_written_after_every_report_and_lists_only_good_ones(failed_run):
+def test_the_index_is_written_after_every_report_and_links_only_good_ones(failed_run):
     out = failed_run["out"]
     index = (out / "index.html").stat().st_mtime_ns
     assert FAILING[0].html_path(out).stat().st_mtime_ns <= index
     page = (out / "index.html").read_text(encoding="utf-8")
     assert 'href="midterm/stad.html"' in page and "narvik.html" not in page
+    assert re.search(r'<th scope="row">Narvik</th>.*?Feilet [0-9-]+ [0-9:]+ UTC; ingen tidligere versjon', page)
 
 
 @pytest.mark.notebook
@@ -160,7 +163,8 @@ def test_an_earlier_good_report_survives_a_failed_rerun(demo_reports, failed_run
     assert (out / "midterm" / "narvik.html").read_bytes() == good
     assert (out / "midterm" / "narvik.failed.ipynb").is_file()
     index = (out / "index.html").read_text(encoding="utf-8")
-    assert 'href="midterm/narvik.html"' in index  # the good report is still listed
+    assert 'href="midterm/narvik.html"' in index  # the good report is still listed, its failed rerun said
+    assert re.search(r'hreflang="nb">Narvik</a>.*?Feilet [0-9-]+ [0-9:]+ UTC; viser versjonen fra', index)
 
 
 # --------------------------------------------------------------------------------------------
