@@ -56,8 +56,8 @@ def _evidence_table(ctx: ReportContext, sub_goal: str, label: str) -> HtmlBlock:
 
 def _indicator_figure(ctx: ReportContext, sub_goal: str) -> HtmlBlock:
     """The first indicator of the sub-goal as a chart (nothing when it has none)."""
-    definitions = ctx.programme.indicators
-    definitions = definitions.loc[(definitions["pilot"] == ctx.pilot) & (definitions["sub_goal"] == sub_goal)]
+    definitions = ctx.indicators
+    definitions = definitions.loc[definitions["sub_goal"] == sub_goal]
     if definitions.empty:
         return html.join()
     definition = definitions.iloc[0].to_dict()
@@ -103,8 +103,7 @@ def findings_by_goal(ctx: ReportContext) -> HtmlBlock:
         none); then the results chain, and in a later phase the change in status since the phase
         before and (in the last phase) the evidence of lasting results.
     """
-    sub_goals = ctx.programme.sub_goals
-    sub_goals = sub_goals.loc[sub_goals["pilot"] == ctx.pilot]
+    sub_goals = ctx.sub_goals
     overview = ctx.attainment.overview.set_index("sub_goal")
     reasons = reason_texts(ctx)
     parts = [html.paragraph(ctx.t("findings.intro"))]

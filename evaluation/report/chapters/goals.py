@@ -63,8 +63,7 @@ def _indicator_section(ctx: ReportContext) -> HtmlBlock:
     parts.append(html.paragraph(ctx.t("goals.indicators.intro",
                                       on_track=ctx.percent(thresholds.get("on_track", 0.9)),
                                       at_risk=ctx.percent(thresholds.get("at_risk", 0.5)))))
-    definitions = data.programme.indicators
-    definitions = definitions.loc[definitions["pilot"] == pilot]
+    definitions = ctx.indicators
     if definitions.empty:
         parts.append(html.paragraph(ctx.t("goals.indicators.none")))
         return html.join(*parts)

@@ -46,7 +46,7 @@ def pilots_overview(ctx: ReportContext) -> HtmlBlock:
         rows.append({
             ctx.t("synthesis.pilot"): programme.pilot_name(pilot),
             ctx.t("synthesis.agencies"): ctx.number((programme.agencies["pilot"] == pilot).sum()),
-            ctx.t("synthesis.sub_goals"): ctx.number((programme.sub_goals["pilot"] == pilot).sum()),
+            ctx.t("synthesis.sub_goals"): ctx.number((ctx.sub_goals["pilot"] == pilot).sum()),
             ctx.t("synthesis.respondents", wave=latest):
                 "–" if rate is None else note if hidden else ctx.number(rate["responded"]),
             ctx.t("synthesis.response_rate", wave=latest):
