@@ -39,8 +39,23 @@ STAD_D4 = ["  - id: stad-d4", "    text_nb: Et sterkere fagmiljø som rekruttere
 
 
 def merge_stad(folder):
-    """Apply the Stad merge above to a copy of the demo data."""
+    """Apply the Stad merge above to a copy of the demo data, with the evidence that follows it:
+    the final assessments and the final narratives' sub-goal sections of stad-d2 and stad-d3
+    become one of stad-d4 (the midterm ones stay)."""
     path = folder / "programme.yaml"
     for goal, keys in MERGE_STAD:
         add_keys(path, goal, keys)
     add_sub_goal(path, "stad-d3", STAD_D4)
+    assessments = folder / "assessments.csv"
+    lines = [line for line in read_lines(assessments)
+             if not line.startswith(("stad,final,stad-d2,", "stad,final,stad-d3,"))]
+    lines.append("stad,final,stad-d4,on_track,0,Fagmiljøet er styrket.,The professional environment is stronger.")
+    write_lines(assessments, lines)
+    for lang, heading in (("nb", "Delmål"), ("en", "Sub-goal")):
+        narrative = folder / "narratives" / f"stad-final.{lang}.md"
+        lines = read_lines(narrative)
+        start = lines.index(f"## {heading} stad-d3")
+        end = next(i for i in range(start + 1, len(lines)) if lines[i].startswith("## "))
+        del lines[start:end]
+        lines[lines.index(f"## {heading} stad-d2")] = f"## {heading} stad-d4"
+        write_lines(narrative, lines)

@@ -12,7 +12,7 @@ import datetime as dt
 
 import pandas as pd
 
-from conftest import read_lines
+from conftest import read_lines, write_lines
 from evaluation.contract import load_data, validate
 from evaluation.contract.goal_history import goal_changes, in_force
 from goal_history_edits import add_keys, merge_stad
@@ -143,3 +143,56 @@ def test_in_force_includes_both_ends_of_the_period():
     frame = pd.DataFrame({"valid_from": pd.to_datetime(["2023-01-01"]), "valid_to": pd.to_datetime(["2023-01-31"])})
     assert [len(in_force(frame, dt.date(2023, 1, d))) for d in (1, 31)] == [1, 1]
     assert [len(in_force(frame, day)) for day in (dt.date(2022, 12, 31), dt.date(2023, 2, 1))] == [0, 0]
+
+
+def test_the_merged_demo_copy_is_valid(demo_copy):
+    merge_stad(demo_copy)
+    assert validate(demo_copy) == []
+
+
+def test_an_assessment_of_a_sub_goal_not_in_force_at_its_phase_is_refused(demo_copy):
+    merge_stad(demo_copy)
+    path = demo_copy / "assessments.csv"
+    lines = read_lines(path)
+    lines.append("stad,final,stad-d2,on_track,0,Fortsatt i rute.,Still on track.")
+    lines.append("stad,midterm,stad-d4,on_track,0,I rute.,On track.")
+    write_lines(path, lines)
+    found = [(p.row, p.column) for p in validate(demo_copy) if p.file == "assessments.csv"]
+    # the header is line 1; the two appended rows are the last two lines
+    assert found == [(len(lines) - 1, "sub_goal"), (len(lines), "sub_goal")]
+
+
+def test_an_observation_outside_its_indicators_period_is_refused_at_its_row(demo_copy):
+    path = demo_copy / "programme.yaml"
+    lines = read_lines(path)
+    at = next(i for i, line in enumerate(lines) if line.strip() == "- id: stad-i1") + 1
+    lines[at:at] = ["    valid_to: '2023-06-30'", "    reason_nb: Erstattet av ny telling"]
+    write_lines(path, lines)
+    observations = read_lines(demo_copy / "indicators" / "observations.csv")
+    # stad-i1 rows dated after 2023-06-30: 2023-12-31 and 2024-12-31, read from the file
+    expected = [i + 1 for i, line in enumerate(observations)
+                if line.startswith("stad,stad-i1,") and line.split(",")[2] > "2023-06-30"]
+    assert len(expected) == 2
+    found = [p for p in validate(demo_copy) if p.file == "indicators/observations.csv"]
+    assert [(p.row, p.column) for p in found] == [(row, "date") for row in expected]
+    assert "outside the period of indicator 'stad-i1'" in found[0].message
+
+
+def test_an_indicator_period_in_the_wrong_order_is_refused(demo_copy):
+    path = demo_copy / "programme.yaml"
+    lines = read_lines(path)
+    at = next(i for i, line in enumerate(lines) if line.strip() == "- id: stad-i1") + 1
+    lines[at:at] = ["    valid_from: '2023-01-01'", "    valid_to: '2022-06-30'", "    reason_nb: Feil"]
+    write_lines(path, lines)
+    found = located(validate(demo_copy), "pilots[0].indicators[0].valid_to")
+    assert [p.row for p in found] == [at + 2]
+
+
+def test_a_narrative_section_of_a_sub_goal_not_in_force_at_its_phase_is_refused(demo_copy):
+    merge_stad(demo_copy)
+    path = demo_copy / "narratives" / "stad-final.nb.md"
+    lines = read_lines(path)
+    lines += ["", "## Delmål stad-d3", "", "Tekst."]
+    write_lines(path, lines)
+    found = [p for p in validate(demo_copy) if p.file == "narratives/stad-final.nb.md"]
+    assert [p.row for p in found] == [len(lines) - 2]
