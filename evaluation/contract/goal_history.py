@@ -48,7 +48,7 @@ def check_goal_history(walk: Walk, goals: list[tuple[Entry, dict]]) -> None:
             else:
                 successors[entry.id].append(successor)
     national = {entry.id: set(values.get("national_goals") or []) for entry, values in goals}
-    for entry, values in goals:
+    for entry, _ in goals:
         where = f"{entry.path}.replaced_by"
         loop = _loop(entry.id, successors)
         if loop:
