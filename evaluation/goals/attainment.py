@@ -163,6 +163,7 @@ def goal_attainment(data, *, phase: str, threshold: int,
     # the goals in force at the cut-off: a later change to the goals leaves this phase as it was
     indicators = mine(programme.indicators_in_force(as_of=as_of))
     observations = mine(data.observations)
+    observations = observations.loc[observations["indicator_id"].isin(indicators["indicator_id"])]
     tracking = indicator_tracking(observations, indicators, as_of=as_of, thresholds=thresholds)
     current = current_indicator_status(observations, indicators, as_of=as_of,
                                        thresholds=thresholds)

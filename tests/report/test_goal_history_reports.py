@@ -88,14 +88,14 @@ def test_the_midterm_report_has_no_goal_changes_section(merged):
 def test_the_final_synthesis_lists_the_changes_of_every_pilot(merged):
     _, after = _contexts(merged, None, "final")
     rows = _table(national_goals_matrix(after), "Endringer i delmålene")
-    assert [row[:3] for row in rows[1:]] == [["Stad", "stad-d2: Styrke samarbeidet og fagmiljøet mellom etatene",
-                                               "Slått sammen"],
-                                              ["Stad", "stad-d3: Etablere et distriktshub med fleksible "
-                                               "kontorplasser for statsansatte", "Slått sammen"]]
+    # the merge added to Stad, then the demo's own changes (Orkland drops d2, Narvik merges d1 and d3)
+    assert [row[0] + " " + row[1].split(":")[0] + " " + row[2] for row in rows[1:]] == [
+        "Stad stad-d2 Slått sammen", "Stad stad-d3 Slått sammen", "Orkland orkland-d2 Utgått",
+        "Narvik narvik-d1 Slått sammen", "Narvik narvik-d3 Slått sammen"]
 
 
 def test_a_final_report_without_goal_changes_says_so():
-    ctx = ReportContext(load_data(DEMO, phase="final"), pilot="narvik", phase="final", started=STARTED)
+    ctx = ReportContext(load_data(DEMO, phase="final"), pilot="lyngdal", phase="final", started=STARTED)
     assert "Delmålene er ikke endret fram til skjæringsdatoen." in str(findings_by_goal(ctx))
 
 
@@ -108,3 +108,31 @@ def test_the_status_change_maps_the_merged_midterm_sub_goals_to_their_successor(
                       "in Nordfjordeid",
                       "stad-d4: A stronger professional environment that recruits (replaces stad-d2)",
                       "stad-d4: A stronger professional environment that recruits (replaces stad-d3)"]
+
+
+def test_the_demo_narrows_two_pilots_goals_after_the_midterm():
+    programme = load_data(DEMO).programme
+    changes = programme.goal_changes
+    # evaluation/demo/pilots.py: Orkland drops d2 (approved 2023-03-15, last day 2023-03-31);
+    # Narvik merges d1 and d3 into d4 (approved 2023-04-20, last day 2023-04-30)
+    assert changes[["pilot", "sub_goal", "change"]].values.tolist() == [
+        ["orkland", "orkland-d2", "dropped"], ["narvik", "narvik-d1", "merged"], ["narvik", "narvik-d3", "merged"]]
+    assert changes["approved"].dt.year.tolist() == [2023, 2023, 2023]
+    assert (changes["reason_nb"] != "").all() and (changes["reason_en"] != "").all()
+    midterm = programme.sub_goals_in_force(as_of=programme.cutoffs["midterm"])
+    final = programme.sub_goals_in_force(as_of=programme.cutoffs["final"])
+    assert (len(midterm), len(final)) == (12, 10)
+    assert set(midterm["sub_goal"]) - set(final["sub_goal"]) == {"orkland-d2", "narvik-d1", "narvik-d3"}
+    assert set(final["sub_goal"]) - set(midterm["sub_goal"]) == {"narvik-d4"}
+
+
+def test_the_demo_final_report_of_narvik_shows_the_merge_and_maps_the_status_change():
+    ctx = ReportContext(load_data(DEMO, phase="final"), pilot="narvik", phase="final", lang="en", started=STARTED)
+    findings = findings_by_goal(ctx)
+    changes = _table(findings, "Changes to the sub-goals in Narvik")
+    assert [row[1:3] for row in changes[1:]] == [
+        ["Merged", "narvik-d4: Collaboration, competence and service development across the agencies"]] * 2
+    status = _table(findings, "Change in status per sub-goal in Narvik")
+    assert [row[0].split(":")[0] for row in status[1:]] == ["narvik-d2", "narvik-d4", "narvik-d4"]
+    assert [row[0].endswith(f"(replaces {old})") for row, old in zip(status[2:], ("narvik-d1", "narvik-d3"))] == [
+        True, True]
