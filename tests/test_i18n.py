@@ -25,6 +25,7 @@ DYNAMIC_PREFIXES = {
     "direction.": "the indicator table: an indicator's direction",
     "goals.chain.": "report/results_chain.py: a results-chain stage",
     "goals.change.": "the change since midterm: a status_change value",
+    "goal_changes.change.": "report/chapters/goal_changes.py: a kind of change to a sub-goal",
     "goals.measure.": "the evidence table: an evidence measure",
     "goals.milestone.": "the milestone table: a milestone status",
     "goals.source.": "the status and evidence tables: an evidence source",

@@ -258,7 +258,9 @@ def read_narratives(data_dir: str | Path, programme: Programme) -> tuple[dict, l
         return narratives, files
     problems: list[DataProblem] = []
     names = _valid_names(programme)
-    goals = programme.sub_goals.groupby("pilot")["sub_goal"].apply(list).to_dict()
+    # a phase's narrative speaks of the sub-goals in force at its cut-off
+    goals = {phase: programme.sub_goals_in_force(as_of=cutoff).groupby("pilot")["sub_goal"].apply(list).to_dict()
+             for phase, cutoff in programme.cutoffs.items()}
     for path in sorted(p for p in folder.iterdir() if not p.name.startswith(".")):
         log = ProblemLog(f"{FOLDER}/{path.name}", problems)
         if path.name in names and path.is_dir():
@@ -281,7 +283,7 @@ def read_narratives(data_dir: str | Path, programme: Programme) -> tuple[dict, l
             continue
         try:
             narratives[(subject, phase, lang)] = parse_narrative(
-                text, subject=subject, phase=phase, lang=lang, sub_goals=goals.get(subject, ()), file=log.file)
+                text, subject=subject, phase=phase, lang=lang, sub_goals=goals[phase].get(subject, ()), file=log.file)
         except DataContractError as error:
             problems.extend(error.problems)
             continue

@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 
 import pandas as pd
 
+from evaluation.contract.goal_history import check_goal_history, goal_changes, in_force
 from evaluation.contract.evidence_rules import EvidenceRules, read_evidence_rules
 from evaluation.contract.problems import ProblemLog, read_yaml, yaml_line_index
 from evaluation.contract.programme_rules import (
@@ -50,12 +51,17 @@ class Programme:
     agencies : DataFrame
         pilot, agency, name_nb, name_en (one row per agency taking part in a pilot).
     sub_goals : DataFrame
-        pilot, sub_goal, text_nb, text_en.
+        pilot, sub_goal, text_nb, text_en, valid_from, valid_to, approved (datetime64, ``NaT``
+        when not given), reason_nb, reason_en (str, empty when not given): every sub-goal the
+        programme ever had (:mod:`evaluation.contract.goal_history`; use
+        :meth:`sub_goals_in_force` for those of a date).
+    sub_goal_successors : DataFrame
+        pilot, sub_goal, successor: one row per ``replaced_by`` entry.
     sub_goal_links : DataFrame
         pilot, sub_goal, kind (``national_goal``, ``survey_index``, ``interview_theme``), target.
     indicators : DataFrame
         pilot, indicator_id, name_nb, name_en, unit, direction, baseline_value, baseline_year,
-        target_value, target_year, sub_goal.
+        target_value, target_year, sub_goal, valid_from, valid_to, approved, reason_nb, reason_en.
     national_goals : DataFrame
         national_goal, text_nb, text_en.
     waves : DataFrame
@@ -92,6 +98,45 @@ class Programme:
     results_chain: pd.DataFrame = field(repr=False)
     results_chain_links: pd.DataFrame = field(repr=False)
     synthetic: bool = False
+    sub_goal_successors: pd.DataFrame = field(
+        repr=False, default_factory=lambda: pd.DataFrame(columns=["pilot", "sub_goal", "successor"]))
+
+    def sub_goals_in_force(self, pilot: str | None = None, *, as_of) -> pd.DataFrame:
+        """The sub-goals that apply on ``as_of`` (both ends of a period inclusive).
+
+        Parameters
+        ----------
+        pilot : str, optional
+            A pilot id; all pilots when ``None``.
+        as_of : date or Timestamp
+            The day, such as a phase's cut-off (``programme.cutoffs[phase]``).
+
+        Returns
+        -------
+        pandas.DataFrame
+            The rows of :attr:`sub_goals` in force, in their order.
+
+        Examples
+        --------
+        >>> from evaluation.contract import load_data
+        >>> programme = load_data().programme
+        >>> programme.sub_goals_in_force("stad", as_of=programme.cutoffs["midterm"])["sub_goal"].tolist()
+        ['stad-d1', 'stad-d2', 'stad-d3']
+        """
+        goals = self.sub_goals if pilot is None else self.sub_goals.loc[self.sub_goals["pilot"] == pilot]
+        return in_force(goals, as_of)
+
+    def indicators_in_force(self, pilot: str | None = None, *, as_of) -> pd.DataFrame:
+        """The indicators that apply on ``as_of`` (as :meth:`sub_goals_in_force`)."""
+        frame = self.indicators if pilot is None else self.indicators.loc[self.indicators["pilot"] == pilot]
+        return in_force(frame, as_of)
+
+    @property
+    def goal_changes(self) -> pd.DataFrame:
+        """Every change to the sub-goals (:func:`evaluation.contract.goal_history.goal_changes`):
+        pilot, sub_goal, change, successor, date, approved, reason_nb, reason_en,
+        within_national_goals."""
+        return goal_changes(self.sub_goals, self.sub_goal_successors, self.sub_goal_links)
 
     @property
     def pilot_ids(self) -> list[str]:
@@ -184,13 +229,17 @@ class Programme:
         return str(self.waves.set_index("wave").loc[wave, "role"])
 
 
+_HISTORY = ["valid_from", "valid_to", "approved", "reason_nb", "reason_en"]
+"""The history columns of ``sub_goals`` and ``indicators``."""
+
 _FRAME_COLUMNS = {
     "pilots": ["pilot", "name", "municipality_number"],
     "agencies": ["pilot", "agency", "name_nb", "name_en"],
-    "sub_goals": ["pilot", "sub_goal", "text_nb", "text_en"],
+    "sub_goals": ["pilot", "sub_goal", "text_nb", "text_en", *_HISTORY],
+    "sub_goal_successors": ["pilot", "sub_goal", "successor"],
     "sub_goal_links": ["pilot", "sub_goal", "kind", "target"],
     "indicators": ["pilot", "indicator_id", "name_nb", "name_en", "unit", "direction",
-                   "baseline_value", "baseline_year", "target_value", "target_year", "sub_goal"],
+                   "baseline_value", "baseline_year", "target_value", "target_year", "sub_goal", *_HISTORY],
     "results_chain": ["pilot", "stage", "position", "text_nb", "text_en"],
     "results_chain_links": ["pilot", "stage", "position", "kind", "target"],
 }
@@ -241,6 +290,9 @@ def parse_programme(text: str, log: ProblemLog) -> Programme | None:
         frames["indicators"][column] = frames["indicators"][column].astype(float)
     for column in ("baseline_year", "target_year"):
         frames["indicators"][column] = frames["indicators"][column].astype("Int64")
+    for name in ("sub_goals", "indicators"):
+        for column in _HISTORY[:3]:
+            frames[name][column] = pd.to_datetime(frames[name][column])
     names, _ = walk.entry(_mapping(walk, raw, "programme", "{name_nb: TEXT, name_en: TEXT}"), "programme",
                           PROGRAMME_NAMES)
     return Programme(
@@ -369,7 +421,7 @@ def _pilot(walk: Walk, pilot: Entry, agency_entries: dict[str, dict]) -> dict[st
     rows: dict[str, list[dict]] = {
         "pilots": [{"pilot": pid, "name": values["name"] or pid,
                     "municipality_number": values["municipality_number"]}],
-        "agencies": [], "sub_goals": [], "sub_goal_links": [], "indicators": []}
+        "agencies": [], "sub_goals": [], "sub_goal_links": [], "indicators": [], "sub_goal_successors": []}
     for agency in values["agencies"]:
         entry = agency_entries.get(agency, {})
         rows["agencies"].append({"pilot": pid, "agency": agency, "name_nb": entry.get("name_nb", agency),
@@ -377,13 +429,17 @@ def _pilot(walk: Walk, pilot: Entry, agency_entries: dict[str, dict]) -> dict[st
     sub_goals = walk.entries(pilot.data.get("sub_goals"), f"{pilot.path}.sub_goals", SUB_GOALS)
     for goal, goal_values in sub_goals:
         rows["sub_goals"].append({"pilot": pid, "sub_goal": goal.id, "text_nb": goal.data.get("text_nb", ""),
-                                  "text_en": goal.data.get("text_en") or goal.data.get("text_nb", "")})
+                                  "text_en": goal.data.get("text_en") or goal.data.get("text_nb", ""),
+                                  **_history(goal_values)})
+        rows["sub_goal_successors"] += [{"pilot": pid, "sub_goal": goal.id, "successor": successor}
+                                        for successor in goal_values.get("replaced_by") or []]
         rows["sub_goal_links"] += [{"pilot": pid, "sub_goal": goal.id, "kind": kind, "target": target}
                                    for kind, key in (("national_goal", "national_goals"),
                                                      ("survey_index", "survey_indices"),
                                                      ("interview_theme", "interview_themes"))
                                    for target in goal_values[key]]
     walk.known["sub_goals"] = [goal.id for goal, _ in sub_goals]
+    check_goal_history(walk, sub_goals)
     indicators = walk.entries(pilot.data.get("indicators"), f"{pilot.path}.indicators", INDICATORS)
     rows["indicators"] = [_indicator_row(pid, indicator, values) for indicator, values in indicators]
     rows["results_chain"], rows["results_chain_links"] = check_results_chain(walk, pilot)
@@ -399,7 +455,14 @@ def _indicator_row(pilot: str, indicator: Entry, values: dict) -> dict:
             "unit": str(data.get("unit", "")), "direction": values["direction"],
             "baseline_value": baseline.get("value"), "baseline_year": baseline.get("year"),
             "target_value": target.get("value"), "target_year": target.get("year"),
-            "sub_goal": values["sub_goal"]}
+            "sub_goal": values["sub_goal"], **_history(values)}
+
+
+def _history(values: dict) -> dict:
+    """The history columns of a checked sub-goal or indicator."""
+    return {"valid_from": values.get("valid_from"), "valid_to": values.get("valid_to"),
+            "approved": values.get("approved"), "reason_nb": values.get("reason_nb") or "",
+            "reason_en": values.get("reason_en") or values.get("reason_nb") or ""}
 
 
 def _labels(entries: list[Entry], key_name: str, fields: list[str]) -> pd.DataFrame:

@@ -52,6 +52,8 @@ class Field:
         Report the problem at the entry's line rather than the key's.
     stop : bool
         When this key is invalid, check no further keys of the entry.
+    optional : bool
+        An absent key is valid (its value is ``None``); a present one is checked.
     """
 
     key: str
@@ -63,6 +65,7 @@ class Field:
     fields: tuple = ()
     at_entry: bool = False
     stop: bool = False
+    optional: bool = False
 
 
 @dataclass(frozen=True)
@@ -146,6 +149,22 @@ def check_linked_to_national_goal(walk: Walk, entry: Entry, values: dict) -> Non
                  "at least one of " + ", ".join(walk.known["national_goals"]))
 
 
+def check_history_fields(walk: Walk, entry: Entry, values: dict) -> None:
+    """An entry's period is in order; an entry that ends or is replaced has an end date and a
+    reason (``reason_nb``), and a replaced one lists its successors."""
+    start, end = values.get("valid_from"), values.get("valid_to")
+    path = entry.path
+    if start is not None and end is not None and end < start:
+        walk.add(f"{path}.valid_to", f"{path}.valid_to", f"valid_to {end} is before valid_from {start}",
+                 "a valid_to on or after valid_from")
+    if values.get("replaced_by") and end is None:
+        walk.add(path, f"{path}.valid_to", "missing: a replaced sub-goal needs the last day it applied",
+                 "valid_to, an ISO date")
+    if (end is not None or values.get("replaced_by")) and not entry.data.get("reason_nb"):
+        walk.add(path, f"{path}.reason_nb", "missing: a goal that ends or is replaced needs a reason",
+                 "reason_nb (and reason_en): why the steering group changed it")
+
+
 def check_results_chain(walk: Walk, pilot: Entry) -> tuple[list[dict], list[dict]]:
     """Check a pilot's results chain; return its element rows and link rows.
 
@@ -220,6 +239,17 @@ PROGRAMME_NAMES = _texts("name_nb", "name_en")
 """The keys of ``programme`` (the programme's names)."""
 
 
+_DATE = "an ISO date such as 2023-03-01"
+HISTORY_FIELDS = (
+    Field("valid_from", "date", noun="date", expected=_DATE, optional=True),
+    Field("valid_to", "date", noun="date", expected=_DATE, optional=True),
+    Field("approved", "date", noun="date", expected=_DATE, optional=True),
+    Field("reason_nb", "text", expected="the reason for the change, in bokmål", optional=True),
+    Field("reason_en", "text", expected="the reason for the change, in English", optional=True),
+)
+"""The optional history keys of a sub-goal or an indicator (:mod:`evaluation.contract.goal_history`)."""
+
+
 def check_phase_name(walk: Walk, entry: Entry, values: dict) -> None:
     """A phase has a name in both languages (``name_nb``, ``name_en``), unless the translation
     table names it already (``phase.midterm``, ``phase.final``): reports are titled by it."""
@@ -259,6 +289,10 @@ SUB_GOALS = Catalogue("sub_goals", "sub-goal", unique_in_programme=True,
     Field("survey_indices", "refs", noun="survey index", allowed="survey_indices"),
     Field("interview_themes", "refs", noun="interview theme", allowed="interview_themes"),
     check_linked_to_national_goal,
+    *HISTORY_FIELDS,
+    Field("replaced_by", "list", noun="sub-goal id", expected="a list of sub-goal ids", optional=True),
+    Field("drops_national_goals", "refs", noun="national goal", allowed="national_goals"),
+    check_history_fields,
 ))
 INDICATORS = Catalogue("indicators", "indicator", required=False, unique_in_programme=True,
                        clash="indicator id {id!r} is used twice", rules=(
@@ -268,6 +302,8 @@ INDICATORS = Catalogue("indicators", "indicator", required=False, unique_in_prog
     Field("target", "mapping", expected="{value: NUMBER, year: YEAR}", fields=_MEASURE),
     check_target_against_baseline,
     Field("sub_goal", "choice", noun="sub-goal", allowed="sub_goals", expected="a sub-goal of {owner}: {allowed}"),
+    *HISTORY_FIELDS,
+    check_history_fields,
 ))
 def check_pilot_id_not_reserved(walk: Walk, entry: Entry, values: dict) -> None:
     """A pilot id is not the name of another output of a render (its report would overwrite
@@ -390,6 +426,8 @@ class Walk:
         """Check one key; return the value to use and whether it is valid."""
         full = f"{path}.{rule.key}"
         value = data.get(rule.key) if isinstance(data, dict) else None
+        if rule.optional and value is None:
+            return None, True
         return _FIELD_CHECKS[rule.kind](self, rule, value, path, full)
 
     def allowed(self, rule: Field) -> Sequence:
@@ -478,6 +516,13 @@ def _number(walk: Walk, rule: Field, value, path: str, full: str) -> tuple[objec
     return value, True
 
 
+def _list(walk: Walk, rule: Field, value, path: str, full: str) -> tuple[object, bool]:
+    if not isinstance(value, list) or not value:
+        walk.add(full, full, f"{value!r} is not a list", rule.expected)
+        return [], False
+    return [str(v) for v in value], True
+
+
 def _mapping(walk: Walk, rule: Field, value, path: str, full: str) -> tuple[object, bool]:
     if not isinstance(value, dict):
         walk.add(path, full, "missing", rule.expected)
@@ -486,5 +531,6 @@ def _mapping(walk: Walk, rule: Field, value, path: str, full: str) -> tuple[obje
 
 
 _FIELD_CHECKS = {"text": _text, "optional_text": _optional_text, "pattern": _pattern, "choice": _choice,
-                 "refs": _refs, "date": _date, "year": _year, "number": _number, "mapping": _mapping}
+                 "refs": _refs, "date": _date, "year": _year, "number": _number, "mapping": _mapping,
+                 "list": _list}
 """The check of each field kind: ``check(walk, rule, value, entry_path, key_path) -> (value, ok)``."""

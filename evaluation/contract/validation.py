@@ -388,6 +388,42 @@ def check_sub_goal_of_pilot(checked: Checked, frame: pd.DataFrame, name: str) ->
                     f"a sub-goal of pilot {pilot!r}")
 
 
+def check_observation_in_period(checked: Checked, observations: pd.DataFrame) -> None:
+    """An observation is dated within its indicator's period (``valid_from``/``valid_to`` of
+    ``programme.yaml``, both inclusive, either open)."""
+    if not {"indicator_id", "date"} <= set(observations.columns):
+        return
+    periods = checked.programme.indicators.set_index("indicator_id")[["valid_from", "valid_to"]]
+    log = checked.log("observations")
+    for position, (indicator, date) in enumerate(zip(observations["indicator_id"], observations["date"])):
+        if indicator not in periods.index or not isinstance(date, dt.date):
+            continue
+        start, end = periods.loc[indicator]
+        day = pd.Timestamp(date)
+        if (pd.notna(start) and day < start) or (pd.notna(end) and day > end):
+            period = f"{'' if pd.isna(start) else start.date()}–{'' if pd.isna(end) else end.date()}"
+            log.add(position + 2, "date", f"{date} is outside the period of indicator {indicator!r} ({period})",
+                    "a date within the indicator's valid_from and valid_to")
+
+
+def check_assessment_in_force(checked: Checked, assessments: pd.DataFrame) -> None:
+    """An assessment's sub-goal is in force at its phase's cut-off."""
+    if not {"phase", "sub_goal"} <= set(assessments.columns):
+        return
+    programme = checked.programme
+    periods = programme.sub_goals.set_index("sub_goal")[["valid_from", "valid_to"]]
+    log = checked.log("assessments")
+    for position, (phase, goal) in enumerate(zip(assessments["phase"], assessments["sub_goal"])):
+        if goal not in periods.index or phase not in programme.cutoffs:
+            continue
+        start, end = periods.loc[goal]
+        day = pd.Timestamp(programme.cutoffs[phase])
+        if (pd.notna(start) and day < start) or (pd.notna(end) and day > end):
+            log.add(position + 2, "sub_goal",
+                    f"sub-goal {goal!r} is not in force at the {phase} cut-off ({day.date()})",
+                    "a sub-goal in force at the phase's cut-off (valid_from/valid_to in programme.yaml)")
+
+
 def _of(rule: Callable[[Checked, pd.DataFrame, str], None], name: str) -> FileRule:
     """A rule that takes the file's name, bound to one file."""
     return lambda checked, frame: rule(checked, frame, name)
@@ -438,7 +474,8 @@ CSV_FILES = (
     CsvFile("observations", (_PILOT, Column("indicator_id", "id", allowed="indicators",
                                             allowed_text="an indicator of programme.yaml"),
                              Column("date", "date"), Column("value", "float"), Column("source", optional=True)),
-            keys=("indicator_id", "date"), what="observation", rules=(check_indicator_of_pilot,)),
+            keys=("indicator_id", "date"), what="observation",
+            rules=(check_indicator_of_pilot, check_observation_in_period)),
     CsvFile("milestones", (_PILOT, Column("milestone_id", "id"), _SUB_GOAL, Column("text_nb"),
                            Column("text_en", optional=True), Column("due_date", "date"),
                            Column("completed_date", "date", optional=True)),
@@ -449,7 +486,7 @@ CSV_FILES = (
                                    allowed_text="an integer from -2 to 2"),
                             Column("rationale_nb"), Column("rationale_en", optional=True)),
             keys=("pilot", "phase", "sub_goal"), what="assessment",
-            rules=(_of(check_sub_goal_of_pilot, "assessments"),)),
+            rules=(_of(check_sub_goal_of_pilot, "assessments"), check_assessment_in_force)),
 )
 """Every CSV file of the contract with its columns, keys and rules, in reading order."""
 

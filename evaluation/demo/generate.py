@@ -162,9 +162,12 @@ def write_demo_data(out: str | Path, *, seed: int = DEFAULT_SEED) -> Path:
     _write_csv(pd.DataFrame([{"code": c, "theme": t_, "label_nb": nb, "label_en": en, "description": d}
                              for c, t_, nb, en, d in CODES]), out / "interviews/codebook.csv")
     pilot_of = {i["id"]: p["id"] for p in config["pilots"] for i in p["indicators"]}
+    periods = {i["id"]: (i.get("valid_from") or dt.date.min, i.get("valid_to") or dt.date.max)
+               for p in config["pilots"] for i in p["indicators"]}
     observations = [{"pilot": pilot_of[iid], "indicator_id": iid, "date": f"{2021 + k}-12-31", "value": v,
                      "source": OBSERVATION_SOURCES.get(iid, "Pilotens resultatrapport")}
-                    for iid, values in OBSERVATIONS.items() for k, v in enumerate(values)]
+                    for iid, values in OBSERVATIONS.items() for k, v in enumerate(values)
+                    if periods[iid][0] <= dt.date(2021 + k, 12, 31) <= periods[iid][1]]  # within its period
     _write_csv(pd.DataFrame(observations), out / "indicators/observations.csv")
     _write_csv(pd.DataFrame(MILESTONES, columns=["pilot", "milestone_id", "sub_goal", "text_nb", "text_en",
                                                   "due_date", "completed_date"]), out / "milestones.csv")

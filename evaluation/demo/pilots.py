@@ -8,6 +8,22 @@ import datetime as dt
 
 from evaluation.demo.catalogue import AGENCIES, INDICES, NATIONAL_GOALS, OFFICES, THEMES, WAVES
 
+NARVIK_MERGE = {
+    "valid_to": dt.date(2023, 4, 30), "approved": dt.date(2023, 4, 20), "replaced_by": ["narvik-d4"],
+    "reason_nb": "Styringsgruppen slo sammen delprosjektene for samarbeid og tjenesteutvikling etter "
+                 "resultatrapporten for 2022, for å prioritere færre og skarpere delmål.",
+    "reason_en": "The steering group merged the sub-projects on collaboration and service development "
+                 "after the 2022 result report, to prioritise fewer and sharper sub-goals."}
+"""Narvik's change after the midterm: d1 and d3 merged into d4 (approved April 2023)."""
+ORKLAND_DROP = {
+    "valid_to": dt.date(2023, 3, 31), "approved": dt.date(2023, 3, 15),
+    "reason_nb": "Programmet mot utenforskap videreføres i kommunens ordinære drift; piloten prioriterer "
+                 "scenarioarbeidet og rekrutteringen.",
+    "reason_en": "The programme against exclusion continues in the municipality's ordinary work; the pilot "
+                 "prioritises the scenario work and recruitment."}
+"""Orkland's change after the midterm: d2 dropped (approved March 2023)."""
+
+
 def _pilots() -> list[dict]:
     """The programme's pilots: sub-goals, indicators and results chains (synthetic but plausible)."""
     return [_stad(), _orkland(), _narvik(), _lyngdal()]
@@ -87,7 +103,8 @@ def _orkland() -> dict:
              "interview_themes": ["professional_environment", "lasting_results"]},
             {"id": "orkland-d2", "text_nb": "Et felles program mot sosialt og digitalt utenforskap",
              "text_en": "A joint programme against social and digital exclusion",
-             "national_goals": ["N4"], "survey_indices": ["collaboration"], "interview_themes": ["collaboration"]},
+             "national_goals": ["N4"], "survey_indices": ["collaboration"], "interview_themes": ["collaboration"],
+             **ORKLAND_DROP},
             {"id": "orkland-d3", "text_nb": "Gjøre det lettere å rekruttere til statlige stillinger i Orkland",
              "text_en": "Make it easier to recruit to state jobs in Orkland",
              "national_goals": ["N2"], "survey_indices": ["recruitment_retention"],
@@ -95,7 +112,7 @@ def _orkland() -> dict:
         ],
         "indicators": [
             _indicator("orkland-i1", "Deltakere i tiltak mot utenforskap", "Participants in measures against exclusion",
-                      "personer", "increase", 0, 120, "orkland-d2"),
+                      "personer", "increase", 0, 120, "orkland-d2") | ORKLAND_DROP,
             _indicator("orkland-i2", "Turnover i statlige kontor", "Staff turnover in state offices",
                       "prosent", "decrease", 14.0, 9.0, "orkland-d3"),
             _indicator("orkland-i3", "Ferdigstilte scenariorapporter", "Scenario reports completed",
@@ -125,22 +142,30 @@ def _narvik() -> dict:
             {"id": "narvik-d1", "text_nb": "Samarbeid og kompetansebygging mellom de sju statlige virksomhetene",
              "text_en": "Collaboration and competence building among the seven state agencies",
              "national_goals": ["N1", "N4"], "survey_indices": ["collaboration", "professional_environment"],
-             "interview_themes": ["collaboration", "professional_environment"]},
+             "interview_themes": ["collaboration", "professional_environment"], **NARVIK_MERGE},
             {"id": "narvik-d2", "text_nb": "Vertskap, attraktivitet og rekruttering",
              "text_en": "Hosting, attractiveness and recruitment",
              "national_goals": ["N2", "N3"], "survey_indices": ["recruitment_retention", "belonging"],
              "interview_themes": ["recruitment"]},
             {"id": "narvik-d3", "text_nb": "Tjenesteutvikling og innovasjon på tvers",
-             "text_en": "Service development and innovation across agencies",
+             "text_en": "Service development and innovation across agencies", **NARVIK_MERGE,
              "national_goals": ["N4", "N5"], "survey_indices": [], "interview_themes": ["lasting_results"]},
+            {"id": "narvik-d4", "text_nb": "Samarbeid, kompetanse og tjenesteutvikling på tvers av virksomhetene",
+             "text_en": "Collaboration, competence and service development across the agencies",
+             "national_goals": ["N1", "N4", "N5"], "survey_indices": ["collaboration", "professional_environment"],
+             "interview_themes": ["collaboration", "professional_environment", "lasting_results"],
+             "valid_from": dt.date(2023, 5, 1), "approved": NARVIK_MERGE["approved"]},
         ],
         "indicators": [
             _indicator("narvik-i1", "Deltidsstillinger for studenter", "Part-time jobs for students",
                       "stillinger", "increase", 0, 10, "narvik-d2"),
             _indicator("narvik-i2", "Kvalifiserte søkere per utlyste stilling", "Qualified applicants per vacancy",
                       "søkere", "increase", 2.4, 4.0, "narvik-d2"),
-            _indicator("narvik-i3", "Felles tjenesteutviklingsprosjekter", "Joint service development projects",
-                      "antall", "increase", 0, 4, "narvik-d3"),
+            {**_indicator("narvik-i3", "Felles tjenesteutviklingsprosjekter", "Joint service development projects",
+                          "antall", "increase", 0, 4, "narvik-d3"),
+             **{k: v for k, v in NARVIK_MERGE.items() if k != "replaced_by"}},
+            {**_indicator("narvik-i4", "Felles tjenesteutviklingsprosjekter", "Joint service development projects",
+                          "antall", "increase", 0, 4, "narvik-d4"), "valid_from": dt.date(2023, 5, 1)},
         ],
         "results_chain": _chain(
             [("Pilotmidler, prosjektleder og tre delprosjekter",
@@ -200,7 +225,7 @@ def _lyngdal() -> dict:
 OBSERVATIONS = {
     "stad-i1": [212, 215, 219, 224], "stad-i2": [2, 6, 9, 13], "stad-i3": [3.1, 3.4, 4.1, 4.6],
     "orkland-i1": [0, 10, 25, 38], "orkland-i2": [14.0, 13.8, 14.2, 13.5], "orkland-i3": [0, 1, 2, 3],
-    "narvik-i1": [0, 4, 7, 11], "narvik-i2": [2.4, 2.5, 2.4, 2.6], "narvik-i3": [0, 1, 2, 3],
+    "narvik-i1": [0, 4, 7, 11], "narvik-i2": [2.4, 2.5, 2.4, 2.6], "narvik-i3": [0, 1, 2, 3], "narvik-i4": [0, 1, 2, 3],
     "lyngdal-i1": [0, 3, 14, 22], "lyngdal-i2": [18500, 18100, 15900, 14600], "lyngdal-i3": [1, 3, 5, 7],
 }
 OBSERVATION_SOURCES = {"stad-i1": "SSB tabell 12623", "orkland-i2": "Etatenes HR-systemer",
@@ -226,7 +251,7 @@ MILESTONES = [
      "2023-02-28", "2023-01-31"),
     ("narvik", "narvik-m2", "narvik-d2", "Avtale med UiT om deltidsstillinger", "Agreement with UiT on part-time jobs",
      "2022-09-30", "2022-08-25"),
-    ("narvik", "narvik-m3", "narvik-d3", "Første felles tjeneste lansert", "First joint service launched",
+    ("narvik", "narvik-m3", "narvik-d4", "Første felles tjeneste lansert", "First joint service launched",
      "2024-06-30", "2024-10-01"),
     ("lyngdal", "lyngdal-m1", "lyngdal-d1", "RegionLab Lister åpnet", "RegionLab Lister opened",
      "2022-12-31", "2023-01-16"),
@@ -255,22 +280,20 @@ EVALUATOR_ASSESSMENTS = {
                               "Three scenario reports are used in the municipality's planning."),
     ("orkland-d2", "midterm"): ("at_risk", -1, "Programmet er vedtatt, men har få deltakere.",
                                 "The programme is adopted but has few participants."),
-    ("orkland-d2", "final"): ("off_track", -1, "Deltakelsen er langt under målet.",
-                              "Participation is far below the target."),
     # Deliberate disagreement: turnover has not fallen, yet the evaluators judge the sub-goal on track.
     ("orkland-d3", "midterm"): ("on_track", 0, "Etatene har startet et felles rekrutteringsarbeid.",
                                 "The agencies have started joint recruitment work."),
     ("orkland-d3", "final"): ("on_track", 0, "Rekrutteringskampanjen er forsinket, men etatene melder økt interesse.",
                               "The recruitment campaign is late, but the agencies report more interest."),
     ("narvik-d1", "midterm"): ("on_track", 0, "Delprosjektene er i gang.", "The sub-projects are under way."),
-    ("narvik-d1", "final"): ("achieved", 1, "Sju virksomheter deltar i et felles kompetanseprogram.",
-                             "Seven agencies take part in a joint competence programme."),
     ("narvik-d2", "midterm"): ("on_track", 0, "Avtalen med UiT er inngått.", "The agreement with UiT is signed."),
     ("narvik-d2", "final"): ("at_risk", 0, "Studentstillingene er på plass, men søkertallene har ikke økt.",
                              "Student jobs are in place, but applicant numbers have not risen."),
     ("narvik-d3", "midterm"): ("no_data", None, "For tidlig å vurdere.", "Too early to assess."),
-    ("narvik-d3", "final"): ("at_risk", -1, "Én felles tjeneste er lansert, seint.",
-                             "One joint service has been launched, late."),
+    # narvik-d1 and narvik-d3 were merged into narvik-d4 in April 2023; orkland-d2 was dropped in March 2023
+    ("narvik-d4", "final"): ("on_track", 0, "Sju virksomheter deltar i et felles kompetanseprogram, og én felles "
+                             "tjeneste er lansert, seint.", "Seven agencies take part in a joint competence "
+                             "programme, and one joint service has been launched, late."),
     ("lyngdal-d1", "midterm"): ("at_risk", -1, "Åpningen er utsatt til januar 2023.",
                                 "The opening is postponed to January 2023."),
     ("lyngdal-d1", "final"): ("achieved", 1, "RegionLab Lister har over 20 faste brukere.",

@@ -160,15 +160,18 @@ def goal_attainment(data, *, phase: str, threshold: int,
     def mine(frame: pd.DataFrame) -> pd.DataFrame:
         return frame.loc[frame["pilot"].isin(pilots)]
 
-    indicators = mine(programme.indicators)
+    # the goals in force at the cut-off: a later change to the goals leaves this phase as it was
+    indicators = mine(programme.indicators_in_force(as_of=as_of))
     observations = mine(data.observations)
+    observations = observations.loc[observations["indicator_id"].isin(indicators["indicator_id"])]
     tracking = indicator_tracking(observations, indicators, as_of=as_of, thresholds=thresholds)
     current = current_indicator_status(observations, indicators, as_of=as_of,
                                        thresholds=thresholds)
     milestones = milestone_status(mine(data.milestones), as_of=as_of)
-    sub_goals = mine(programme.sub_goals)
+    sub_goals = mine(programme.sub_goals_in_force(as_of=as_of))
+    links = programme.sub_goal_links
     evidence = evidence_table(
-        sub_goals, mine(programme.sub_goal_links),
+        sub_goals, links.loc[links["sub_goal"].isin(sub_goals["sub_goal"])],
         indicator_status=current, milestones=milestones,
         survey=_survey_evidence(data, pilots, phase, as_of, threshold=threshold, plan=plan),
         interviews=_interview_evidence(data, pilots, phase, threshold=threshold),

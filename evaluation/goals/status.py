@@ -335,6 +335,7 @@ def status_change(
     later: pd.DataFrame,
     *,
     status_column: str = "computed_status",
+    successors: pd.DataFrame | None = None,
 ) -> pd.DataFrame:
     """Change of each sub-goal's status from an earlier phase to a later one.
 
@@ -345,25 +346,59 @@ def status_change(
         (:func:`computed_status` or :func:`status_overview`), such as the midterm and the final.
     status_column : str
         The status compared (``computed_status`` or ``judged_status``).
+    successors : pandas.DataFrame, optional
+        ``programme.sub_goal_successors`` [pilot, sub_goal, successor]: the goal changes between
+        the phases. When given, a sub-goal of ``later`` that is not in ``earlier`` is compared
+        with each of its predecessors in ``earlier`` (one row each), and a sub-goal of
+        ``earlier`` that is in neither ``later`` nor replaced by one of its sub-goals is listed as
+        ``dropped``; without it, such sub-goals are compared with nothing (``no_data``).
 
     Returns
     -------
     pandas.DataFrame
-        One row per sub-goal of ``later`` (its order), columns ``pilot``, ``sub_goal``,
-        ``status_from``, ``status_to`` (str; ``no_data`` when missing) and ``change``
-        (str): ``improved`` or ``worsened`` when both statuses have a level and it rose or
-        fell, ``unchanged`` when they are equal (also when both are ``no_data``), and
-        ``not_comparable`` otherwise (one of them is ``insufficient_evidence`` or
-        ``no_data``).
+        One row per sub-goal of ``later`` (its order; a successor once per predecessor), then one
+        per dropped sub-goal. Columns ``pilot``, ``sub_goal``, ``predecessor`` (the sub-goal of
+        ``earlier`` compared with: ``sub_goal`` itself when it applied in both phases, missing
+        when there is none), ``status_from``, ``status_to`` (str; ``no_data`` when missing) and
+        ``change`` (str): ``improved`` or ``worsened`` when both statuses have a level and it rose
+        or fell, ``unchanged`` when they are equal (also when both are ``no_data``),
+        ``not_comparable`` otherwise (one of them is ``insufficient_evidence`` or ``no_data``),
+        and ``dropped`` for a sub-goal that ended without a successor.
+
+    Examples
+    --------
+    >>> earlier = pd.DataFrame({"pilot": "p", "sub_goal": ["a", "b", "c"],
+    ...                         "computed_status": ["at_risk", "on_track", "off_track"]})
+    >>> later = pd.DataFrame({"pilot": "p", "sub_goal": ["d"], "computed_status": ["on_track"]})
+    >>> merge = pd.DataFrame({"pilot": "p", "sub_goal": ["a", "b"], "successor": ["d", "d"]})
+    >>> status_change(earlier, later, successors=merge)[["sub_goal", "predecessor", "change"]].values.tolist()
+    [['d', 'a', 'improved'], ['d', 'b', 'unchanged'], ['c', 'c', 'dropped']]
     """
     for frame in (earlier, later):
         require(frame, ("pilot", "sub_goal", status_column), "status")
     before = earlier[["pilot", "sub_goal", status_column]].rename(
-        columns={status_column: "status_from"})
+        columns={status_column: "status_from", "sub_goal": "predecessor"})
     after = later[["pilot", "sub_goal", status_column]].rename(
         columns={status_column: "status_to"})
-    out = after.merge(before, on=["pilot", "sub_goal"], how="left")
+    known = set(zip(before["pilot"], before["predecessor"]))
+    pairs = [(p, g, g) for p, g in zip(after["pilot"], after["sub_goal"])]
+    dropped = []
+    if successors is not None:
+        require(successors, ("pilot", "sub_goal", "successor"), "programme.yaml")
+        replaced = successors.groupby(["pilot", "successor"])["sub_goal"].agg(list)
+        pairs = [pair for p, g, _ in pairs for pair in
+                 ([(p, g, g)] if (p, g) in known else
+                  [(p, g, old) for old in replaced.get((p, g), []) if (p, old) in known] or [(p, g, g)])]
+        current = set(zip(after["pilot"], after["sub_goal"]))
+        mapped = {(p, old) for p, _, old in pairs}
+        dropped = [(p, g) for p, g in zip(before["pilot"], before["predecessor"])
+                   if (p, g) not in current and (p, g) not in mapped]
+    out = pd.DataFrame(pairs, columns=["pilot", "sub_goal", "predecessor"])
+    out = out.merge(after, on=["pilot", "sub_goal"], how="left").merge(
+        before, on=["pilot", "predecessor"], how="left")
     out["status_from"] = out["status_from"].fillna("no_data")
+    out.loc[out["status_from"].eq("no_data") & ~out.set_index(["pilot", "predecessor"]).index.isin(known),
+            "predecessor"] = None
     change = []
     for old, new in zip(out["status_from"], out["status_to"]):
         if old == new:
@@ -373,8 +408,13 @@ def status_change(
         else:
             change.append("not_comparable")
     out["change"] = change
-    return out[["pilot", "sub_goal", "status_from", "status_to", "change"]]
-
+    if dropped:
+        gone = before.set_index(["pilot", "predecessor"]).loc[dropped, "status_from"]
+        out = pd.concat([out, pd.DataFrame({
+            "pilot": [p for p, _ in dropped], "sub_goal": [g for _, g in dropped],
+            "predecessor": [g for _, g in dropped], "status_from": gone.to_numpy(),
+            "status_to": "no_data", "change": "dropped"})], ignore_index=True)
+    return out[["pilot", "sub_goal", "predecessor", "status_from", "status_to", "change"]]
 
 
 __all__ = [

@@ -19,6 +19,7 @@ Example
 
 from evaluation.report.chapters.assessment import evaluators_assessment, recommendations
 from evaluation.report.chapters.findings import findings_by_goal
+from evaluation.report.chapters.goal_changes import changes_up_to_cutoff, goal_changes_section
 from evaluation.report.chapters.goals import goals_chapter
 from evaluation.report.chapters.interviews import interviews_chapter
 from evaluation.report.chapters.summary import key_figures, summary_chapter
@@ -46,12 +47,14 @@ from evaluation.report.glossary import glossary
 __all__ = [
     "ReportContext",
     "about_pilot",
+    "changes_up_to_cutoff",
     "chapter_heading",
     "common_themes",
     "data_and_method",
     "evaluators_assessment",
     "findings_by_goal",
     "glossary",
+    "goal_changes_section",
     "goals_chapter",
     "index_comparison",
     "interviews_chapter",

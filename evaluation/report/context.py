@@ -98,6 +98,18 @@ class ReportContext:
         return self.programme.pilot_name(self.pilot)
 
     @property
+    def sub_goals(self):
+        """The sub-goals in force at the phase's cut-off: the report's pilot's (every pilot's for
+        the synthesis), in ``programme.yaml`` order
+        (:meth:`evaluation.contract.programme.Programme.sub_goals_in_force`)."""
+        return self.programme.sub_goals_in_force(self.pilot, as_of=self.programme.cutoffs[self.phase])
+
+    @property
+    def indicators(self):
+        """The indicators in force at the phase's cut-off (as :attr:`sub_goals`)."""
+        return self.programme.indicators_in_force(self.pilot, as_of=self.programme.cutoffs[self.phase])
+
+    @property
     def previous_phase(self) -> str | None:
         """The programme's phase before the report's (``None`` for the first phase)."""
         return self.programme.previous_phase(self.phase)

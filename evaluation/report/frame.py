@@ -99,7 +99,7 @@ def about_pilot(ctx: ReportContext) -> HtmlBlock:
         html.heading(ctx.t("about.agencies"), key="agencies"),
         html.bullet_list(agency_names),
     ]
-    goals = programme.sub_goals[programme.sub_goals["pilot"] == ctx.pilot]
+    goals = ctx.sub_goals
     links = programme.sub_goal_links[(programme.sub_goal_links["pilot"] == ctx.pilot)
                                      & (programme.sub_goal_links["kind"] == "national_goal")]
     national = links.groupby("sub_goal")["target"].agg(lambda s: ", ".join(s))

@@ -223,7 +223,30 @@ def test_status_change_names_the_statuses_from_and_to_and_keeps_the_later_phases
     earlier = computed_frame(["at_risk", "on_track", "no_data"]).iloc[:2]
     later = computed_frame(["on_track", "on_track", "achieved"])
     result = status_change(earlier, later).set_index("sub_goal")
-    assert list(result.columns) == ["pilot", "status_from", "status_to", "change"]
+    assert list(result.columns) == ["pilot", "predecessor", "status_from", "status_to", "change"]
     # g3 is new in the later phase: nothing to compare it with
     assert result.loc["g3", ["status_from", "status_to", "change"]].tolist() == [
         "no_data", "achieved", "not_comparable"]
+    assert pd.isna(result.loc["g3", "predecessor"]) and result.loc["g1", "predecessor"] == "g1"
+
+
+def test_status_change_maps_a_midterm_sub_goal_to_its_successors_instead_of_losing_it():
+    # midterm: a at_risk, b on_track, c off_track, e achieved; final: a merged with b into m
+    # (on_track), c split into c1 (achieved) and c2 (at_risk), e dropped, n added (on_track)
+    earlier = pd.DataFrame({"pilot": "p", "sub_goal": ["a", "b", "c", "e"],
+                            "computed_status": ["at_risk", "on_track", "off_track", "achieved"]})
+    later = pd.DataFrame({"pilot": "p", "sub_goal": ["m", "c1", "c2", "n"],
+                          "computed_status": ["on_track", "achieved", "at_risk", "on_track"]})
+    successors = pd.DataFrame({"pilot": "p", "sub_goal": ["a", "b", "c", "c"],
+                               "successor": ["m", "m", "c1", "c2"]})
+    result = status_change(earlier, later, successors=successors)
+    result["predecessor"] = result["predecessor"].fillna("none")
+    # levels off_track < at_risk < on_track < achieved, worked out by hand
+    assert result.values.tolist() == [
+        ["p", "m", "a", "at_risk", "on_track", "improved"],
+        ["p", "m", "b", "on_track", "on_track", "unchanged"],
+        ["p", "c1", "c", "off_track", "achieved", "improved"],
+        ["p", "c2", "c", "off_track", "at_risk", "improved"],
+        ["p", "n", "none", "no_data", "on_track", "not_comparable"],
+        ["p", "e", "e", "achieved", "no_data", "dropped"],
+    ]

@@ -17,6 +17,7 @@ import pandas as pd
 from evaluation import html
 from evaluation.html import HtmlBlock
 from evaluation.plots.indicators import indicator_chart
+from evaluation.report.chapters.goal_changes import goal_changes_section
 from evaluation.report.chapters.goals import (
     chain_section,
     format_estimate,
@@ -56,8 +57,8 @@ def _evidence_table(ctx: ReportContext, sub_goal: str, label: str) -> HtmlBlock:
 
 def _indicator_figure(ctx: ReportContext, sub_goal: str) -> HtmlBlock:
     """The first indicator of the sub-goal as a chart (nothing when it has none)."""
-    definitions = ctx.programme.indicators
-    definitions = definitions.loc[(definitions["pilot"] == ctx.pilot) & (definitions["sub_goal"] == sub_goal)]
+    definitions = ctx.indicators
+    definitions = definitions.loc[definitions["sub_goal"] == sub_goal]
     if definitions.empty:
         return html.join()
     definition = definitions.iloc[0].to_dict()
@@ -101,10 +102,11 @@ def findings_by_goal(ctx: ReportContext) -> HtmlBlock:
         national goals it serves, the evidence table, at most one indicator chart, the judged and
         computed status with the reason, and the evaluators' text (or a note that they wrote
         none); then the results chain, and in a later phase the change in status since the phase
-        before and (in the last phase) the evidence of lasting results.
+        before and (in the last phase) the changes to the sub-goals
+        (:func:`~evaluation.report.chapters.goal_changes.goal_changes_section`) and the evidence
+        of lasting results.
     """
-    sub_goals = ctx.programme.sub_goals
-    sub_goals = sub_goals.loc[sub_goals["pilot"] == ctx.pilot]
+    sub_goals = ctx.sub_goals
     overview = ctx.attainment.overview.set_index("sub_goal")
     reasons = reason_texts(ctx)
     parts = [html.paragraph(ctx.t("findings.intro"))]
@@ -128,6 +130,7 @@ def findings_by_goal(ctx: ReportContext) -> HtmlBlock:
     if ctx.previous_phase is not None:
         parts.append(status_change_section(ctx))
         if ctx.phase == ctx.programme.phases[-1]:
+            parts.append(goal_changes_section(ctx))
             parts.append(lasting_section(ctx))
     return html.join(*parts)
 

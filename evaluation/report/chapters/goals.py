@@ -51,6 +51,7 @@ def format_estimate(ctx: ReportContext, measure: str, value: float) -> str:
 
 
 def _sub_goal_labels(ctx: ReportContext) -> dict[str, str]:
+    """Every sub-goal the pilot ever had (successors and predecessors alike), labelled."""
     sub_goals = ctx.programme.sub_goals
     rows = sub_goals.loc[sub_goals["pilot"] == ctx.pilot].to_dict("records")
     return {r["sub_goal"]: f"{r['sub_goal']}: {ctx.pick(r, 'text')}" for r in rows}
@@ -63,8 +64,7 @@ def _indicator_section(ctx: ReportContext) -> HtmlBlock:
     parts.append(html.paragraph(ctx.t("goals.indicators.intro",
                                       on_track=ctx.percent(thresholds.get("on_track", 0.9)),
                                       at_risk=ctx.percent(thresholds.get("at_risk", 0.5)))))
-    definitions = data.programme.indicators
-    definitions = definitions.loc[definitions["pilot"] == pilot]
+    definitions = ctx.indicators
     if definitions.empty:
         parts.append(html.paragraph(ctx.t("goals.indicators.none")))
         return html.join(*parts)
@@ -248,13 +248,20 @@ def status_change_section(ctx: ReportContext) -> HtmlBlock:
                               pilots=[pilot], plan=ctx.disclosure)
     mid = midterm.overview
     end = final.overview.loc[final.overview["pilot"] == pilot]
-    judged = status_change(mid, end, status_column="judged_status")
-    computed = status_change(mid, end, status_column="computed_status")
+    successors = programme.sub_goal_successors
+    successors = successors.loc[successors["pilot"] == pilot]
+    judged = status_change(mid, end, status_column="judged_status", successors=successors)
+    computed = status_change(mid, end, status_column="computed_status", successors=successors)
     labels = _sub_goal_labels(ctx)
     rows = []
     for j, c in zip(judged.to_dict("records"), computed.to_dict("records")):
+        label = labels.get(j["sub_goal"], j["sub_goal"])
+        if j["change"] == "dropped":
+            label = ctx.t("goals.change.dropped_label", sub_goal=label)
+        elif isinstance(j["predecessor"], str) and j["predecessor"] != j["sub_goal"]:
+            label = ctx.t("goals.change.successor_label", sub_goal=label, predecessor=j["predecessor"])
         rows.append({
-            ctx.t("goals.col.sub_goal"): labels.get(j["sub_goal"], j["sub_goal"]),
+            ctx.t("goals.col.sub_goal"): label,
             ctx.t("goals.col.judged_midterm"): ctx.status(j["status_from"]),
             ctx.t("goals.col.judged_final"): ctx.status(j["status_to"]),
             ctx.t("goals.col.judged_change"): ctx.t(f"goals.change.{j['change']}"),

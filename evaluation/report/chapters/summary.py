@@ -41,8 +41,8 @@ def key_figures(ctx: ReportContext) -> pd.DataFrame:
          else ctx.number(rate["responded"])),
         (ctx.t("summary.response_rate", wave=latest), "–" if hidden else ctx.percent(rate["rate"])),
         (ctx.t("summary.interviews"), ctx.count(len(interviews))),
-        (ctx.t("summary.sub_goals"), ctx.number((programme.sub_goals["pilot"] == pilot).sum())),
-        (ctx.t("summary.indicators"), ctx.number((programme.indicators["pilot"] == pilot).sum())),
+        (ctx.t("summary.sub_goals"), ctx.number(len(ctx.sub_goals))),
+        (ctx.t("summary.indicators"), ctx.number(len(ctx.indicators))),
     ]
     return pd.DataFrame(rows, columns=[ctx.t("summary.figure"), ctx.t("summary.value")])
 

@@ -14,6 +14,7 @@ from evaluation.contract.narratives import SYNTHESIS
 from evaluation.goals import national_goal_rollup
 from evaluation.html import HtmlBlock
 from evaluation.plots.synthesis import index_by_pilot_chart
+from evaluation.report.chapters.goal_changes import goal_changes_section
 from evaluation.report.chapters.interviews import interview_round
 from evaluation.report.context import ReportContext
 from evaluation.report.narrative import narrative_language_note, narrative_section
@@ -46,7 +47,7 @@ def pilots_overview(ctx: ReportContext) -> HtmlBlock:
         rows.append({
             ctx.t("synthesis.pilot"): programme.pilot_name(pilot),
             ctx.t("synthesis.agencies"): ctx.number((programme.agencies["pilot"] == pilot).sum()),
-            ctx.t("synthesis.sub_goals"): ctx.number((programme.sub_goals["pilot"] == pilot).sum()),
+            ctx.t("synthesis.sub_goals"): ctx.number((ctx.sub_goals["pilot"] == pilot).sum()),
             ctx.t("synthesis.respondents", wave=latest):
                 "–" if rate is None else note if hidden else ctx.number(rate["responded"]),
             ctx.t("synthesis.response_rate", wave=latest):
@@ -80,7 +81,8 @@ def national_goals_matrix(ctx: ReportContext) -> HtmlBlock:
         per pilot and a last row across all pilots, one column per national goal; each cell
         gives the roll-up of the evaluators' judged status and of the computed status
         (:func:`evaluation.goals.status.national_goal_rollup`), or a dash where no sub-goal of the
-        pilot is linked to the goal.
+        pilot is linked to the goal. In the last phase, the changes to every pilot's
+        sub-goals follow (:func:`~evaluation.report.chapters.goal_changes.goal_changes_section`).
     """
     programme = ctx.programme
     result = ctx.attainment
@@ -119,6 +121,7 @@ def national_goals_matrix(ctx: ReportContext) -> HtmlBlock:
         frame_to_html(pd.DataFrame(rows),
                       caption=ctx.t("goals.matrix.caption", phase=phase_label),
                       numeric_columns=()),
+        goal_changes_section(ctx) if ctx.phase == programme.phases[-1] else html.join(),
     )
 
 
