@@ -44,7 +44,8 @@ def glossary_terms(*, lang: str, threshold: int) -> pd.DataFrame:
 
     Examples
     --------
-    >>> terms = glossary_terms(lang="nb", threshold=5)
+    >>> from evaluation.contract import load_data
+    >>> terms = glossary_terms(lang="nb", threshold=load_data().anonymity_threshold)
     >>> terms.loc[terms["term_id"] == "anonymity_threshold", "definition"].item()[:60]
     'Det minste antallet svar eller intervjuer en gruppe må ha fo'
     >>> list(terms["term"])[-2:]

@@ -52,13 +52,6 @@ QUOTE_MAX_CHARS = 300
 """Longest quote shown, in characters."""
 
 
-def _signed(ctx: ReportContext, value, decimals: int) -> str:
-    """A number with its sign: "+0,25", "−0,10", "0" (no sign when it rounds to zero)."""
-    if value is None or pd.isna(value):
-        return "–"
-    text = ctx.number(value, decimals=decimals)
-    return "+" + text if round(float(value), decimals) > 0 else text
-
 
 def _p_value(ctx: ReportContext, value: float) -> str:
     if value is None or pd.isna(value):
@@ -277,7 +270,7 @@ def _balance_section(ctx: ReportContext, segments, theme_ids, theme_labels, plac
         for assessment in iv.ASSESSMENTS:
             row[ctx.t(f"assessment.{assessment}")] = ctx.number(getattr(record, assessment))
         row[ctx.t("interviews.col.total")] = ctx.number(record.total)
-        row[ctx.t("interviews.col.net_score")] = _signed(ctx, record.net_score, 2)
+        row[ctx.t("interviews.col.net_score")] = ctx.signed(record.net_score, decimals=2)
         rows.append(row)
     return html.join(
         section_heading(ctx, "interviews.heading.balance"),
@@ -364,8 +357,8 @@ def _change_section(ctx: ReportContext, segments, interviews, theme_ids, theme_l
             ctx.t("interviews.col.share_in", phase=ctx.phase_name(ctx.previous_phase)):
                 ctx.percent(record.share_from),
             ctx.t("interviews.col.share_in", phase=ctx.phase_name()): ctx.percent(record.share_to),
-            ctx.t("interviews.col.change"): _signed(
-                ctx, None if pd.isna(record.change) else float(record.change) * 100, 0),
+            ctx.t("interviews.col.change"): ctx.signed(
+                None if pd.isna(record.change) else float(record.change) * 100, decimals=0),
             ctx.t("interviews.col.p_value_holm"): _p_value(ctx, record.p_value_adjusted),
         })
     comparison = ctx.t("interviews.base_comparison", earlier=earlier, later=later,
