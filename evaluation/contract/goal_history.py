@@ -8,8 +8,11 @@ for a split), ``approved`` (the steering group's decision), ``reason_nb``/``reas
 when ``valid_to`` or ``replaced_by`` is given) and ``drops_national_goals`` (national goals the
 change deliberately leaves, which the reason explains).
 
-:func:`check_goal_history` checks a pilot's sub-goals against each other;
-:func:`in_force` and :func:`goal_changes` turn the checked history into frames.
+:func:`check_goal_history` checks a pilot's sub-goals against each other and
+:func:`check_indicator_history` its indicators (an indicator may be ``replaced_by`` other
+indicators, and applies only while its sub-goal does); :func:`in_force` and :func:`goal_changes`
+turn the checked history into frames, :func:`predecessors` and :func:`successors_in_force` follow
+the chains of successors.
 """
 
 from __future__ import annotations
@@ -62,6 +65,104 @@ def check_goal_history(walk: Walk, goals: list[tuple[Entry, dict]]) -> None:
             walk.add(where, where,
                      f"national goal link {', '.join(sorted(lost))} lost: no successor serves it",
                      "a successor linked to it, or the goal in drops_national_goals with the reason")
+
+
+def check_indicator_history(walk: Walk, indicators: list[tuple[Entry, dict]],
+                            sub_goals: list[tuple[Entry, dict]]) -> None:
+    """Check one pilot's indicators against each other and against their sub-goals.
+
+    Every successor in ``replaced_by`` is an indicator of the same pilot, and no indicator
+    leads back to itself through its successors (problems at the key path of ``replaced_by``);
+    an indicator applies only while its sub-goal does: its period lies within the sub-goal's
+    (problem at the key path of ``sub_goal``), so an indicator in force always points to a
+    sub-goal in force.
+    """
+    ids = {entry.id for entry, _ in indicators}
+    successors: dict[str, list[str]] = {}
+    for entry, values in indicators:
+        successors[entry.id] = []
+        for position, successor in enumerate(values.get("replaced_by") or []):
+            where = f"{entry.path}.replaced_by[{position}]"
+            if successor not in ids:
+                walk.add(where, where, f"unknown indicator {successor!r}",
+                         f"an indicator of {walk.owner}: " + ", ".join(sorted(ids)))
+            else:
+                successors[entry.id].append(successor)
+    periods = {entry.id: (values.get("valid_from"), values.get("valid_to")) for entry, values in sub_goals}
+    for entry, values in indicators:
+        loop = _loop(entry.id, successors)
+        if loop:
+            where = f"{entry.path}.replaced_by"
+            walk.add(where, where, "the indicator is replaced by itself through the chain " + " -> ".join(loop),
+                     "successors that do not lead back to the indicator")
+        goal = values.get("sub_goal")
+        if goal not in periods:
+            continue
+        start, end = values.get("valid_from"), values.get("valid_to")
+        goal_start, goal_end = periods[goal]
+        where = f"{entry.path}.sub_goal"
+        if goal_start is not None and (start is None or start < goal_start):
+            walk.add(where, where,
+                     f"the indicator applies from {start or 'the start'}, "
+                     f"but its sub-goal {goal} only from {goal_start}",
+                     f"valid_from on or after {goal_start}, or a sub-goal in force then")
+        if goal_end is not None and (end is None or end > goal_end):
+            walk.add(where, where,
+                     f"the indicator applies until {end or 'the end'}, but its sub-goal {goal} ends on {goal_end}",
+                     f"valid_to on or before {goal_end} (with replaced_by and a reason), or a sub-goal in force then")
+
+
+def predecessors(sub_goal: str, successors: pd.DataFrame) -> list[str]:
+    """Every sub-goal that ``sub_goal`` replaced, directly or through a chain, nearest first.
+
+    Parameters
+    ----------
+    sub_goal : str
+        A sub-goal id (unique in the programme).
+    successors : pandas.DataFrame
+        ``programme.sub_goal_successors`` (pilot, sub_goal, successor).
+
+    Examples
+    --------
+    >>> succ = pd.DataFrame({"pilot": ["p"] * 3, "sub_goal": ["a", "b", "c"], "successor": ["c", "c", "d"]})
+    >>> predecessors("d", succ), predecessors("c", succ), predecessors("a", succ)
+    (['c', 'a', 'b'], ['a', 'b'], [])
+    """
+    before = successors.groupby("successor", sort=False)["sub_goal"].agg(list).to_dict()
+    found, queue = [], list(before.get(sub_goal, []))
+    while queue:
+        goal = queue.pop(0)
+        if goal not in found and goal != sub_goal:
+            found.append(goal)
+            queue += before.get(goal, [])
+    return found
+
+
+def successors_in_force(sub_goal: str, successors: pd.DataFrame, in_force_ids) -> list[str]:
+    """The sub-goals in force that carry ``sub_goal`` on: itself when it is in force, otherwise
+    its successors, followed through chains until one in force; empty when it was dropped.
+
+    Examples
+    --------
+    >>> succ = pd.DataFrame({"pilot": ["p"] * 3, "sub_goal": ["a", "b", "c"], "successor": ["c", "c", "d"]})
+    >>> successors_in_force("a", succ, {"d", "e"}), successors_in_force("e", succ, {"d", "e"})
+    (['d'], ['e'])
+    >>> successors_in_force("x", succ, {"d"})
+    []
+    """
+    in_force_ids = set(in_force_ids)
+    after = successors.groupby("sub_goal", sort=False)["successor"].agg(list).to_dict()
+    found, queue, seen = [], [sub_goal], set()
+    while queue:
+        goal = queue.pop(0)
+        if goal in seen:
+            continue
+        seen.add(goal)
+        if goal in in_force_ids:
+            found.append(goal)
+        else:
+            queue += after.get(goal, [])
+    return found
 
 
 def _loop(start: str, successors: dict[str, list[str]]) -> list[str]:
@@ -183,4 +284,5 @@ def goal_changes(sub_goals: pd.DataFrame, successors: pd.DataFrame, links: pd.Da
     return out
 
 
-__all__ = ["CHANGES", "GOAL_CHANGE_COLUMNS", "check_goal_history", "goal_changes", "in_force"]
+__all__ = ["CHANGES", "GOAL_CHANGE_COLUMNS", "check_goal_history", "check_indicator_history", "goal_changes",
+           "in_force", "predecessors", "successors_in_force"]

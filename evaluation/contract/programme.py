@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 
 import pandas as pd
 
-from evaluation.contract.goal_history import check_goal_history, goal_changes, in_force
+from evaluation.contract.goal_history import check_goal_history, check_indicator_history, goal_changes, in_force
 from evaluation.contract.evidence_rules import EvidenceRules, read_evidence_rules
 from evaluation.contract.problems import ProblemLog, read_yaml, yaml_line_index
 from evaluation.contract.programme_rules import (
@@ -57,6 +57,9 @@ class Programme:
         :meth:`sub_goals_in_force` for those of a date).
     sub_goal_successors : DataFrame
         pilot, sub_goal, successor: one row per ``replaced_by`` entry.
+    indicator_successors : DataFrame
+        pilot, indicator_id, successor: one row per indicator's ``replaced_by`` entry (an
+        indicator whose measurement another indicator continues).
     sub_goal_links : DataFrame
         pilot, sub_goal, kind (``national_goal``, ``survey_index``, ``interview_theme``), target.
     indicators : DataFrame
@@ -100,6 +103,8 @@ class Programme:
     synthetic: bool = False
     sub_goal_successors: pd.DataFrame = field(
         repr=False, default_factory=lambda: pd.DataFrame(columns=["pilot", "sub_goal", "successor"]))
+    indicator_successors: pd.DataFrame = field(
+        repr=False, default_factory=lambda: pd.DataFrame(columns=["pilot", "indicator_id", "successor"]))
 
     def sub_goals_in_force(self, pilot: str | None = None, *, as_of) -> pd.DataFrame:
         """The sub-goals that apply on ``as_of`` (both ends of a period inclusive).
@@ -237,6 +242,7 @@ _FRAME_COLUMNS = {
     "agencies": ["pilot", "agency", "name_nb", "name_en"],
     "sub_goals": ["pilot", "sub_goal", "text_nb", "text_en", *_HISTORY],
     "sub_goal_successors": ["pilot", "sub_goal", "successor"],
+    "indicator_successors": ["pilot", "indicator_id", "successor"],
     "sub_goal_links": ["pilot", "sub_goal", "kind", "target"],
     "indicators": ["pilot", "indicator_id", "name_nb", "name_en", "unit", "direction",
                    "baseline_value", "baseline_year", "target_value", "target_year", "sub_goal", *_HISTORY],
@@ -421,7 +427,8 @@ def _pilot(walk: Walk, pilot: Entry, agency_entries: dict[str, dict]) -> dict[st
     rows: dict[str, list[dict]] = {
         "pilots": [{"pilot": pid, "name": values["name"] or pid,
                     "municipality_number": values["municipality_number"]}],
-        "agencies": [], "sub_goals": [], "sub_goal_links": [], "indicators": [], "sub_goal_successors": []}
+        "agencies": [], "sub_goals": [], "sub_goal_links": [], "indicators": [], "sub_goal_successors": [],
+        "indicator_successors": []}
     for agency in values["agencies"]:
         entry = agency_entries.get(agency, {})
         rows["agencies"].append({"pilot": pid, "agency": agency, "name_nb": entry.get("name_nb", agency),
@@ -442,6 +449,10 @@ def _pilot(walk: Walk, pilot: Entry, agency_entries: dict[str, dict]) -> dict[st
     check_goal_history(walk, sub_goals)
     indicators = walk.entries(pilot.data.get("indicators"), f"{pilot.path}.indicators", INDICATORS)
     rows["indicators"] = [_indicator_row(pid, indicator, values) for indicator, values in indicators]
+    rows["indicator_successors"] = [{"pilot": pid, "indicator_id": indicator.id, "successor": successor}
+                                    for indicator, values in indicators
+                                    for successor in values.get("replaced_by") or []]
+    check_indicator_history(walk, indicators, sub_goals)
     rows["results_chain"], rows["results_chain_links"] = check_results_chain(walk, pilot)
     return rows
 

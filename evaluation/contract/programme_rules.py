@@ -158,7 +158,7 @@ def check_history_fields(walk: Walk, entry: Entry, values: dict) -> None:
         walk.add(f"{path}.valid_to", f"{path}.valid_to", f"valid_to {end} is before valid_from {start}",
                  "a valid_to on or after valid_from")
     if values.get("replaced_by") and end is None:
-        walk.add(path, f"{path}.valid_to", "missing: a replaced sub-goal needs the last day it applied",
+        walk.add(path, f"{path}.valid_to", "missing: a replaced sub-goal or indicator needs the last day it applied",
                  "valid_to, an ISO date")
     if (end is not None or values.get("replaced_by")) and not entry.data.get("reason_nb"):
         walk.add(path, f"{path}.reason_nb", "missing: a goal that ends or is replaced needs a reason",
@@ -303,6 +303,7 @@ INDICATORS = Catalogue("indicators", "indicator", required=False, unique_in_prog
     check_target_against_baseline,
     Field("sub_goal", "choice", noun="sub-goal", allowed="sub_goals", expected="a sub-goal of {owner}: {allowed}"),
     *HISTORY_FIELDS,
+    Field("replaced_by", "list", noun="indicator id", expected="a list of indicator ids", optional=True),
     check_history_fields,
 ))
 def check_pilot_id_not_reserved(walk: Walk, entry: Entry, values: dict) -> None:

@@ -424,6 +424,22 @@ def check_assessment_in_force(checked: Checked, assessments: pd.DataFrame) -> No
                     "a sub-goal in force at the phase's cut-off (valid_from/valid_to in programme.yaml)")
 
 
+def check_milestone_in_force(checked: Checked, milestones: pd.DataFrame) -> None:
+    """A milestone does not fall due before its sub-goal applies. (One that falls due after its
+    sub-goal was replaced follows it to the successors, :mod:`evaluation.goals.succession`.)"""
+    if not {"sub_goal", "due_date"} <= set(milestones.columns):
+        return
+    starts = checked.programme.sub_goals.set_index("sub_goal")["valid_from"]
+    log = checked.log("milestones")
+    for position, (goal, due) in enumerate(zip(milestones["sub_goal"], milestones["due_date"])):
+        if goal not in starts.index or pd.isna(due) or pd.isna(starts[goal]):
+            continue
+        if pd.Timestamp(due) < starts[goal]:
+            log.add(position + 2, "due_date",
+                    f"{pd.Timestamp(due).date()} is before sub-goal {goal!r} applies ({starts[goal].date()})",
+                    "a due date on or after the sub-goal's valid_from, or a sub-goal in force then")
+
+
 def _of(rule: Callable[[Checked, pd.DataFrame, str], None], name: str) -> FileRule:
     """A rule that takes the file's name, bound to one file."""
     return lambda checked, frame: rule(checked, frame, name)
@@ -479,7 +495,8 @@ CSV_FILES = (
     CsvFile("milestones", (_PILOT, Column("milestone_id", "id"), _SUB_GOAL, Column("text_nb"),
                            Column("text_en", optional=True), Column("due_date", "date"),
                            Column("completed_date", "date", optional=True)),
-            keys=("milestone_id",), what="milestone", rules=(_of(check_sub_goal_of_pilot, "milestones"),)),
+            keys=("milestone_id",), what="milestone",
+            rules=(_of(check_sub_goal_of_pilot, "milestones"), check_milestone_in_force)),
     CsvFile("assessments", (_PILOT, Column("phase", "id", allowed="phases"), _SUB_GOAL,
                             Column("status", "enum", allowed=STATUSES),
                             Column("gas_score", "int", optional=True, allowed=("-2", "-1", "0", "1", "2"),

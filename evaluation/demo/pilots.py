@@ -163,7 +163,7 @@ def _narvik() -> dict:
                       "søkere", "increase", 2.4, 4.0, "narvik-d2"),
             {**_indicator("narvik-i3", "Felles tjenesteutviklingsprosjekter", "Joint service development projects",
                           "antall", "increase", 0, 4, "narvik-d3"),
-             **{k: v for k, v in NARVIK_MERGE.items() if k != "replaced_by"}},
+             **{k: v for k, v in NARVIK_MERGE.items() if k != "replaced_by"}, "replaced_by": ["narvik-i4"]},
             {**_indicator("narvik-i4", "Felles tjenesteutviklingsprosjekter", "Joint service development projects",
                           "antall", "increase", 0, 4, "narvik-d4"), "valid_from": dt.date(2023, 5, 1)},
         ],

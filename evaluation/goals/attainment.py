@@ -13,6 +13,7 @@ import pandas as pd
 
 from evaluation.goals.evidence import evidence_table, interview_evidence, survey_evidence
 from evaluation.goals.status import computed_status, status_overview
+from evaluation.goals.succession import inherited_evidence, with_inherited
 from evaluation.indicators import current_indicator_status, indicator_tracking, milestone_status
 
 
@@ -33,7 +34,9 @@ class GoalAttainment:
     milestones : pandas.DataFrame
         :func:`evaluation.indicators.milestone_status`.
     evidence : pandas.DataFrame
-        :func:`evaluation.goals.evidence.evidence_table`.
+        :func:`evaluation.goals.evidence.evidence_table`, with the evidence a merged, split or
+        sharpened sub-goal inherits from those it replaced (:mod:`evaluation.goals.succession`;
+        columns ``via``, the predecessor or empty, and ``as_of``, the day a row stands at).
     overview : pandas.DataFrame
         :func:`evaluation.goals.status.status_overview` (computed beside judged status).
     confidence_level : float
@@ -134,8 +137,9 @@ def goal_attainment(data, *, phase: str, threshold: int,
     Notes
     -----
     Survey evidence compares the baseline wave with the wave of the phase's role; interview
-    evidence uses the interviews of the phase's round. A source without data gives ``no_data``
-    evidence, never an error. The rule values (minimal important change, interview net
+    evidence uses the interviews of the phase's round. A sub-goal in force that replaced others
+    also draws on their evidence up to the change (:mod:`evaluation.goals.succession`). A source
+    without data gives ``no_data`` evidence, never an error. The rule values (minimal important change, interview net
     threshold, late milestones) are the programme's ``evidence_rules``
     (:class:`evaluation.contract.evidence_rules.EvidenceRules`).
 
@@ -162,7 +166,7 @@ def goal_attainment(data, *, phase: str, threshold: int,
 
     # the goals in force at the cut-off: a later change to the goals leaves this phase as it was
     indicators = mine(programme.indicators_in_force(as_of=as_of))
-    observations = mine(data.observations)
+    observations_all = observations = mine(data.observations)
     observations = observations.loc[observations["indicator_id"].isin(indicators["indicator_id"])]
     tracking = indicator_tracking(observations, indicators, as_of=as_of, thresholds=thresholds)
     current = current_indicator_status(observations, indicators, as_of=as_of,
@@ -179,6 +183,17 @@ def goal_attainment(data, *, phase: str, threshold: int,
         net_threshold=rules.interview_net_threshold,
         completed_late_milestone=rules.completed_late_milestone,
     )
+
+    def earlier_phase(earlier: str):
+        earlier_as_of = pd.Timestamp(programme.cutoffs[earlier])
+        return (_survey_evidence(data, pilots, earlier, earlier_as_of, threshold=threshold, plan=plan),
+                _interview_evidence(data, pilots, earlier, threshold=threshold))
+
+    # what merged, split or sharpened sub-goals inherit from those they replaced
+    inherited = inherited_evidence(sub_goals, programme=programme, observations=observations_all,
+                                   milestones=mine(data.milestones), as_of=as_of,
+                                   phase_evidence=earlier_phase)
+    evidence = with_inherited(evidence, inherited, as_of=as_of)
     computed = computed_status(evidence, sub_goals=sub_goals)
     overview = status_overview(computed, mine(data.assessments), phase=phase)
     return GoalAttainment(phase, as_of, tracking, current, milestones, evidence, overview,

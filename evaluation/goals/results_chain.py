@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import pandas as pd
 
+from evaluation.contract.goal_history import successors_in_force
 from evaluation.contract.vocabulary import CHAIN_STAGES
 from evaluation.goals.status import combine_statuses
 
@@ -25,6 +26,7 @@ def results_chain_status(
     sub_goal_status: pd.DataFrame,
     national_goal_status: pd.DataFrame | None = None,
     status_column: str = "computed_status",
+    successors: pd.DataFrame | None = None,
 ) -> pd.DataFrame:
     """Status of every element of a pilot's results chain, from the goals it is linked to.
 
@@ -45,6 +47,13 @@ def results_chain_status(
         national goals without a row count as ``no_data``.
     status_column : str
         Column of ``sub_goal_status`` to use.
+    successors : pandas.DataFrame, optional
+        ``programme.sub_goal_successors`` [pilot, sub_goal, successor]. When given, the sub-goals
+        of ``sub_goal_status`` are the ones in force, and a link to a sub-goal no longer in force
+        counts for its successors in force (followed through chains,
+        :func:`evaluation.contract.goal_history.successors_in_force`); a link to a dropped
+        sub-goal goes. The chain is written once, when the pilot starts; its elements follow the
+        sub-goals as they change.
 
     Returns
     -------
@@ -74,14 +83,18 @@ def results_chain_status(
     for element in chain.itertuples(index=False):
         mine = links.loc[(links["stage"] == element.stage)
                          & (links["position"] == element.position)]
-        statuses = []
+        targets = []
         for kind, target in zip(mine["kind"], mine["target"]):
-            lookup = sub if kind == "sub_goal" else national
-            statuses.append(lookup.get(target, "no_data"))
+            if kind == "sub_goal" and successors is not None:
+                targets += [(kind, t) for t in successors_in_force(target, successors, sub)
+                            if (kind, t) not in targets]
+            else:
+                targets.append((kind, target))
+        statuses = [(sub if kind == "sub_goal" else national).get(target, "no_data") for kind, target in targets]
         rows.append({
             "pilot": pilot, "stage": element.stage, "position": int(element.position),
             "text_nb": element.text_nb, "text_en": element.text_en,
-            "n_links": int(len(mine)), "links": ", ".join(str(x) for x in mine["target"]),
+            "n_links": len(targets), "links": ", ".join(str(t) for _, t in targets),
             "status": combine_statuses(statuses) if statuses else pd.NA,
         })
     frame = pd.DataFrame(rows, columns=CHAIN_STATUS_COLUMNS)

@@ -104,7 +104,8 @@ def computed_status(evidence: pd.DataFrame, *, sub_goals: pd.DataFrame) -> pd.Da
     Parameters
     ----------
     evidence : pandas.DataFrame
-        :func:`evaluation.goals.evidence.evidence_table`.
+        :func:`evaluation.goals.evidence.evidence_table`, optionally with the inherited rows of
+        :func:`evaluation.goals.succession.with_inherited` (column ``via``).
     sub_goals : pandas.DataFrame
         ``programme.sub_goals`` [pilot, sub_goal, ...]: every sub-goal gets a row, also one
         without evidence.
@@ -150,6 +151,10 @@ def computed_status(evidence: pd.DataFrame, *, sub_goals: pd.DataFrame) -> pd.Da
        met its target) or ``one_source_only`` (the targets are met, but no second source is
        on track or better).
 
+    A sub-goal that replaced others also has the evidence it inherited from them (rows with a
+    ``via``, :mod:`evaluation.goals.succession`): they vote in steps 1–3 like its own rows, but
+    step 4 looks only at its own indicators, the targets that still apply.
+
     On an even split the worse status wins, so the rule errs on the side of caution. The
     evaluators' judgement (:func:`status_overview`) is shown beside it and never replaced.
 
@@ -171,10 +176,13 @@ def computed_status(evidence: pd.DataFrame, *, sub_goals: pd.DataFrame) -> pd.Da
         group = grouped.get((pilot, sub_goal))
         per_source, n_evidence, indicators = {}, 0, []
         for source in SOURCES:
-            statuses = [] if group is None else list(group.loc[group["source"] == source, "status"])
+            chosen = group.loc[group["source"] == source] if group is not None else None
+            statuses = [] if chosen is None else list(chosen["status"])
             per_source[source] = combine_statuses(statuses)
             n_evidence += sum(s != "no_data" for s in statuses)
-            indicators = statuses if source == "indicator" else indicators
+            if source == "indicator" and chosen is not None:
+                # the targets that still apply: the sub-goal's own indicators, not inherited ones
+                indicators = list(chosen.loc[chosen["via"] == "", "status"]) if "via" in chosen else statuses
         status, reason = _sub_goal_status(per_source, indicators)
         rows.append({"pilot": pilot, "sub_goal": sub_goal, "n_evidence": n_evidence,
                      "n_informative_sources": sum(s in STATUS_LEVEL for s in per_source.values()),

@@ -57,6 +57,15 @@ def item_labels(ctx: ReportContext) -> dict[tuple[str, str], str]:
     return labels
 
 
+def evidence_label(ctx: ReportContext, record: Mapping, labels: Mapping[tuple[str, str], str]) -> str:
+    """The reader's name of an evidence row's item; for evidence a sub-goal inherited from one it
+    replaced (:mod:`evaluation.goals.succession`), with that sub-goal and the day it stands at."""
+    label = labels.get((record["source"], record["item"]), record["item"])
+    if record.get("via"):
+        return ctx.t("goals.evidence.inherited", label=label, sub_goal=record["via"], date=ctx.date(record["as_of"]))
+    return label
+
+
 def rule_number(ctx: ReportContext, value: float) -> str:
     """A rule value from ``programme.yaml`` as written there: 0,3 rather than 0,30."""
     return ctx.number(value, decimals=1 if round(float(value), 1) == float(value) else 2)
@@ -98,7 +107,7 @@ def _source_facts(ctx: ReportContext, source: str, rows: list[dict],
         return _milestone_facts(ctx, rows)
     facts = []
     for r in rows:
-        label = labels.get((source, r["item"]), r["item"])
+        label = evidence_label(ctx, r, labels)
         if source == "survey":
             fact = _survey_fact(ctx, r, level=level)
         elif source == "interview":
@@ -158,4 +167,4 @@ def reason_texts(ctx: ReportContext) -> dict[tuple[str, str], str]:
             for r in result.overview.to_dict("records")}
 
 
-__all__ = ["item_labels", "reason_text", "reason_texts", "rule_number"]
+__all__ = ["evidence_label", "item_labels", "reason_text", "reason_texts", "rule_number"]

@@ -197,3 +197,68 @@ def test_a_narrative_section_of_a_sub_goal_not_in_force_at_its_phase_is_refused(
     write_lines(path, lines)
     found = [p for p in validate(demo_copy) if p.file == "narratives/stad-final.nb.md"]
     assert [p.row for p in found] == [len(lines) - 2]
+
+
+def test_an_unknown_indicator_successor_is_refused_at_its_line(demo_copy):
+    path = demo_copy / "programme.yaml"
+    # stad-i1 belongs to stad-d3, which applies throughout: ending the indicator is allowed
+    first = add_keys(path, "stad-i1", ["    valid_to: '2023-02-28'", "    reason_nb: Erstattet",
+                                       "    replaced_by:", "    - stad-i9"])
+    found = located(validate(demo_copy), "pilots[0].indicators[0].replaced_by[0]")
+    assert len(found) == 1 and found[0].row == first + 3
+    assert "unknown indicator 'stad-i9'" in found[0].message
+
+
+def test_an_indicator_that_leads_back_to_itself_is_refused(demo_copy):
+    path = demo_copy / "programme.yaml"
+    first = add_keys(path, "stad-i1", ["    valid_to: '2023-02-28'", "    reason_nb: Erstattet",
+                                       "    replaced_by:", "    - stad-i2"])
+    add_keys(path, "stad-i2", ["    valid_to: '2023-02-28'", "    reason_nb: Erstattet",
+                               "    replaced_by:", "    - stad-i1"])
+    found = located(validate(demo_copy), "pilots[0].indicators[0].replaced_by")
+    assert [p.row for p in found] == [first + 2]
+    assert "stad-i1 -> stad-i2 -> stad-i1" in found[0].message
+
+
+def test_an_indicator_outliving_its_sub_goal_is_refused_at_its_sub_goal(demo_copy):
+    path = demo_copy / "programme.yaml"
+    # stad-d2 ends on 2023-02-28 (dropped); its indicator stad-i2 has no end
+    add_keys(path, "stad-d2", ["    valid_to: '2023-02-28'", "    reason_nb: Utgår"])
+    lines = read_lines(path)
+    start = next(i for i, line in enumerate(lines) if line.strip() == "- id: stad-i2")
+    sub_goal_line = next(i for i in range(start, len(lines)) if lines[i].strip().startswith("sub_goal:")) + 1
+    found = located(validate(demo_copy), "pilots[0].indicators[1].sub_goal")
+    assert [p.row for p in found] == [sub_goal_line]
+    assert "its sub-goal stad-d2 ends on 2023-02-28" in found[0].message
+
+
+def test_an_indicator_starting_before_its_sub_goal_is_refused(demo_copy):
+    path = demo_copy / "programme.yaml"
+    merge_stad(demo_copy)
+    lines = read_lines(path)
+    # stad-i4 continues stad-i1 under stad-d4 from 2023-03-01; move its start a day earlier
+    at = next(i for i, line in enumerate(lines) if line.strip() == "- id: stad-i4")
+    start = next(i for i in range(at, len(lines)) if lines[i].strip() == "valid_from: '2023-03-01'")
+    lines[start] = "    valid_from: '2023-02-28'"
+    write_lines(path, lines)
+    found = [p for p in validate(demo_copy) if (p.column or "").endswith(".sub_goal")]
+    assert len(found) == 1 and "only from 2023-03-01" in found[0].message
+    assert found[0].row == next(i for i in range(at, len(lines)) if lines[i].strip() == "sub_goal: stad-d4") + 1
+
+
+def test_indicator_successors_are_a_frame_of_the_programme(demo_copy):
+    merge_stad(demo_copy)
+    successors = load_data(demo_copy).programme.indicator_successors
+    assert successors.loc[successors["pilot"] == "stad"].values.tolist() == [
+        ["stad", "stad-i1", "stad-i4"], ["stad", "stad-i2", "stad-i5"], ["stad", "stad-i3", "stad-i6"]]
+
+
+def test_a_milestone_due_before_its_sub_goal_applies_is_refused_at_its_row(demo_copy):
+    merge_stad(demo_copy)  # stad-d4 applies from 2023-03-01
+    path = demo_copy / "milestones.csv"
+    # stad-m4 falls due on 2022-03-31; put it under stad-d4
+    write_lines(path, [line.replace("stad,stad-m4,stad-d2,", "stad,stad-m4,stad-d4,") for line in read_lines(path)])
+    row = next(i for i, line in enumerate(read_lines(path)) if line.startswith("stad,stad-m4,")) + 1
+    found = [p for p in validate(demo_copy) if p.file == "milestones.csv"]
+    assert [(p.row, p.column) for p in found] == [(row, "due_date")]
+    assert "2022-03-31 is before sub-goal 'stad-d4' applies (2023-03-01)" in found[0].message

@@ -28,7 +28,7 @@ from evaluation.report.chapters.goals import (
 )
 from evaluation.report.context import ReportContext
 from evaluation.report.narrative import narrative_section
-from evaluation.report.status_reasons import item_labels, reason_texts
+from evaluation.report.status_reasons import evidence_label, item_labels, reason_texts
 from evaluation.tables import frame_to_html
 
 
@@ -47,7 +47,7 @@ def _evidence_table(ctx: ReportContext, sub_goal: str, label: str) -> HtmlBlock:
             result = ctx.t("findings.result_with_interval", result=result, interval=interval)
         records.append({
             ctx.t("goals.col.source"): ctx.t(f"goals.source.{r['source']}"),
-            ctx.t("goals.col.item"): items.get((r["source"], r["item"]), r["item"]),
+            ctx.t("goals.col.item"): evidence_label(ctx, r, items),
             ctx.t("goals.col.measure"): ctx.t(f"goals.measure.{r['measure']}"),
             ctx.t("findings.col.result"): result,
             ctx.t("goals.col.status"): ctx.status(r["status"]),

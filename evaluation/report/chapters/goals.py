@@ -27,7 +27,7 @@ from evaluation.report.chapters.interviews import interview_base
 from evaluation.report.results_chain import results_chain_html
 from evaluation.report.context import ReportContext
 from evaluation.report.frame import section_heading
-from evaluation.report.status_reasons import item_labels, reason_texts, rule_number
+from evaluation.report.status_reasons import evidence_label, item_labels, reason_texts, rule_number
 from evaluation.tables import frame_to_html
 
 LASTING_RESULTS_THEME = "lasting_results"
@@ -198,7 +198,7 @@ def _evidence_section(ctx: ReportContext) -> HtmlBlock:
         rows.append({
             ctx.t("goals.col.sub_goal"): r["sub_goal"],
             ctx.t("goals.col.source"): ctx.t(f"goals.source.{r['source']}"),
-            ctx.t("goals.col.item"): items.get((r["source"], r["item"]), r["item"]),
+            ctx.t("goals.col.item"): evidence_label(ctx, r, items),
             ctx.t("goals.col.measure"): ctx.t(f"goals.measure.{r['measure']}"),
             ctx.t("goals.col.estimate"): format_estimate(ctx, r["measure"], r["estimate"]),
             ctx.t("goals.col.ci", level=level): format_interval(ctx, r["ci_low"], r["ci_high"]),
@@ -232,7 +232,8 @@ def chain_section(ctx: ReportContext) -> HtmlBlock:
     national = national_goal_rollup(overview, programme.sub_goal_links, status_column="judged_status")
     chain = results_chain_status(programme.results_chain, programme.results_chain_links,
                                  pilot=pilot, sub_goal_status=overview,
-                                 national_goal_status=national, status_column="judged_status")
+                                 national_goal_status=national, status_column="judged_status",
+                                 successors=programme.sub_goal_successors)
     return html.join(
         section_heading(ctx, "goals.heading.chain"),
         html.paragraph(ctx.t("goals.chain.intro")),
