@@ -173,10 +173,20 @@ _SHARED: dict = {}
 to ``(digest, PhaseAnalyses)``."""
 
 
-def _load(data_dir: str, phase: str):
-    from evaluation.contract import load_data
+def _load_every_phase(data_dir: str, complementary: bool) -> None:
+    """Load a data folder once, cut to each phase of its programme, and keep each phase's data
+    (nothing if it cannot be loaded, or changes while it is read)."""
+    from evaluation.contract.loading import load_phases
 
-    return load_data(data_dir, phase=phase)
+    before = data_digest(data_dir)
+    try:
+        every = load_phases(data_dir)
+    except Exception:  # noqa: BLE001 - the report loads the data itself and reports the error
+        return
+    if data_digest(data_dir) != before:
+        return
+    for phase, data in every.items():
+        _SHARED[(data_dir, phase, complementary)] = (before, PhaseAnalyses(data, complementary=complementary))
 
 
 def prepare(data_dir: str, *, phase: str, pilot: str | None, environ=None) -> PhaseAnalyses | None:
@@ -215,15 +225,10 @@ def prepare(data_dir: str, *, phase: str, pilot: str | None, environ=None) -> Ph
     analyses = shared_analyses(data_dir, phase=phase, complementary=complementary)
     if analyses is None:
         _SHARED.pop(key, None)
-        before = data_digest(data_dir)
-        try:
-            data = _load(data_dir, phase)
-        except Exception:  # noqa: BLE001 - the report loads the data itself and reports the error
+        _load_every_phase(data_dir, complementary)
+        analyses = _SHARED.get(key, (None, None))[1]
+        if analyses is None:
             return None
-        if data_digest(data_dir) != before:
-            return None
-        analyses = PhaseAnalyses(data, complementary=complementary)
-        _SHARED[key] = (before, analyses)
     analyses.plan  # noqa: B018 - computed now, to be inherited
     if pilot is None:
         analyses.attainment()

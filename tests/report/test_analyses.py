@@ -153,7 +153,19 @@ def test_the_synthesis_reuses_the_pilots_comparisons_the_warm_process_kept(compa
     comparison_calls.clear()
     prepare(str(DEMO), phase="final", pilot=None)
     assert comparison_calls == []
-    assert len(shared_store._SHARED) == 1  # loaded once for every report of the phase
+
+
+def test_the_warm_process_reads_and_validates_the_folder_once_for_every_report(monkeypatch):
+    from evaluation.contract import loading
+
+    programme = load_data(DEMO).programme
+    checks: list = []
+    real = loading.check_folder
+    monkeypatch.setattr(loading, "check_folder", lambda folder: checks.append(folder) or real(folder))
+    for phase in programme.phases:
+        for pilot in [*programme.pilot_ids, None]:
+            assert prepare(str(DEMO), phase=phase, pilot=pilot) is not None
+    assert len(checks) == 1
 
 
 def test_the_report_context_shares_its_analyses_between_chapters():
@@ -201,7 +213,9 @@ def test_a_narrative_added_or_removed_changes_the_digest(demo_copy, change):
 
 def test_shared_analyses_are_kept_per_data_folder_phase_and_suppression_setting(demo_copy):
     prepare(str(DEMO), phase="final", pilot="stad")
-    assert shared_analyses(str(DEMO), phase="midterm") is None
+    # the folder is loaded once for every phase: each phase has its own data and analyses
+    phases = {phase: shared_analyses(str(DEMO), phase=phase) for phase in ("midterm", "final")}
+    assert {phase: analyses.phase for phase, analyses in phases.items()} == {"midterm": "midterm", "final": "final"}
     assert shared_analyses(str(demo_copy), phase="final") is None  # the same bytes elsewhere: not shared
     assert shared_analyses(str(DEMO), phase="final", complementary=False) is None
     unsafe = prepare(str(DEMO), phase="final", pilot="stad", environ={"EVALUATION_UNSAFE_NO_COMPLEMENTARY": "1"})
