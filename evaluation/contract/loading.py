@@ -114,17 +114,55 @@ def load_data(data_dir: str | Path = DEMO_DATA_DIR, *, phase: str | None = None)
     >>> sorted(data.responses["wave"].unique().tolist())
     [2021, 2022]
     """
+    return load_phases(data_dir, [phase])[phase]
+
+
+def load_phases(data_dir: str | Path = DEMO_DATA_DIR, phases=None) -> dict:
+    """Validate and load a data folder once, cut to each of several phases.
+
+    Parameters
+    ----------
+    data_dir : str or Path
+        The data folder (default: the bundled demo data).
+    phases : sequence, optional
+        Phase ids of ``programme.yaml``, or ``None`` for the data not cut; by default every
+        phase of the programme.
+
+    Returns
+    -------
+    dict
+        Phase id (or ``None``) to :class:`EvaluationData`: for each, what
+        ``load_data(data_dir, phase=phase)`` gives, the folder read and validated only once.
+
+    Raises
+    ------
+    DataContractError
+        If the folder breaks the contract, or a phase is not the programme's.
+
+    Examples
+    --------
+    >>> data = load_phases()
+    >>> {phase: sorted(d.responses["wave"].unique().tolist()) for phase, d in data.items()}
+    {'midterm': [2021, 2022], 'final': [2021, 2022, 2024]}
+    """
     data_dir = Path(data_dir)
     problems, checked = check_folder(data_dir)
     if problems or checked is None:
         raise DataContractError(problems)
     programme = checked.programme
-    if phase is not None and phase not in programme.cutoffs:
-        raise DataContractError.single(FILES["programme"], None, "phases", f"unknown phase {phase!r}",
-                                       "one of " + ", ".join(programme.cutoffs))
-    frames = _typed_frames(checked)
-    narratives = checked.narratives
-    cutoff = None
+    phases = list(programme.phases) if phases is None else list(phases)
+    for phase in phases:
+        if phase is not None and phase not in programme.cutoffs:
+            raise DataContractError.single(FILES["programme"], None, "phases", f"unknown phase {phase!r}",
+                                           "one of " + ", ".join(programme.cutoffs))
+    typed = _typed_frames(checked)
+    return {phase: _phase_data(data_dir, checked, typed, phase) for phase in phases}
+
+
+def _phase_data(data_dir: Path, checked: Checked, typed: dict, phase: str | None) -> EvaluationData:
+    """The data of a checked folder (``typed``: its typed frames) cut to ``phase`` (or not cut)."""
+    programme = checked.programme
+    frames, narratives, cutoff = typed, checked.narratives, None
     if phase is not None:
         cutoff = programme.cutoffs[phase]
         frames = cut_to_phase(frames, programme, phase)

@@ -60,13 +60,14 @@ judge against the minimal important difference."""
 
 
 def _survey_evidence(data, pilots: list[str], phase: str, as_of: pd.Timestamp, *,
-                     threshold: int, plan=None) -> pd.DataFrame | None:
+                     threshold: int, plan=None, comparisons=None) -> pd.DataFrame | None:
     """Change of each survey index from the baseline wave to the phase's wave, or ``None``.
 
     Calls :func:`evaluation.survey.compare_waves` once per pilot on the responses up to the
     phase's cut-off, weighted by agency as the pilot's survey chapter does for the same phase,
     so the estimates, intervals (at :data:`SURVEY_CONFIDENCE_LEVEL`) and the suppression are
-    the chapter's.
+    the chapter's. ``comparisons(pilot)``, if given, stands in for that call (see
+    :func:`goal_attainment`).
     """
     from evaluation.survey import compare_waves
 
@@ -76,11 +77,10 @@ def _survey_evidence(data, pilots: list[str], phase: str, as_of: pd.Timestamp, *
         mine = responses.loc[responses["pilot"] == pilot]
         if mine.empty:
             continue
-        comparison = compare_waves(mine, data.items, data.programme.waves,
-                                   comparisons=data.programme.comparisons, population=data.population,
-                                   weighted=True, rules=data.programme.evidence_rules,
-                                   threshold=threshold, confidence_level=SURVEY_CONFIDENCE_LEVEL,
-                                   plan=plan)
+        comparison = comparisons(pilot) if comparisons is not None else compare_waves(
+            mine, data.items, data.programme.waves, comparisons=data.programme.comparisons,
+            population=data.population, weighted=True, rules=data.programme.evidence_rules,
+            threshold=threshold, confidence_level=SURVEY_CONFIDENCE_LEVEL, plan=plan)
         if len(comparison):
             parts.append(survey_evidence(comparison, to_role=phase))
     return pd.concat(parts, ignore_index=True) if parts else None
@@ -106,7 +106,7 @@ def _interview_evidence(data, pilots: list[str], phase: str, *,
 
 
 def goal_attainment(data, *, phase: str, threshold: int,
-                    pilots: list[str] | None = None, plan=None) -> GoalAttainment:
+                    pilots: list[str] | None = None, plan=None, comparisons=None) -> GoalAttainment:
     """Compute indicators, milestones, evidence and status per sub-goal for a phase.
 
     Parameters
@@ -124,6 +124,12 @@ def goal_attainment(data, *, phase: str, threshold: int,
     plan : evaluation.disclosure.DisclosurePlan, optional
         The render's disclosure plan, passed to :func:`evaluation.survey.compare_waves` so the
         survey evidence hides what the survey chapter hides (and shares its Holm family).
+    comparisons : callable, optional
+        ``comparisons(pilot)`` gives the pilot's :func:`~evaluation.survey.compare_waves` result
+        already computed exactly as here (the pilot's responses up to the cut-off, weighted,
+        with ``threshold``, ``plan``, the programme's rules and :data:`SURVEY_CONFIDENCE_LEVEL`),
+        for instance the survey chapter's (:class:`evaluation.report.analyses.PhaseAnalyses`);
+        called only for pilots with responses. By default they are computed here.
 
     Returns
     -------
@@ -177,7 +183,8 @@ def goal_attainment(data, *, phase: str, threshold: int,
     evidence = evidence_table(
         sub_goals, links.loc[links["sub_goal"].isin(sub_goals["sub_goal"])],
         indicator_status=current, milestones=milestones,
-        survey=_survey_evidence(data, pilots, phase, as_of, threshold=threshold, plan=plan),
+        survey=_survey_evidence(data, pilots, phase, as_of, threshold=threshold, plan=plan,
+                                comparisons=comparisons),
         interviews=_interview_evidence(data, pilots, phase, threshold=threshold),
         minimal_important_change=rules.minimal_important_change,
         net_threshold=rules.interview_net_threshold,

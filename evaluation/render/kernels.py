@@ -189,8 +189,9 @@ def process_alive(pid: int | None) -> bool:
 
 
 def _fork_kernel(address: str, warm_pid: int | None, argv: list[str], cwd: str, env: dict,
-                 timeout: float = 180.0) -> int:
-    """Ask the warm process for a kernel; return its pid. Waits while the warm process preloads."""
+                 timeout: float = 180.0, prepare: dict | None = None) -> int:
+    """Ask the warm process for a kernel; return its pid. Waits while the warm process preloads,
+    and while it computes the analyses ``prepare`` names (see :mod:`evaluation.render.warm`)."""
     import socket
 
     deadline = time.monotonic() + timeout
@@ -205,7 +206,10 @@ def _fork_kernel(address: str, warm_pid: int | None, argv: list[str], cwd: str, 
                 raise _WarmUnavailable(address) from None
             time.sleep(0.02)
     with connection:
-        connection.sendall(json.dumps({"argv": argv, "cwd": cwd, "env": env}).encode() + b"\n")
+        request = {"argv": argv, "cwd": cwd, "env": env}
+        if prepare:
+            request["prepare"] = prepare
+        connection.sendall(json.dumps(request).encode() + b"\n")
         answer = b""
         while not answer.endswith(b"\n"):
             chunk = connection.recv(4096)
@@ -263,7 +267,8 @@ class _ForkedKernel:
         self.send_signal(signal.SIGKILL)
 
 
-def kernel_manager_class(runtime_dir: str | Path, *, warm: tuple[str, int | None, list] | None = None):
+def kernel_manager_class(runtime_dir: str | Path, *, warm: tuple[str, int | None, list] | None = None,
+                         prepare: dict | None = None):
     """The kernel manager class reports run with (a ``jupyter_client.AsyncKernelManager``).
 
     Parameters
@@ -272,6 +277,11 @@ def kernel_manager_class(runtime_dir: str | Path, *, warm: tuple[str, int | None
         A private, short folder for connection files and IPC sockets.
     warm : tuple, optional
         ``(address, pid, interpreter)`` of a running :class:`WarmKernels` process.
+    prepare : dict, optional
+        ``{"data_dir": ..., "phase": ..., "pilot": ...}``, the report the kernels are for: the
+        warm process computes the analyses the report shares with the others of its phase before
+        it forks the kernel (:func:`evaluation.report.analyses.prepare`), and keeps them for
+        later kernels.
 
     Returns
     -------
@@ -300,7 +310,7 @@ def kernel_manager_class(runtime_dir: str | Path, *, warm: tuple[str, int | None
                     and list(cmd[prefix:prefix + 2]) == KERNEL_LAUNCHER):
                 try:
                     pid = _fork_kernel(warm[0], warm[1], list(cmd[prefix + 2:]), str(kwargs.get("cwd") or os.getcwd()),
-                                       dict(kwargs.get("env") or os.environ))
+                                       dict(kwargs.get("env") or os.environ), prepare=prepare)
                 except _WarmUnavailable:
                     pass
                 else:

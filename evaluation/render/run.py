@@ -176,7 +176,7 @@ def _worker_init(runtime_dir: str, warm: tuple[str, int, list] | None, formats: 
     import nbformat  # noqa: F401
     import papermill  # noqa: F401
 
-    _WORKER["kernel_manager_class"] = kernel_manager_class(runtime_dir, warm=warm)
+    _WORKER["kernel_manager"] = (runtime_dir, warm)
     html_exporter()
     if "pdf" in formats:
         from multiprocessing.util import Finalize
@@ -189,9 +189,12 @@ def _worker_init(runtime_dir: str, warm: tuple[str, int, list] | None, formats: 
 
 def _render_in_worker(job: ReportJob, data_dir: Path, out: Path, kernel_name: str,
                       notebook_dir: Path, formats: tuple = (), data_version: str = "") -> RenderedReport:
+    runtime_dir, warm = _WORKER["kernel_manager"]
+    # the warm process computes the analyses of the report's phase before forking its kernel
+    prepare = {"data_dir": job.parameters(data_dir)["data_dir"], "phase": job.phase, "pilot": job.pilot}
     return render_one(job, data_dir=data_dir, out=out, kernel_name=kernel_name, notebook_dir=notebook_dir,
-                      kernel_manager_class=_WORKER.get("kernel_manager_class"), formats=formats,
-                      browser=_WORKER.get("browser"), data_version=data_version)
+                      kernel_manager_class=kernel_manager_class(runtime_dir, warm=warm, prepare=prepare),
+                      formats=formats, browser=_WORKER.get("browser"), data_version=data_version)
 
 
 def default_workers() -> int:

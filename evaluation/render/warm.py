@@ -8,6 +8,15 @@ one JSON line per request, ``{"argv": [...], "cwd": ..., "env": {...}}``, forks,
 ``{"pid": ...}``, and the child becomes ``python -m ipykernel_launcher ARGV``. It stops when its
 standard input closes (the render that started it ended, or died).
 
+A request may also name the report the kernel is for, ``"prepare": {"data_dir": ..., "phase":
+..., "pilot": ...}``: before forking, the warm process loads that data folder cut to the phase
+and computes the analyses the reports of the phase share (the disclosure plan, the pilot's
+survey comparisons and goal attainment; :func:`evaluation.report.analyses.prepare`), unless it
+has them already. The kernel, and every kernel forked after it, inherits them in its memory, and
+the report uses them if the data folder's content is still the one they were computed from. If
+they cannot be computed, the report computes them itself (and reports any error in the data as
+it would without them).
+
 The forked kernel gets the environment, working directory, ``argv`` and ``sys.path`` a fresh
 ``python -m ipykernel_launcher`` would have, and NumPy's global random state is reseeded from the
 OS, as in a new process. What differs from a fresh kernel, by design: the preloaded modules are
@@ -203,6 +212,8 @@ def _fork_for(connection, selector, server) -> dict | None:
         In the child: the request (the connection, server and selector are closed). In the warm
         process: ``None``, after answering ``{"pid": ...}`` (or ``{"error": ...}``).
     """
+    import threading
+
     request = None
     try:
         connection.settimeout(10)
@@ -213,6 +224,9 @@ def _fork_for(connection, selector, server) -> dict | None:
                 break
             payload += chunk
         wanted = json.loads(payload)
+        _prepare_analyses(wanted)
+        if threading.active_count() != 1:  # never fork with threads (the analyses started none)
+            raise OSError("the warm process has threads and cannot fork safely")
         pid = os.fork()
         if pid == 0:
             selector.close()
@@ -230,6 +244,24 @@ def _fork_for(connection, selector, server) -> dict | None:
         if request is None:
             connection.close()
     return None
+
+
+def _prepare_analyses(request: dict) -> None:
+    """Compute the analyses of the report a request names (see the module docstring), without
+    printing warnings; a failure leaves the report to compute them itself."""
+    import warnings
+
+    wanted = request.get("prepare")
+    if not isinstance(wanted, dict):
+        return
+    try:
+        from evaluation.report.analyses import prepare
+
+        with warnings.catch_warnings(record=True):  # a report kernel shows its own warnings
+            prepare(wanted["data_dir"], phase=wanted["phase"], pilot=wanted.get("pilot"),
+                    environ=request.get("env") or {})
+    except Exception:  # noqa: BLE001 - the report computes them itself, and reports any error
+        pass
 
 
 def _set_warning_filters(filters: list) -> None:

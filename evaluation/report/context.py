@@ -11,17 +11,17 @@ from __future__ import annotations
 
 import datetime as dt
 import math
-import os
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
 
 from evaluation.contract import DEMO_DATA_DIR, EvaluationData, load_data
 from evaluation.contract.narratives import SYNTHESIS, Narrative
-from evaluation.disclosure import DisclosurePlan, disclosure_plan
+from evaluation.disclosure import DisclosurePlan
 from evaluation.errors import EvaluationError
 from evaluation.i18n import check_language, format_date, format_number, format_percent, pick, t, translation_table
 from evaluation.plots.base import STATUS_STYLE
+from evaluation.report.analyses import PhaseAnalyses, complementary_suppression, shared_analyses
 
 
 @dataclass(frozen=True)
@@ -45,11 +45,16 @@ class ReportContext:
         When the report run started (UTC), for the provenance appendix.
     threshold : int
         The programme's anonymity threshold (set from the data, not passed).
+    shared : PhaseAnalyses, optional
+        The phase's analyses computed before the report opened, for these very ``data``
+        (:func:`evaluation.report.analyses.shared_analyses`); by default the report computes its
+        own (:attr:`analyses`).
 
     Raises
     ------
     EvaluationError
-        For an unknown language, pilot or phase, or data cut to another phase.
+        For an unknown language, pilot or phase, data cut to another phase, or shared analyses
+        of other data.
 
     Examples
     --------
@@ -65,6 +70,7 @@ class ReportContext:
     lang: str = "nb"
     parameters: dict = field(default_factory=dict)
     started: dt.datetime = field(default_factory=lambda: dt.datetime.now(dt.UTC))
+    shared: PhaseAnalyses | None = field(default=None, repr=False, compare=False)
     threshold: int = field(init=False)
 
     def __post_init__(self) -> None:
@@ -82,6 +88,8 @@ class ReportContext:
             raise EvaluationError(
                 f"the data are cut to phase {self.data.phase!r}, not to {self.phase!r}"
             )
+        if self.shared is not None and self.shared.data is not self.data:
+            raise EvaluationError("the shared analyses were computed from other data than the report's")
         object.__setattr__(self, "threshold", int(programme.anonymity_threshold))
 
     # ----------------------------------------------------------------------------- the subject
@@ -115,34 +123,47 @@ class ReportContext:
         return self.programme.previous_phase(self.phase)
 
     @cached_property
+    def analyses(self) -> PhaseAnalyses:
+        """The analyses of the report's phase (:class:`evaluation.report.analyses.PhaseAnalyses`):
+        the shared ones it was opened with, or its own, so that each is computed once per report
+        (at most) and every chapter that shows it gets the same result.
+
+        Shared analyses made with another complementary-suppression setting than the one in
+        force (:func:`evaluation.report.analyses.complementary_suppression`) are not used.
+        """
+        complementary = complementary_suppression()
+        if self.shared is not None and self.shared.complementary == complementary:
+            return self.shared
+        return PhaseAnalyses(self.data, complementary=complementary)
+
+    @property
     def disclosure(self) -> DisclosurePlan:
         """The render's survey disclosure plan (:func:`evaluation.disclosure.disclosure_plan`).
 
-        Made once per report from the data cut to the phase (every pilot, so a pilot report
+        Made once per phase from the data cut to the phase (every pilot, so a pilot report
         and the synthesis of one phase hide the same cells) and consulted by every table,
-        chart, sentence and key figure with survey counts.
-
-        The environment variable ``EVALUATION_UNSAFE_NO_COMPLEMENTARY=1`` turns complementary
-        suppression off. It is a **test-only negative control**: it lets a disclosure checker
-        show that it finds the leak that complementary suppression closes. Never set it when
-        rendering reports for readers. This is the one place that reads it.
+        chart, sentence and key figure with survey counts
+        (:attr:`evaluation.report.analyses.PhaseAnalyses.plan`; complementary suppression is
+        on unless a test turns it off, see
+        :func:`evaluation.report.analyses.complementary_suppression`).
         """
-        unsafe = os.environ.get("EVALUATION_UNSAFE_NO_COMPLEMENTARY", "") == "1"
-        return disclosure_plan(self.data.responses, self.data.items, self.data.population,
-                               threshold=self.threshold, complementary=not unsafe)
+        return self.analyses.plan
 
-    @cached_property
+    @property
     def attainment(self):
         """Goal attainment of the report's pilot (all pilots for the synthesis) in its phase.
 
-        :func:`evaluation.goals.goal_attainment`, computed once per report and shared by the
+        :func:`evaluation.goals.goal_attainment`, computed once per phase's analyses
+        (:meth:`evaluation.report.analyses.PhaseAnalyses.attainment`) and shared by the
         chapters that show it.
         """
-        from evaluation.goals import goal_attainment
+        return self.analyses.attainment(None if self.pilot is None else (self.pilot,))
 
-        pilots = None if self.pilot is None else [self.pilot]
-        return goal_attainment(self.data, phase=self.phase, threshold=self.threshold,
-                               pilots=pilots, plan=self.disclosure)
+    def survey_comparisons(self, *, weighted: bool = True):
+        """The report's pilot's index changes between waves
+        (:meth:`evaluation.report.analyses.PhaseAnalyses.comparison`), computed once per report
+        and shared by the survey chapter, the key findings and goal attainment."""
+        return self.analyses.comparison(self.pilot, weighted=weighted)
 
     @property
     def input_files(self) -> tuple:
@@ -246,7 +267,12 @@ def data_folder_name(data_dir: str | Path) -> str:
 def open_report(
     data_dir: str | Path | None = None, *, pilot: str | None, phase: str, lang: str = "nb"
 ) -> ReportContext:
-    """Validate and load the data for one report.
+    """Validate and load the data for one report (or take the render's shared analyses).
+
+    In a report kernel forked by a render, the data and the analyses the reports of the phase
+    share were computed before the kernel started (:func:`evaluation.report.analyses.prepare`);
+    they are used if the data folder is still byte for byte the one they were computed from.
+    Otherwise (and for a report opened on its own) the data are validated and loaded here.
 
     Parameters
     ----------
@@ -271,12 +297,13 @@ def open_report(
         If the pilot or language is unknown.
     """
     check_language(lang)
-    data = load_data(data_dir or DEMO_DATA_DIR, phase=phase)
+    shared = shared_analyses(data_dir or DEMO_DATA_DIR, phase=phase, complementary=complementary_suppression())
+    data = shared.data if shared is not None else load_data(data_dir or DEMO_DATA_DIR, phase=phase)
     if pilot in ("", "all"):
         pilot = None
     parameters = {"pilot": pilot or "all", "phase": phase, "lang": lang,
                   "data_dir": data_folder_name(data_dir or DEMO_DATA_DIR)}
-    return ReportContext(data=data, pilot=pilot, phase=phase, lang=lang, parameters=parameters)
+    return ReportContext(data=data, pilot=pilot, phase=phase, lang=lang, parameters=parameters, shared=shared)
 
 
 __all__ = ["ReportContext", "data_folder_name", "open_report"]

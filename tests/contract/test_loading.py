@@ -64,3 +64,25 @@ def test_interview_round_follows_the_phase_cut_offs():
     midterm = data.interviews[data.interviews["date"] <= pd.Timestamp("2022-12-31")]
     assert set(midterm["round"]) == {"midterm"}
     assert set(data.interviews.loc[~data.interviews.index.isin(midterm.index), "round"]) == {"final"}
+
+
+def test_loading_every_phase_at_once_gives_what_loading_each_phase_gives():
+    from evaluation.contract.loading import load_phases
+
+    together = load_phases(DEMO, ["midterm", "final", None])
+    for phase, data in together.items():
+        alone = load_data(DEMO, phase=phase)
+        assert (data.phase, data.cutoff, data.data_dir, data.input_files) == (
+            alone.phase, alone.cutoff, alone.data_dir, alone.input_files)
+        assert data.narratives == alone.narratives
+        for name in ("items", "scales", "responses", "population", "interviews", "segments", "codebook",
+                     "observations", "milestones", "assessments"):
+            pd.testing.assert_frame_equal(getattr(data, name), getattr(alone, name))
+    assert list(load_phases(DEMO)) == ["midterm", "final"]  # by default every phase of the programme
+
+
+def test_loading_several_phases_refuses_an_unknown_phase():
+    from evaluation.contract.loading import load_phases
+
+    with pytest.raises(DataContractError, match="unknown phase 'later'"):
+        load_phases(DEMO, ["midterm", "later"])

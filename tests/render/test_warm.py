@@ -11,10 +11,10 @@ import json
 
 import pytest
 
-from evaluation.render.kernels import WarmKernels, warm_kernels_supported
+from evaluation.render.kernels import WarmKernels, kernel_manager_class, warm_kernels_supported
 from evaluation.render.warm import NEVER_PRELOAD, WARM_PRELOAD, preload_modules
 
-from .helpers import PROBE_PRELOADED, notebook, run_notebook
+from .helpers import PROBE_PRELOADED, edit_response, notebook, run_notebook
 
 pytestmark = pytest.mark.notebook  # starts real kernels
 
@@ -142,3 +142,29 @@ def test_preloading_takes_the_notebooks_imports_but_never_a_module_that_hooks_in
     assert modules[:len(WARM_PRELOAD)] == list(WARM_PRELOAD)
     assert {"evaluation", "evaluation.report", "scipy.stats"} <= set(modules)
     assert not [m for m in modules if any(m == n or m.startswith(n + ".") for n in NEVER_PRELOAD)]
+
+
+SHARED_PROBE = """\
+from evaluation.report import open_report
+ctx = open_report({data_dir!r}, pilot="stad", phase="final")
+print(ctx.shared is not None, int(ctx.data.responses["Q01"].sum()))
+"""
+
+
+def test_a_kernel_forked_for_a_report_inherits_its_phases_analyses_but_never_stale_ones(tmp_path, demo_copy):
+    folder = tmp_path / "notebooks"
+    folder.mkdir()
+    probe = notebook(folder / "probe.ipynb", SHARED_PROBE.format(data_dir=str(demo_copy)))
+    with WarmKernels(folder) as warm:
+        address = (warm.address, warm.pid, warm.interpreter)
+        for_stad = kernel_manager_class(warm.runtime_dir, warm=address,
+                                        prepare={"data_dir": str(demo_copy), "phase": "final", "pilot": "stad"})
+        first = run_notebook(probe, folder / "first.ipynb", for_stad)
+        edit_response(demo_copy, pilot="stad", year="2024")
+        # forked without asking for the report: the warm process still holds the old data's analyses
+        stale = run_notebook(probe, folder / "stale.ipynb", warm.kernel_manager_class)
+        again = run_notebook(probe, folder / "again.ipynb", for_stad)  # prepared from the new data
+    (shared, before), (stale_shared, after), (shared_again, again_sum) = (
+        output.split() for output in (first[0], stale[0], again[0]))
+    assert (shared, stale_shared, shared_again) == ("True", "False", "True")
+    assert before != after == again_sum  # one answer moved between 2 and 3

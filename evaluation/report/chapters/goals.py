@@ -16,7 +16,6 @@ import pandas as pd
 from evaluation import html
 from evaluation.goals import (
     gas_summary,
-    goal_attainment,
     national_goal_rollup,
     results_chain_status,
     status_change,
@@ -245,8 +244,7 @@ def chain_section(ctx: ReportContext) -> HtmlBlock:
 def status_change_section(ctx: ReportContext) -> HtmlBlock:
     data, final, pilot = ctx.data, ctx.attainment, ctx.pilot
     programme = data.programme
-    midterm = goal_attainment(data, phase=ctx.previous_phase, threshold=ctx.threshold,
-                              pilots=[pilot], plan=ctx.disclosure)
+    midterm = ctx.analyses.attainment((pilot,), phase=ctx.previous_phase)
     mid = midterm.overview
     end = final.overview.loc[final.overview["pilot"] == pilot]
     successors = programme.sub_goal_successors

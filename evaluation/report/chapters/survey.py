@@ -307,12 +307,10 @@ def weighted_summary(ctx: ReportContext, responses: pd.DataFrame) -> pd.DataFram
 
 def survey_comparisons(ctx: ReportContext, *, weighted: bool) -> pd.DataFrame:
     """The report's pilot's index changes (:func:`evaluation.survey.compare_waves`), weighted by
-    agency or not, with the programme's evidence rules and the render's disclosure plan."""
-    responses = ctx.data.for_pilot("responses", ctx.pilot)
-    return survey.compare_waves(
-        responses, ctx.data.items, ctx.programme.waves, comparisons=ctx.programme.comparisons,
-        population=ctx.data.population, weighted=weighted, rules=ctx.programme.evidence_rules,
-        threshold=ctx.threshold, plan=ctx.disclosure)
+    agency or not, with the programme's evidence rules and the render's disclosure plan; computed
+    once per report (:meth:`ReportContext.survey_comparisons`), so the survey chapter, the key
+    findings and the sensitivity appendix show one result."""
+    return ctx.survey_comparisons(weighted=weighted)
 
 
 def survey_sensitivity(ctx: ReportContext) -> HtmlBlock:
