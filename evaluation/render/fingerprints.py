@@ -4,14 +4,20 @@ the up-to-date check that compares the two.
 ``OUT/manifest.json`` records, per report, what it was built from: the parameters (with the
 language), a digest of the notebook (cells' type, source and tags), of the package's source
 (every file in ``evaluation/``), of the software versions, and for every data file it read, the
-file's SHA-256 and the digest of the file *as the report's phase sees it* (after the phase's
-cut-off, through :func:`evaluation.contract.load_data`). A rerun renders a report only if one of
-these changed; a data file whose bytes changed but whose phase view did not (new 2024 survey
-rows, say, for a midterm report with a 2022 cut-off) does not re-render it. A skipped report
-keeps its HTML, and so its provenance appendix, from the run that built it.
+file's SHA-256 and the digest of the file *as the report sees it* (:func:`report_views`): the
+rows of its own pilot, after its phase's cut-off, of every table with a pilot (``segments.csv``
+by its interviews' pilot), the shared tables (items, scales, codebook) whole, ``programme.yaml``
+by its bytes, and of the narratives only its own. Beside them it records the digest of the
+survey disclosure decisions about its pilot (:func:`disclosure_digest`), the one quantity a pilot
+report reads that is computed from every pilot's data. A synthesis sees every pilot.
 
-Only the standard library is used until a phase view has to be computed, so that a rerun with
-nothing changed answers without importing pandas.
+A rerun renders a report only if one of these changed; a data file whose bytes changed but whose
+view did not (new 2024 survey rows for a midterm report with a 2022 cut-off; another pilot's
+rows for a pilot report) does not re-render it. A skipped report keeps its HTML, and so its
+provenance appendix (the files' SHA-256, the run time), from the run that built it.
+
+Only the standard library is used until a view has to be computed, so that a rerun with nothing
+changed answers without importing pandas.
 """
 
 from __future__ import annotations
@@ -29,8 +35,16 @@ from evaluation.render.jobs import NOTEBOOK_DIR, ReportJob
 PACKAGE_DIR = Path(__file__).resolve().parent.parent
 """The ``evaluation`` package folder (its files are the reports' "source")."""
 
-MANIFEST_SCHEMA = 2
-"""Version of ``manifest.json``'s layout; entries without ``inputs`` (schema 1) are re-rendered."""
+MANIFEST_SCHEMA = 3
+"""Version of ``manifest.json``'s layout; entries without ``inputs`` (schema 1) are re-rendered,
+and so are entries without ``derived`` (schema 2: views of a whole phase) when data changed."""
+
+NOT_READ_IN_PHASE = "not read in this phase"
+"""The view of a narrative of a later phase than the report's."""
+
+NOT_READ_BY_REPORT = "not read by this report"
+"""The view of a narrative a pilot report does not read: another pilot's, the synthesis', or
+one of another phase."""
 
 ENVIRONMENT_PACKAGES = ("pandas", "numpy", "scipy", "matplotlib", "pyyaml", "papermill", "nbconvert",
                         "nbclient", "nbformat", "ipykernel", "jupyter_client")
@@ -199,13 +213,76 @@ def _frame_digest(frame) -> str:
     return digest.hexdigest()
 
 
-def phase_view_digests(data_dir: str | Path, phase: str, files) -> dict[str, str]:
-    """Digest of each data file *as a report of ``phase`` sees it*.
+@dataclass(frozen=True)
+class ReportView:
+    """What one report sees of the data (:func:`report_views`).
+
+    Attributes
+    ----------
+    files : dict
+        Relative path -> digest of the file as the report sees it.
+    derived : dict
+        Name -> digest of a quantity the report reads that is computed from data beyond its
+        own view (today ``disclosure``: :func:`disclosure_digest`).
+    """
+
+    files: dict
+    derived: dict
+
+
+def _pilot_rows(data, name: str, pilot: str | None):
+    """The rows of contract table ``name`` a report of ``pilot`` reads, or ``None`` when the
+    table is shared (every report reads all of it)."""
+    frame = getattr(data, name)
+    if pilot is None or (name != "segments" and "pilot" not in frame.columns):
+        return None
+    return data.for_pilot(name, pilot)
+
+
+def disclosure_digest(plan, pilot: str | None) -> str:
+    """Digest of the survey disclosure decisions a report of ``pilot`` consults.
+
+    The disclosure plan (:func:`evaluation.disclosure.disclosure_plan`) is made from every
+    pilot's responses, so a pilot report's suppression could in principle depend on another
+    pilot's rows. A pilot report asks the plan only about its own pilot's cells (agency rows and
+    pilot-waves); the synthesis also about the totals over pilots. This digest covers exactly
+    those answers, so whatever the plan's rules become, a report whose decisions change is
+    rendered again.
+
+    Parameters
+    ----------
+    plan : DisclosurePlan
+        The phase's plan.
+    pilot : str or None
+        The report's pilot; ``None`` for the synthesis (every decision, the totals included).
+    """
+    cells, pilot_waves = plan.cells, plan.pilot_waves
+    if pilot is not None:
+        cells, pilot_waves = cells[cells["pilot"] == pilot], pilot_waves[pilot_waves["pilot"] == pilot]
+    digest = hashlib.sha256()
+    digest.update(json.dumps({"threshold": int(plan.threshold), "complementary": bool(plan.complementary),
+                              "totals": None if pilot is not None else sorted(str(w) for w in plan.hidden_totals)},
+                             sort_keys=True).encode())
+    digest.update(_frame_digest(cells.reset_index(drop=True)).encode())
+    digest.update(_frame_digest(pilot_waves.reset_index(drop=True)).encode())
+    return digest.hexdigest()
+
+
+def report_views(data_dir: str | Path, phase: str, files, subjects) -> dict:
+    """What each report of ``phase`` sees of each data file (its *view*), and of the disclosure plan.
 
     The data are read with :func:`evaluation.contract.load_data` cut to the phase, as the
-    reports read them; a contract table's digest is that of its DataFrame after the cut-off, so
-    rows dated after the cut-off do not count. ``programme.yaml`` and files outside the contract
-    count by their bytes; a narrative of a later phase is not read by the phase.
+    reports read them. A contract table's view is the digest of its DataFrame after the cut-off
+    (columns, dtypes and values, row order included): for a pilot report only its pilot's rows
+    (``segments.csv``: the segments of its pilot's interviews), for the synthesis every row;
+    tables without a pilot (items, scales, codebook) are read whole by every report.
+    ``programme.yaml`` and files outside the contract count by their bytes. A narrative of a
+    later phase is not read in the phase; a pilot report reads only its own pilot's narratives
+    of its phase (in either language), the synthesis every narrative of the phase and before.
+
+    What a pilot report reads of other pilots' rows: the disclosure plan, made from every
+    pilot's responses (:func:`disclosure_digest`); and the SHA-256 of every file, shown in its
+    provenance appendix and written when it is rendered (run metadata, like the run time).
 
     Parameters
     ----------
@@ -215,31 +292,81 @@ def phase_view_digests(data_dir: str | Path, phase: str, files) -> dict[str, str
         Phase id.
     files : iterable of str
         Relative paths of the files to digest.
+    subjects : iterable of str or None
+        The reports: pilot ids, ``None`` for the synthesis.
 
     Returns
     -------
     dict
-        Relative path -> hex digest.
+        Subject -> :class:`ReportView`.
     """
     from evaluation.contract import FILES, load_data
     from evaluation.contract.narratives import narrative_key
+    from evaluation.disclosure import disclosure_plan
 
     data_dir = Path(data_dir)
     data = load_data(data_dir, phase=phase)
+    plan = disclosure_plan(data.responses, data.items, data.population,
+                           threshold=data.programme.anonymity_threshold)
     tables = {path: name for name, path in FILES.items() if name != "programme"}
-    views = {}
+    files = list(files)
+    whole: dict[str, str] = {}
     for rel in files:
         path = data_dir / rel
-        narrative = narrative_key(rel, data.programme)
         if rel in tables and hasattr(data, tables[rel]):
-            views[rel] = "table:" + _frame_digest(getattr(data, tables[rel]))
-        elif narrative is not None and narrative not in data.narratives:
-            views[rel] = "not read in this phase"
+            whole[rel] = "table:" + _frame_digest(getattr(data, tables[rel]))
+        elif narrative_key(rel, data.programme) not in (None, *data.narratives):
+            whole[rel] = NOT_READ_IN_PHASE
         elif path.exists():
-            views[rel] = "file:" + file_sha256(path)
+            whole[rel] = "file:" + file_sha256(path)
         else:
-            views[rel] = "missing"
+            whole[rel] = "missing"
+    views = {}
+    for subject in dict.fromkeys(subjects):
+        seen = dict(whole)
+        if subject is not None:
+            for rel in files:
+                narrative = narrative_key(rel, data.programme)
+                if rel in tables and hasattr(data, tables[rel]):
+                    rows = _pilot_rows(data, tables[rel], subject)
+                    if rows is not None:
+                        seen[rel] = f"rows of {subject}:" + _frame_digest(rows)
+                elif narrative is not None and seen[rel] != NOT_READ_IN_PHASE and narrative[:2] != (subject, phase):
+                    seen[rel] = NOT_READ_BY_REPORT
+        views[subject] = ReportView(seen, {"disclosure": disclosure_digest(plan, subject)})
     return views
+
+
+def views_for(views: dict, data_dir: str | Path, phase: str, subjects, files) -> dict:
+    """The views of ``subjects`` in ``phase`` from ``views`` (phase -> subject -> :class:`ReportView`),
+    computing (:func:`report_views`, one reading of the data) and adding those missing."""
+    known = views.setdefault(phase, {})
+    missing = [subject for subject in dict.fromkeys(subjects) if subject not in known]
+    if missing:
+        known.update(report_views(data_dir, phase, files, missing))
+    return known
+
+
+def changed_in_view(recorded: dict, view: ReportView, changed) -> list[str]:
+    """What changed for a report whose data files ``changed`` in their bytes: the files whose
+    view differs from the one recorded (or was never recorded), then the derived quantities
+    (``disclosure``) that differ; empty if the report sees the same data.
+
+    Parameters
+    ----------
+    recorded : dict
+        The report's ``inputs`` in the manifest.
+    view : ReportView
+        What it would see now.
+    changed : iterable of str
+        The files whose bytes changed.
+    """
+    files = recorded.get("data", {})
+    differ = [rel for rel in changed if files.get(rel, {}).get("view") is None
+              or files[rel]["view"] != view.files.get(rel)]
+    derived = recorded.get("derived") or {}
+    differ += [name for name in sorted(view.derived) if derived.get(name) != view.derived[name]]
+    return differ
 
 
 def read_manifest(out: Path) -> dict:
@@ -263,11 +390,11 @@ def write_manifest(out: Path, manifest: dict) -> None:
     atomic_write_text(out / "manifest.json", json.dumps(manifest, indent=2, ensure_ascii=False, sort_keys=True))
 
 
-def report_inputs(job: ReportJob, inputs: RenderInputs, views: dict | None = None) -> dict:
+def report_inputs(job: ReportJob, inputs: RenderInputs, view: ReportView | None = None) -> dict:
     """The manifest's record of what ``job`` is built from.
 
-    Every report reads every input file today (``load_data`` reads the whole folder); a report
-    that reads less can narrow ``inputs.input_files`` here, and the manifest follows.
+    Every report reads every input file (``load_data`` reads the whole folder); what it sees of
+    each is its ``view``.
 
     Parameters
     ----------
@@ -275,23 +402,25 @@ def report_inputs(job: ReportJob, inputs: RenderInputs, views: dict | None = Non
         The report.
     inputs : RenderInputs
         The current fingerprints.
-    views : dict, optional
-        :func:`phase_view_digests` of the report's phase (``None`` values where unknown).
+    view : ReportView, optional
+        The report's view of the data (:func:`report_views`); ``None`` while unknown (the
+        views are then filled in later, or a later data change re-renders the report).
 
     Returns
     -------
     dict
         ``parameters`` (the notebook's, with ``lang`` and ``data_dir``), ``notebook``,
-        ``source`` and ``environment`` digests, and ``data``: per relative file path, its
-        ``sha256`` and its phase ``view`` digest.
+        ``source`` and ``environment`` digests; ``data``: per relative file path, its
+        ``sha256`` and its ``view`` digest; and ``derived``: the view's derived digests.
     """
-    views = views or {}
+    files = view.files if view is not None else {}
     return {
         "parameters": job.parameters(inputs.data_dir),
         "notebook": inputs.notebooks.get(job.notebook),
         "source": inputs.source,
         "environment": inputs.environment,
-        "data": {rel: {"sha256": inputs.data.get(rel), "view": views.get(rel)} for rel in inputs.input_files},
+        "data": {rel: {"sha256": inputs.data.get(rel), "view": files.get(rel)} for rel in inputs.input_files},
+        "derived": dict(view.derived) if view is not None else None,
     }
 
 
@@ -314,7 +443,7 @@ def up_to_date(job: ReportJob, entry: dict | None, inputs: RenderInputs, out: Pa
     tuple
         ``("skip", None)`` if nothing it reads changed; ``("render", reason)``; or
         ``("check", changed_files)`` if only the bytes of some data files changed, so that the
-        phase's view of them (:func:`phase_view_digests`) decides.
+        report's view of the data (:func:`report_views`, :func:`changed_in_view`) decides.
     """
     recorded = (entry or {}).get("inputs")
     if not recorded:
@@ -352,9 +481,9 @@ def stale_reports(entries: dict, inputs: RenderInputs, *, data_dir: Path, out: P
 
     Only the data count here (a changed notebook or package re-renders a report, but does not
     make what it says out of date): a report is older than the data when it was made from
-    another data folder, from other data files, or from a file whose bytes changed in what its
-    phase sees (:func:`phase_view_digests`, computed here only for such a file). Reports of this
-    render (``fresh``) and of phases not in ``phases`` are not judged.
+    another data folder, from other data files, or when a file whose bytes changed changed in
+    what the report sees (:func:`report_views`, computed here only for such a file). Reports of
+    this render (``fresh``) and of phases not in ``phases`` are not judged.
 
     Parameters
     ----------
@@ -367,7 +496,7 @@ def stale_reports(entries: dict, inputs: RenderInputs, *, data_dir: Path, out: P
     phases : collection of str
         The programme's phases.
     views : dict
-        Phase views already computed (phase to :func:`phase_view_digests`); filled in here.
+        Views already computed (phase -> subject -> :class:`ReportView`); filled in here.
     fresh : collection of str
         Reports made or checked by this render.
 
@@ -377,6 +506,7 @@ def stale_reports(entries: dict, inputs: RenderInputs, *, data_dir: Path, out: P
         Report names (``<phase>/<stem>``).
     """
     stale: set[str] = set()
+    checks: dict[str, list] = {}
     for name, entry in entries.items():
         recorded = entry.get("inputs")
         if name in fresh or entry.get("phase") not in phases or not recorded:
@@ -387,14 +517,16 @@ def stale_reports(entries: dict, inputs: RenderInputs, *, data_dir: Path, out: P
             stale.add(name)
             continue
         changed = [rel for rel in inputs.input_files if files[rel].get("sha256") != inputs.data.get(rel)]
-        if not changed:
-            continue
+        if changed:
+            checks[name] = changed
+    for phase in dict.fromkeys(entries[name]["phase"] for name in checks):
+        names = [name for name in checks if entries[name]["phase"] == phase]
         try:
-            view = views.get(entry["phase"]) or views.setdefault(
-                entry["phase"], phase_view_digests(data_dir, entry["phase"], inputs.input_files))
+            known = views_for(views, data_dir, phase, [entries[name].get("pilot") for name in names],
+                              inputs.input_files)
         except Exception:  # noqa: BLE001 - a view that cannot be computed is not known to be current
-            stale.add(name)
+            stale.update(names)
             continue
-        if any(files[rel].get("view") is None or files[rel]["view"] != view.get(rel) for rel in changed):
-            stale.add(name)
+        stale.update(name for name in names
+                     if changed_in_view(entries[name]["inputs"], known[entries[name].get("pilot")], checks[name]))
     return stale
