@@ -209,7 +209,8 @@ def test_other_pilots_rows_in_every_table_are_not_seen_by_a_pilot_report(demo_co
         return edit
 
     rewrite(demo_copy / "survey/population.csv", move_orkland_first_and_edit("invited", lambda v: str(int(v) + 7)))
-    rewrite(demo_copy / "interviews/interviews.csv", move_orkland_first_and_edit("informants", lambda v: str(int(v) + 1)))
+    rewrite(demo_copy / "interviews/interviews.csv",
+            move_orkland_first_and_edit("informants", lambda v: str(int(v) + 1)))
     rewrite(demo_copy / "indicators/observations.csv", move_orkland_first_and_edit("source", lambda v: v + " (rev.)"))
     rewrite(demo_copy / "milestones.csv", move_orkland_first_and_edit("text_en", lambda v: v + " (rev.)"))
     rewrite(demo_copy / "assessments.csv", move_orkland_first_and_edit("rationale_en", lambda v: v + " (rev.)"))
@@ -255,7 +256,8 @@ def test_a_pilot_report_reads_only_its_own_narratives_of_its_phase(demo_copy):
         demo_copy / "narratives/stad-midterm.nb.md")
     assert stad_final.files["narratives/stad-midterm.nb.md"] == NOT_READ_BY_REPORT
     assert stad_final.files["narratives/synthesis-final.en.md"] == NOT_READ_BY_REPORT
-    assert stad_final.files["narratives/stad-final.nb.md"] == "file:" + sha256(demo_copy / "narratives/stad-final.nb.md")
+    assert stad_final.files["narratives/stad-final.nb.md"] == "file:" + sha256(
+        demo_copy / "narratives/stad-final.nb.md")
     assert synthesis.files["narratives/orkland-final.nb.md"] == "file:" + sha256(
         demo_copy / "narratives/orkland-final.nb.md")
     assert stad_final.files["programme.yaml"] == "file:" + sha256(demo_copy / "programme.yaml")
