@@ -268,7 +268,7 @@ def disclosure_digest(plan, pilot: str | None) -> str:
     return digest.hexdigest()
 
 
-def report_views(data_dir: str | Path, phase: str, files, subjects) -> dict:
+def report_views(data_dir: str | Path, phase: str, files, subjects, *, data=None) -> dict:
     """What each report of ``phase`` sees of each data file (its *view*), and of the disclosure plan.
 
     The data are read with :func:`evaluation.contract.load_data` cut to the phase, as the
@@ -294,6 +294,9 @@ def report_views(data_dir: str | Path, phase: str, files, subjects) -> dict:
         Relative paths of the files to digest.
     subjects : iterable of str or None
         The reports: pilot ids, ``None`` for the synthesis.
+    data : EvaluationData, optional
+        The folder's data, not cut to a phase, if already read
+        (:func:`evaluation.contract.load_data`); default: read here.
 
     Returns
     -------
@@ -301,11 +304,12 @@ def report_views(data_dir: str | Path, phase: str, files, subjects) -> dict:
         Subject -> :class:`ReportView`.
     """
     from evaluation.contract import FILES, load_data
+    from evaluation.contract.loading import cut_data
     from evaluation.contract.narratives import narrative_key
     from evaluation.disclosure import disclosure_plan
 
     data_dir = Path(data_dir)
-    data = load_data(data_dir, phase=phase)
+    data = cut_data(load_data(data_dir) if data is None else data, phase)
     plan = disclosure_plan(data.responses, data.items, data.population,
                            threshold=data.programme.anonymity_threshold)
     tables = {path: name for name, path in FILES.items() if name != "programme"}
@@ -337,14 +341,19 @@ def report_views(data_dir: str | Path, phase: str, files, subjects) -> dict:
     return views
 
 
-def views_for(views: dict, data_dir: str | Path, phase: str, subjects, files) -> dict:
-    """The views of ``subjects`` in ``phase`` from ``views`` (phase -> subject -> :class:`ReportView`),
-    computing (:func:`report_views`, one reading of the data) and adding those missing."""
-    known = views.setdefault(phase, {})
-    missing = [subject for subject in dict.fromkeys(subjects) if subject not in known]
+def views_for(views: dict, data_dir: str | Path, wanted: dict, files) -> dict:
+    """Add to ``views`` (phase -> subject -> :class:`ReportView`) the views ``wanted`` (phase ->
+    subjects) that it lacks, reading the data folder once for all of them; return ``views``."""
+    from evaluation.contract import load_data
+
+    missing = {phase: [s for s in dict.fromkeys(subjects) if s not in views.get(phase, {})]
+               for phase, subjects in wanted.items()}
+    missing = {phase: subjects for phase, subjects in missing.items() if subjects}
     if missing:
-        known.update(report_views(data_dir, phase, files, missing))
-    return known
+        data = load_data(data_dir)
+        for phase, subjects in missing.items():
+            views.setdefault(phase, {}).update(report_views(data_dir, phase, files, subjects, data=data))
+    return views
 
 
 def changed_in_view(recorded: dict, view: ReportView, changed) -> list[str]:
@@ -519,14 +528,13 @@ def stale_reports(entries: dict, inputs: RenderInputs, *, data_dir: Path, out: P
         changed = [rel for rel in inputs.input_files if files[rel].get("sha256") != inputs.data.get(rel)]
         if changed:
             checks[name] = changed
-    for phase in dict.fromkeys(entries[name]["phase"] for name in checks):
-        names = [name for name in checks if entries[name]["phase"] == phase]
-        try:
-            known = views_for(views, data_dir, phase, [entries[name].get("pilot") for name in names],
-                              inputs.input_files)
-        except Exception:  # noqa: BLE001 - a view that cannot be computed is not known to be current
-            stale.update(names)
-            continue
-        stale.update(name for name in names
-                     if changed_in_view(entries[name]["inputs"], known[entries[name].get("pilot")], checks[name]))
+    wanted: dict = {}
+    for name in checks:
+        wanted.setdefault(entries[name]["phase"], []).append(entries[name].get("pilot"))
+    try:
+        views_for(views, data_dir, wanted, inputs.input_files)
+    except Exception:  # noqa: BLE001 - a view that cannot be computed is not known to be current
+        return stale | set(checks)
+    stale.update(name for name in checks if changed_in_view(
+        entries[name]["inputs"], views[entries[name]["phase"]][entries[name].get("pilot")], checks[name]))
     return stale

@@ -28,7 +28,7 @@ from evaluation import KERNEL_NAME
 from evaluation.errors import EvaluationError, OutputError
 from evaluation.files import atomic_write_text
 from evaluation.render.fingerprints import (RenderInputs, changed_in_view, current_inputs, read_manifest,
-                                            relative_to_data, report_inputs, report_views, sorted_paths,
+                                            relative_to_data, report_inputs, sorted_paths,
                                             stale_reports, up_to_date, views_for, write_manifest)
 from evaluation.render.guard import data_identity, guard_output
 from evaluation.render.jobs import (NOTEBOOK_DIR, RenderedReport, RenderSummary, ReportJob,
@@ -391,7 +391,7 @@ def _plan(jobs: list[ReportJob], entries: dict, inputs: RenderInputs, *, data_di
     cut-off, the shared files, its disclosure decisions) differs from the one recorded; if not,
     its manifest entry (in ``entries``) takes the new bytes' digests and it is skipped. The views
     of a phase are computed for every report of the phase in ``jobs`` at once (one reading of
-    the data), so that the reports rendered need no second reading.
+    the data for every phase), so that the reports rendered need no second reading.
     """
     to_render: list[tuple[ReportJob, str]] = []
     skipped: list[ReportJob] = []
@@ -408,8 +408,9 @@ def _plan(jobs: list[ReportJob], entries: dict, inputs: RenderInputs, *, data_di
         else:
             skipped.append(job)
     views: dict[str, dict] = {}
-    for phase in dict.fromkeys(job.phase for job in checks):
-        views_for(views, data_dir, phase, [job.pilot for job in jobs if job.phase == phase], inputs.input_files)
+    if checks:
+        views_for(views, data_dir, {phase: [job.pilot for job in jobs if job.phase == phase]
+                                    for phase in dict.fromkeys(job.phase for job in checks)}, inputs.input_files)
     for job, changed in checks.items():
         recorded = entries[job.name]["inputs"]
         differ = changed_in_view(recorded, views[job.phase][job.pilot], changed)
@@ -449,7 +450,7 @@ class _ParallelRun:
         self.summary, self.reasons = summary, reasons
         self.data_version_id, self.progress = data_version_id, progress
         self.data_as_of = (manifest.get("validated") or {}).get("data_as_of") or {}
-        self.view_futures: dict = {}
+        self.view_future = None
         self.formats: tuple = ()
 
     def run(self, jobs: list[ReportJob], *, workers: int | None, warm: bool | None, kernel_name: str,
@@ -464,13 +465,10 @@ class _ParallelRun:
         runtime_dir = str(new_runtime_dir())
         warm_process = _start_warm_process(warm, notebook_dir, runtime_dir, kernel)
         background = ThreadPoolExecutor(max_workers=1)
-        self.view_futures = {}
-        for phase in dict.fromkeys(job.phase for job in jobs):
-            subjects = [job.pilot for job in jobs if job.phase == phase
-                        and job.pilot not in self.views.get(phase, {})]
-            if subjects:
-                self.view_futures[phase] = background.submit(report_views, self.data_dir, phase,
-                                                             self.inputs.input_files, subjects)
+        wanted = {phase: [job.pilot for job in jobs if job.phase == phase]
+                  for phase in dict.fromkeys(job.phase for job in jobs)}
+        self.view_future = background.submit(views_for, {phase: dict(known) for phase, known in self.views.items()},
+                                             self.data_dir, wanted, self.inputs.input_files)
         try:
             warm_address = (warm_process.address, warm_process.pid, warm_process.interpreter) if warm_process else None
             self._run_pool(jobs, workers=workers, runtime_dir=runtime_dir, warm=warm_address, kernel=kernel,
@@ -512,17 +510,15 @@ class _ParallelRun:
     def _view(self, job: ReportJob, wait: bool):
         """The report's view of the data; ``None`` while it is still being computed, unless
         ``wait``, or if it could not be computed (a later data change then re-renders: safe)."""
-        known = self.views.setdefault(job.phase, {})
-        future = self.view_futures.pop(job.phase, None)
-        if future is not None:
-            if not wait and not future.done():
-                self.view_futures[job.phase] = future
-            else:
-                try:
-                    known.update(future.result())
-                except Exception:  # noqa: BLE001 - without views a later data change re-renders: safe
-                    pass
-        return known.get(job.pilot)
+        future = self.view_future
+        if future is not None and (wait or future.done()):
+            self.view_future = None
+            try:
+                for phase, known in future.result().items():
+                    self.views.setdefault(phase, {}).update(known)
+            except Exception:  # noqa: BLE001 - without views a later data change re-renders: safe
+                pass
+        return self.views.get(job.phase, {}).get(job.pilot)
 
     def _record(self, result: RenderedReport) -> None:
         job = result.job
