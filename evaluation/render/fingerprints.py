@@ -344,12 +344,12 @@ def report_views(data_dir: str | Path, phase: str, files, subjects, *, data=None
 def views_for(views: dict, data_dir: str | Path, wanted: dict, files) -> dict:
     """Add to ``views`` (phase -> subject -> :class:`ReportView`) the views ``wanted`` (phase ->
     subjects) that it lacks, reading the data folder once for all of them; return ``views``."""
-    from evaluation.contract import load_data
-
     missing = {phase: [s for s in dict.fromkeys(subjects) if s not in views.get(phase, {})]
                for phase, subjects in wanted.items()}
     missing = {phase: subjects for phase, subjects in missing.items() if subjects}
-    if missing:
+    if missing:  # only now: a rerun with nothing changed does not import pandas
+        from evaluation.contract import load_data
+
         data = load_data(data_dir)
         for phase, subjects in missing.items():
             views.setdefault(phase, {}).update(report_views(data_dir, phase, files, subjects, data=data))
