@@ -302,6 +302,16 @@ def report_views(data_dir: str | Path, phase: str, files, subjects, *, data=None
     -------
     dict
         Subject -> :class:`ReportView`.
+
+    Examples
+    --------
+    >>> from evaluation import DEMO_DATA_DIR
+    >>> files = ["survey/responses.csv", "survey/items.csv", "narratives/stad-final.nb.md"]
+    >>> views = report_views(DEMO_DATA_DIR, "midterm", files, ["stad", None])
+    >>> [views["stad"].files[f].split(":")[0] for f in files]
+    ['rows of stad', 'table', 'not read in this phase']
+    >>> views[None].files["survey/responses.csv"].split(":")[0], sorted(views[None].derived)
+    ('table', ['disclosure'])
     """
     from evaluation.contract import FILES, load_data
     from evaluation.contract.loading import cut_data
@@ -314,12 +324,13 @@ def report_views(data_dir: str | Path, phase: str, files, subjects, *, data=None
                            threshold=data.programme.anonymity_threshold)
     tables = {path: name for name, path in FILES.items() if name != "programme"}
     files = list(files)
+    narratives = {rel: narrative_key(rel, data.programme) for rel in files}
     whole: dict[str, str] = {}
     for rel in files:
         path = data_dir / rel
         if rel in tables and hasattr(data, tables[rel]):
             whole[rel] = "table:" + _frame_digest(getattr(data, tables[rel]))
-        elif narrative_key(rel, data.programme) not in (None, *data.narratives):
+        elif narratives[rel] not in (None, *data.narratives):
             whole[rel] = NOT_READ_IN_PHASE
         elif path.exists():
             whole[rel] = "file:" + file_sha256(path)
@@ -330,7 +341,7 @@ def report_views(data_dir: str | Path, phase: str, files, subjects, *, data=None
         seen = dict(whole)
         if subject is not None:
             for rel in files:
-                narrative = narrative_key(rel, data.programme)
+                narrative = narratives[rel]
                 if rel in tables and hasattr(data, tables[rel]):
                     rows = _pilot_rows(data, tables[rel], subject)
                     if rows is not None:

@@ -414,7 +414,9 @@ def _plan(jobs: list[ReportJob], entries: dict, inputs: RenderInputs, *, data_di
     for job, changed in checks.items():
         recorded = entries[job.name]["inputs"]
         differ = changed_in_view(recorded, views[job.phase][job.pilot], changed)
-        if differ:
+        if recorded.get("derived") is None:  # an entry of manifest schema 2: no view of its own
+            to_render.append((job, "data changed; recorded before reports had their own view of the data"))
+        elif differ:
             to_render.append((job, "data changed: " + ", ".join(differ)))
         else:  # the bytes changed, not what this report sees: keep it, note the bytes
             for rel in changed:
