@@ -200,17 +200,41 @@ def relative_to_data(path, data_dir: Path) -> str:
         return path.as_posix()
 
 
-def _frame_digest(frame) -> str:
-    """Digest of a DataFrame's columns, dtypes and values (row order included)."""
-    import pandas as pd
+def _frame_digest(frame, rows=None) -> str:
+    """Digest of a DataFrame's columns, dtypes and values (row order included).
 
-    digest = hashlib.sha256()
-    digest.update(json.dumps([[str(c) for c in frame.columns], [str(t) for t in frame.dtypes]]).encode())
-    try:
-        digest.update(pd.util.hash_pandas_object(frame, index=False).to_numpy().tobytes())
-    except TypeError:  # unhashable cells: fall back to the text form
-        digest.update(frame.to_csv(index=False).encode())
-    return digest.hexdigest()
+    ``rows`` (positions) digests those rows alone, as the same digest of ``frame.iloc[rows]``
+    would: pandas hashes each row from its own values, so the rows of every pilot are hashed
+    once for the whole table (:class:`_RowHashes`).
+    """
+    return _RowHashes(frame).digest(rows)
+
+
+class _RowHashes:
+    """One hash per row of a DataFrame (:func:`pandas.util.hash_pandas_object`), for digests of
+    the whole table or of any of its rows."""
+
+    def __init__(self, frame):
+        import pandas as pd
+
+        self.frame = frame
+        self.header = json.dumps([[str(c) for c in frame.columns], [str(t) for t in frame.dtypes]]).encode()
+        try:
+            self.hashes = pd.util.hash_pandas_object(frame, index=False).to_numpy()
+        except TypeError:  # unhashable cells: fall back to the text form
+            self.hashes = None
+
+    def digest(self, rows=None) -> str:
+        """Digest of the columns, dtypes and values of the rows at positions ``rows`` (all rows
+        by default), in their order."""
+        digest = hashlib.sha256()
+        digest.update(self.header)
+        if self.hashes is not None:
+            digest.update((self.hashes if rows is None else self.hashes[rows]).tobytes())
+        else:
+            part = self.frame if rows is None else self.frame.iloc[rows]
+            digest.update(part.to_csv(index=False).encode())
+        return digest.hexdigest()
 
 
 @dataclass(frozen=True)
@@ -230,13 +254,25 @@ class ReportView:
     derived: dict
 
 
-def _pilot_rows(data, name: str, pilot: str | None):
-    """The rows of contract table ``name`` a report of ``pilot`` reads, or ``None`` when the
-    table is shared (every report reads all of it)."""
+def _pilot_positions(data, name: str) -> dict | None:
+    """Positions of the rows of contract table ``name`` by pilot, as
+    :meth:`~evaluation.contract.loading.EvaluationData.for_pilot` selects them (``segments``: by
+    their interview's pilot), or ``None`` when the table has no pilot (every report reads all of
+    it)."""
+    import numpy as np
+
     frame = getattr(data, name)
-    if pilot is None or (name != "segments" and "pilot" not in frame.columns):
+    if name == "segments":
+        owner = dict(zip(data.interviews["interview_id"], data.interviews["pilot"]))
+        pilots = frame["interview_id"].map(owner)
+    elif "pilot" in frame.columns:
+        pilots = frame["pilot"]
+    else:
         return None
-    return data.for_pilot(name, pilot)
+    groups: dict = {}
+    for position, pilot in enumerate(pilots):
+        groups.setdefault(pilot, []).append(position)
+    return {pilot: np.asarray(positions, dtype=np.intp) for pilot, positions in groups.items()}
 
 
 def disclosure_digest(plan, pilot: str | None) -> str:
@@ -313,6 +349,8 @@ def report_views(data_dir: str | Path, phase: str, files, subjects, *, data=None
     >>> views[None].files["survey/responses.csv"].split(":")[0], sorted(views[None].derived)
     ('table', ['disclosure'])
     """
+    import numpy as np
+
     from evaluation.contract import FILES, load_data
     from evaluation.contract.loading import cut_data
     from evaluation.contract.narratives import narrative_key
@@ -325,11 +363,15 @@ def report_views(data_dir: str | Path, phase: str, files, subjects, *, data=None
     tables = {path: name for name, path in FILES.items() if name != "programme"}
     files = list(files)
     narratives = {rel: narrative_key(rel, data.programme) for rel in files}
+    hashes = {rel: _RowHashes(getattr(data, tables[rel])) for rel in files
+              if rel in tables and hasattr(data, tables[rel])}
+    positions = {rel: _pilot_positions(data, tables[rel]) for rel in hashes}
+    empty = np.asarray([], dtype=np.intp)
     whole: dict[str, str] = {}
     for rel in files:
         path = data_dir / rel
-        if rel in tables and hasattr(data, tables[rel]):
-            whole[rel] = "table:" + _frame_digest(getattr(data, tables[rel]))
+        if rel in hashes:
+            whole[rel] = "table:" + hashes[rel].digest()
         elif narratives[rel] not in (None, *data.narratives):
             whole[rel] = NOT_READ_IN_PHASE
         elif path.exists():
@@ -342,10 +384,9 @@ def report_views(data_dir: str | Path, phase: str, files, subjects, *, data=None
         if subject is not None:
             for rel in files:
                 narrative = narratives[rel]
-                if rel in tables and hasattr(data, tables[rel]):
-                    rows = _pilot_rows(data, tables[rel], subject)
-                    if rows is not None:
-                        seen[rel] = f"rows of {subject}:" + _frame_digest(rows)
+                if rel in hashes:
+                    if positions[rel] is not None:
+                        seen[rel] = f"rows of {subject}:" + hashes[rel].digest(positions[rel].get(subject, empty))
                 elif narrative is not None and seen[rel] != NOT_READ_IN_PHASE and narrative[:2] != (subject, phase):
                     seen[rel] = NOT_READ_BY_REPORT
         views[subject] = ReportView(seen, {"disclosure": disclosure_digest(plan, subject)})

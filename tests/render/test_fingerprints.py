@@ -256,3 +256,22 @@ def test_the_disclosure_digest_covers_exactly_the_decisions_about_the_reports_pi
         mixed = replace(safe, cells=pd.concat([unsafe.cells[unsafe.cells["pilot"] == pilot],
                                                safe.cells[safe.cells["pilot"] != pilot]]))
         assert disclosure_digest(mixed, pilot) != disclosure_digest(safe, pilot)
+
+
+def test_a_pilots_view_of_a_table_is_the_digest_of_the_rows_the_reports_select_for_it(demo_copy):
+    """The reports select a pilot's rows with EvaluationData.for_pilot (segments by their
+    interview's pilot); the view digests exactly those rows, from hashes of the whole table."""
+    from evaluation.contract import load_data
+    from evaluation.render.fingerprints import _frame_digest
+
+    tables = {"survey/responses.csv": "responses", "survey/population.csv": "population",
+              "interviews/interviews.csv": "interviews", "interviews/segments.csv": "segments",
+              "indicators/observations.csv": "observations", "milestones.csv": "milestones",
+              "assessments.csv": "assessments"}
+    data = load_data(demo_copy, phase="final")
+    seen = report_views(demo_copy, "final", list(tables), data.programme.pilot_ids)
+    for pilot in data.programme.pilot_ids:
+        for rel, name in tables.items():
+            rows = data.for_pilot(name, pilot)
+            assert 0 < len(rows) < len(getattr(data, name))
+            assert seen[pilot].files[rel] == f"rows of {pilot}:" + _frame_digest(rows)
