@@ -4,14 +4,20 @@ the up-to-date check that compares the two.
 ``OUT/manifest.json`` records, per report, what it was built from: the parameters (with the
 language), a digest of the notebook (cells' type, source and tags), of the package's source
 (every file in ``evaluation/``), of the software versions, and for every data file it read, the
-file's SHA-256 and the digest of the file *as the report's phase sees it* (after the phase's
-cut-off, through :func:`evaluation.contract.load_data`). A rerun renders a report only if one of
-these changed; a data file whose bytes changed but whose phase view did not (new 2024 survey
-rows, say, for a midterm report with a 2022 cut-off) does not re-render it. A skipped report
-keeps its HTML, and so its provenance appendix, from the run that built it.
+file's SHA-256 and the digest of the file *as the report sees it* (:func:`report_views`): the
+rows of its own pilot, after its phase's cut-off, of every table with a pilot (``segments.csv``
+by its interviews' pilot), the shared tables (items, scales, codebook) whole, ``programme.yaml``
+by its bytes, and of the narratives only its own. Beside them it records the digest of the
+survey disclosure decisions about its pilot (:func:`disclosure_digest`), the one quantity a pilot
+report reads that is computed from every pilot's data. A synthesis sees every pilot.
 
-Only the standard library is used until a phase view has to be computed, so that a rerun with
-nothing changed answers without importing pandas.
+A rerun renders a report only if one of these changed; a data file whose bytes changed but whose
+view did not (new 2024 survey rows for a midterm report with a 2022 cut-off; another pilot's
+rows for a pilot report) does not re-render it. A skipped report keeps its HTML, and so its
+provenance appendix (the files' SHA-256, the run time), from the run that built it.
+
+Only the standard library is used until a view has to be computed, so that a rerun with nothing
+changed answers without importing pandas.
 """
 
 from __future__ import annotations
@@ -29,8 +35,16 @@ from evaluation.render.jobs import NOTEBOOK_DIR, ReportJob
 PACKAGE_DIR = Path(__file__).resolve().parent.parent
 """The ``evaluation`` package folder (its files are the reports' "source")."""
 
-MANIFEST_SCHEMA = 2
-"""Version of ``manifest.json``'s layout; entries without ``inputs`` (schema 1) are re-rendered."""
+MANIFEST_SCHEMA = 3
+"""Version of ``manifest.json``'s layout; entries without ``inputs`` (schema 1) are re-rendered,
+and so are entries without ``derived`` (schema 2: views of a whole phase) when data changed."""
+
+NOT_READ_IN_PHASE = "not read in this phase"
+"""The view of a narrative of a later phase than the report's."""
+
+NOT_READ_BY_REPORT = "not read by this report"
+"""The view of a narrative a pilot report does not read: another pilot's, the synthesis', or
+one of another phase."""
 
 ENVIRONMENT_PACKAGES = ("pandas", "numpy", "scipy", "matplotlib", "pyyaml", "papermill", "nbconvert",
                         "nbclient", "nbformat", "ipykernel", "jupyter_client")
@@ -186,26 +200,125 @@ def relative_to_data(path, data_dir: Path) -> str:
         return path.as_posix()
 
 
-def _frame_digest(frame) -> str:
-    """Digest of a DataFrame's columns, dtypes and values (row order included)."""
-    import pandas as pd
+def _frame_digest(frame, rows=None) -> str:
+    """Digest of a DataFrame's columns, dtypes and values (row order included).
 
+    ``rows`` (positions) digests those rows alone, as the same digest of ``frame.iloc[rows]``
+    would: pandas hashes each row from its own values, so the rows of every pilot are hashed
+    once for the whole table (:class:`_RowHashes`).
+    """
+    return _RowHashes(frame).digest(rows)
+
+
+class _RowHashes:
+    """One hash per row of a DataFrame (:func:`pandas.util.hash_pandas_object`), for digests of
+    the whole table or of any of its rows."""
+
+    def __init__(self, frame):
+        import pandas as pd
+
+        self.frame = frame
+        self.header = json.dumps([[str(c) for c in frame.columns], [str(t) for t in frame.dtypes]]).encode()
+        try:
+            self.hashes = pd.util.hash_pandas_object(frame, index=False).to_numpy()
+        except TypeError:  # unhashable cells: fall back to the text form
+            self.hashes = None
+
+    def digest(self, rows=None) -> str:
+        """Digest of the columns, dtypes and values of the rows at positions ``rows`` (all rows
+        by default), in their order."""
+        digest = hashlib.sha256()
+        digest.update(self.header)
+        if self.hashes is not None:
+            digest.update((self.hashes if rows is None else self.hashes[rows]).tobytes())
+        else:
+            part = self.frame if rows is None else self.frame.iloc[rows]
+            digest.update(part.to_csv(index=False).encode())
+        return digest.hexdigest()
+
+
+@dataclass(frozen=True)
+class ReportView:
+    """What one report sees of the data (:func:`report_views`).
+
+    Attributes
+    ----------
+    files : dict
+        Relative path -> digest of the file as the report sees it.
+    derived : dict
+        Name -> digest of a quantity the report reads that is computed from data beyond its
+        own view (today ``disclosure``: :func:`disclosure_digest`).
+    """
+
+    files: dict
+    derived: dict
+
+
+def _pilot_positions(data, name: str) -> dict | None:
+    """Positions of the rows of contract table ``name`` by pilot, as
+    :meth:`~evaluation.contract.loading.EvaluationData.for_pilot` selects them (``segments``: by
+    their interview's pilot), or ``None`` when the table has no pilot (every report reads all of
+    it)."""
+    import numpy as np
+
+    frame = getattr(data, name)
+    if name == "segments":
+        owner = dict(zip(data.interviews["interview_id"], data.interviews["pilot"]))
+        pilots = frame["interview_id"].map(owner)
+    elif "pilot" in frame.columns:
+        pilots = frame["pilot"]
+    else:
+        return None
+    groups: dict = {}
+    for position, pilot in enumerate(pilots):
+        groups.setdefault(pilot, []).append(position)
+    return {pilot: np.asarray(positions, dtype=np.intp) for pilot, positions in groups.items()}
+
+
+def disclosure_digest(plan, pilot: str | None) -> str:
+    """Digest of the survey disclosure decisions a report of ``pilot`` consults.
+
+    The disclosure plan (:func:`evaluation.disclosure.disclosure_plan`) is made from every
+    pilot's responses, so a pilot report's suppression could in principle depend on another
+    pilot's rows. A pilot report asks the plan only about its own pilot's cells (agency rows and
+    pilot-waves); the synthesis also about the totals over pilots. This digest covers exactly
+    those answers, so whatever the plan's rules become, a report whose decisions change is
+    rendered again.
+
+    Parameters
+    ----------
+    plan : DisclosurePlan
+        The phase's plan.
+    pilot : str or None
+        The report's pilot; ``None`` for the synthesis (every decision, the totals included).
+    """
+    cells, pilot_waves = plan.cells, plan.pilot_waves
+    if pilot is not None:
+        cells, pilot_waves = cells[cells["pilot"] == pilot], pilot_waves[pilot_waves["pilot"] == pilot]
     digest = hashlib.sha256()
-    digest.update(json.dumps([[str(c) for c in frame.columns], [str(t) for t in frame.dtypes]]).encode())
-    try:
-        digest.update(pd.util.hash_pandas_object(frame, index=False).to_numpy().tobytes())
-    except TypeError:  # unhashable cells: fall back to the text form
-        digest.update(frame.to_csv(index=False).encode())
+    digest.update(json.dumps({"threshold": int(plan.threshold), "complementary": bool(plan.complementary),
+                              "totals": None if pilot is not None else sorted(str(w) for w in plan.hidden_totals)},
+                             sort_keys=True).encode())
+    digest.update(_frame_digest(cells.reset_index(drop=True)).encode())
+    digest.update(_frame_digest(pilot_waves.reset_index(drop=True)).encode())
     return digest.hexdigest()
 
 
-def phase_view_digests(data_dir: str | Path, phase: str, files) -> dict[str, str]:
-    """Digest of each data file *as a report of ``phase`` sees it*.
+def report_views(data_dir: str | Path, phase: str, files, subjects, *, data=None) -> dict:
+    """What each report of ``phase`` sees of each data file (its *view*), and of the disclosure plan.
 
     The data are read with :func:`evaluation.contract.load_data` cut to the phase, as the
-    reports read them; a contract table's digest is that of its DataFrame after the cut-off, so
-    rows dated after the cut-off do not count. ``programme.yaml`` and files outside the contract
-    count by their bytes; a narrative of a later phase is not read by the phase.
+    reports read them. A contract table's view is the digest of its DataFrame after the cut-off
+    (columns, dtypes and values, row order included): for a pilot report only its pilot's rows
+    (``segments.csv``: the segments of its pilot's interviews), for the synthesis every row;
+    tables without a pilot (items, scales, codebook) are read whole by every report.
+    ``programme.yaml`` and files outside the contract count by their bytes. A narrative of a
+    later phase is not read in the phase; a pilot report reads only its own pilot's narratives
+    of its phase (in either language), the synthesis every narrative of the phase and before.
+
+    What a pilot report reads of other pilots' rows: the disclosure plan, made from every
+    pilot's responses (:func:`disclosure_digest`); and the SHA-256 of every file, shown in its
+    provenance appendix and written when it is rendered (run metadata, like the run time).
 
     Parameters
     ----------
@@ -215,31 +328,106 @@ def phase_view_digests(data_dir: str | Path, phase: str, files) -> dict[str, str
         Phase id.
     files : iterable of str
         Relative paths of the files to digest.
+    subjects : iterable of str or None
+        The reports: pilot ids, ``None`` for the synthesis.
+    data : EvaluationData, optional
+        The folder's data, not cut to a phase, if already read
+        (:func:`evaluation.contract.load_data`); default: read here.
 
     Returns
     -------
     dict
-        Relative path -> hex digest.
+        Subject -> :class:`ReportView`.
+
+    Examples
+    --------
+    >>> from evaluation import DEMO_DATA_DIR
+    >>> files = ["survey/responses.csv", "survey/items.csv", "narratives/stad-final.nb.md"]
+    >>> views = report_views(DEMO_DATA_DIR, "midterm", files, ["stad", None])
+    >>> [views["stad"].files[f].split(":")[0] for f in files]
+    ['rows of stad', 'table', 'not read in this phase']
+    >>> views[None].files["survey/responses.csv"].split(":")[0], sorted(views[None].derived)
+    ('table', ['disclosure'])
     """
+    import numpy as np
+
     from evaluation.contract import FILES, load_data
+    from evaluation.contract.loading import cut_data
     from evaluation.contract.narratives import narrative_key
+    from evaluation.disclosure import disclosure_plan
 
     data_dir = Path(data_dir)
-    data = load_data(data_dir, phase=phase)
+    data = cut_data(load_data(data_dir) if data is None else data, phase)
+    plan = disclosure_plan(data.responses, data.items, data.population,
+                           threshold=data.programme.anonymity_threshold)
     tables = {path: name for name, path in FILES.items() if name != "programme"}
-    views = {}
+    files = list(files)
+    narratives = {rel: narrative_key(rel, data.programme) for rel in files}
+    hashes = {rel: _RowHashes(getattr(data, tables[rel])) for rel in files
+              if rel in tables and hasattr(data, tables[rel])}
+    positions = {rel: _pilot_positions(data, tables[rel]) for rel in hashes}
+    empty = np.asarray([], dtype=np.intp)
+    whole: dict[str, str] = {}
     for rel in files:
         path = data_dir / rel
-        narrative = narrative_key(rel, data.programme)
-        if rel in tables and hasattr(data, tables[rel]):
-            views[rel] = "table:" + _frame_digest(getattr(data, tables[rel]))
-        elif narrative is not None and narrative not in data.narratives:
-            views[rel] = "not read in this phase"
+        if rel in hashes:
+            whole[rel] = "table:" + hashes[rel].digest()
+        elif narratives[rel] not in (None, *data.narratives):
+            whole[rel] = NOT_READ_IN_PHASE
         elif path.exists():
-            views[rel] = "file:" + file_sha256(path)
+            whole[rel] = "file:" + file_sha256(path)
         else:
-            views[rel] = "missing"
+            whole[rel] = "missing"
+    views = {}
+    for subject in dict.fromkeys(subjects):
+        seen = dict(whole)
+        if subject is not None:
+            for rel in files:
+                narrative = narratives[rel]
+                if rel in hashes:
+                    if positions[rel] is not None:
+                        seen[rel] = f"rows of {subject}:" + hashes[rel].digest(positions[rel].get(subject, empty))
+                elif narrative is not None and seen[rel] != NOT_READ_IN_PHASE and narrative[:2] != (subject, phase):
+                    seen[rel] = NOT_READ_BY_REPORT
+        views[subject] = ReportView(seen, {"disclosure": disclosure_digest(plan, subject)})
     return views
+
+
+def views_for(views: dict, data_dir: str | Path, wanted: dict, files) -> dict:
+    """Add to ``views`` (phase -> subject -> :class:`ReportView`) the views ``wanted`` (phase ->
+    subjects) that it lacks, reading the data folder once for all of them; return ``views``."""
+    missing = {phase: [s for s in dict.fromkeys(subjects) if s not in views.get(phase, {})]
+               for phase, subjects in wanted.items()}
+    missing = {phase: subjects for phase, subjects in missing.items() if subjects}
+    if missing:  # only now: a rerun with nothing changed does not import pandas
+        from evaluation.contract import load_data
+
+        data = load_data(data_dir)
+        for phase, subjects in missing.items():
+            views.setdefault(phase, {}).update(report_views(data_dir, phase, files, subjects, data=data))
+    return views
+
+
+def changed_in_view(recorded: dict, view: ReportView, changed) -> list[str]:
+    """What changed for a report whose data files ``changed`` in their bytes: the files whose
+    view differs from the one recorded (or was never recorded), then the derived quantities
+    (``disclosure``) that differ; empty if the report sees the same data.
+
+    Parameters
+    ----------
+    recorded : dict
+        The report's ``inputs`` in the manifest.
+    view : ReportView
+        What it would see now.
+    changed : iterable of str
+        The files whose bytes changed.
+    """
+    files = recorded.get("data", {})
+    differ = [rel for rel in changed if files.get(rel, {}).get("view") is None
+              or files[rel]["view"] != view.files.get(rel)]
+    derived = recorded.get("derived") or {}
+    differ += [name for name in sorted(view.derived) if derived.get(name) != view.derived[name]]
+    return differ
 
 
 def read_manifest(out: Path) -> dict:
@@ -263,11 +451,11 @@ def write_manifest(out: Path, manifest: dict) -> None:
     atomic_write_text(out / "manifest.json", json.dumps(manifest, indent=2, ensure_ascii=False, sort_keys=True))
 
 
-def report_inputs(job: ReportJob, inputs: RenderInputs, views: dict | None = None) -> dict:
+def report_inputs(job: ReportJob, inputs: RenderInputs, view: ReportView | None = None) -> dict:
     """The manifest's record of what ``job`` is built from.
 
-    Every report reads every input file today (``load_data`` reads the whole folder); a report
-    that reads less can narrow ``inputs.input_files`` here, and the manifest follows.
+    Every report reads every input file (``load_data`` reads the whole folder); what it sees of
+    each is its ``view``.
 
     Parameters
     ----------
@@ -275,23 +463,25 @@ def report_inputs(job: ReportJob, inputs: RenderInputs, views: dict | None = Non
         The report.
     inputs : RenderInputs
         The current fingerprints.
-    views : dict, optional
-        :func:`phase_view_digests` of the report's phase (``None`` values where unknown).
+    view : ReportView, optional
+        The report's view of the data (:func:`report_views`); ``None`` while unknown (the
+        views are then filled in later, or a later data change re-renders the report).
 
     Returns
     -------
     dict
         ``parameters`` (the notebook's, with ``lang`` and ``data_dir``), ``notebook``,
-        ``source`` and ``environment`` digests, and ``data``: per relative file path, its
-        ``sha256`` and its phase ``view`` digest.
+        ``source`` and ``environment`` digests; ``data``: per relative file path, its
+        ``sha256`` and its ``view`` digest; and ``derived``: the view's derived digests.
     """
-    views = views or {}
+    files = view.files if view is not None else {}
     return {
         "parameters": job.parameters(inputs.data_dir),
         "notebook": inputs.notebooks.get(job.notebook),
         "source": inputs.source,
         "environment": inputs.environment,
-        "data": {rel: {"sha256": inputs.data.get(rel), "view": views.get(rel)} for rel in inputs.input_files},
+        "data": {rel: {"sha256": inputs.data.get(rel), "view": files.get(rel)} for rel in inputs.input_files},
+        "derived": dict(view.derived) if view is not None else None,
     }
 
 
@@ -314,7 +504,7 @@ def up_to_date(job: ReportJob, entry: dict | None, inputs: RenderInputs, out: Pa
     tuple
         ``("skip", None)`` if nothing it reads changed; ``("render", reason)``; or
         ``("check", changed_files)`` if only the bytes of some data files changed, so that the
-        phase's view of them (:func:`phase_view_digests`) decides.
+        report's view of the data (:func:`report_views`, :func:`changed_in_view`) decides.
     """
     recorded = (entry or {}).get("inputs")
     if not recorded:
@@ -352,9 +542,9 @@ def stale_reports(entries: dict, inputs: RenderInputs, *, data_dir: Path, out: P
 
     Only the data count here (a changed notebook or package re-renders a report, but does not
     make what it says out of date): a report is older than the data when it was made from
-    another data folder, from other data files, or from a file whose bytes changed in what its
-    phase sees (:func:`phase_view_digests`, computed here only for such a file). Reports of this
-    render (``fresh``) and of phases not in ``phases`` are not judged.
+    another data folder, from other data files, or when a file whose bytes changed changed in
+    what the report sees (:func:`report_views`, computed here only for such a file). Reports of
+    this render (``fresh``) and of phases not in ``phases`` are not judged.
 
     Parameters
     ----------
@@ -367,7 +557,7 @@ def stale_reports(entries: dict, inputs: RenderInputs, *, data_dir: Path, out: P
     phases : collection of str
         The programme's phases.
     views : dict
-        Phase views already computed (phase to :func:`phase_view_digests`); filled in here.
+        Views already computed (phase -> subject -> :class:`ReportView`); filled in here.
     fresh : collection of str
         Reports made or checked by this render.
 
@@ -377,6 +567,7 @@ def stale_reports(entries: dict, inputs: RenderInputs, *, data_dir: Path, out: P
         Report names (``<phase>/<stem>``).
     """
     stale: set[str] = set()
+    checks: dict[str, list] = {}
     for name, entry in entries.items():
         recorded = entry.get("inputs")
         if name in fresh or entry.get("phase") not in phases or not recorded:
@@ -387,14 +578,15 @@ def stale_reports(entries: dict, inputs: RenderInputs, *, data_dir: Path, out: P
             stale.add(name)
             continue
         changed = [rel for rel in inputs.input_files if files[rel].get("sha256") != inputs.data.get(rel)]
-        if not changed:
-            continue
-        try:
-            view = views.get(entry["phase"]) or views.setdefault(
-                entry["phase"], phase_view_digests(data_dir, entry["phase"], inputs.input_files))
-        except Exception:  # noqa: BLE001 - a view that cannot be computed is not known to be current
-            stale.add(name)
-            continue
-        if any(files[rel].get("view") is None or files[rel]["view"] != view.get(rel) for rel in changed):
-            stale.add(name)
+        if changed:
+            checks[name] = changed
+    wanted: dict = {}
+    for name in checks:
+        wanted.setdefault(entries[name]["phase"], []).append(entries[name].get("pilot"))
+    try:
+        views_for(views, data_dir, wanted, inputs.input_files)
+    except Exception:  # noqa: BLE001 - a view that cannot be computed is not known to be current
+        return stale | set(checks)
+    stale.update(name for name in checks if changed_in_view(
+        entries[name]["inputs"], views[entries[name]["phase"]][entries[name].get("pilot")], checks[name]))
     return stale

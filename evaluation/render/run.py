@@ -27,9 +27,9 @@ from pathlib import Path
 from evaluation import KERNEL_NAME
 from evaluation.errors import EvaluationError, OutputError
 from evaluation.files import atomic_write_text
-from evaluation.render.fingerprints import (RenderInputs, current_inputs, phase_view_digests, read_manifest,
-                                            relative_to_data, report_inputs, sorted_paths, stale_reports,
-                                            up_to_date, write_manifest)
+from evaluation.render.fingerprints import (RenderInputs, changed_in_view, current_inputs, read_manifest,
+                                            relative_to_data, report_inputs, sorted_paths,
+                                            stale_reports, up_to_date, views_for, write_manifest)
 from evaluation.render.guard import data_identity, guard_output
 from evaluation.render.jobs import (NOTEBOOK_DIR, RenderedReport, RenderSummary, ReportJob,
                                     run_in_dependency_order)
@@ -376,7 +376,8 @@ def _now() -> str:
 @dataclass(frozen=True)
 class _Plan:
     """What a render does: the reports to render (in the order of the jobs, with the reason for
-    each) and those that are up to date, and the phase views of the data computed to decide."""
+    each) and those that are up to date, and the reports' views of the data computed to decide
+    (phase -> subject -> :class:`~evaluation.render.fingerprints.ReportView`)."""
 
     to_render: list
     reasons: dict
@@ -388,9 +389,12 @@ def _plan(jobs: list[ReportJob], entries: dict, inputs: RenderInputs, *, data_di
           force: bool, formats: tuple = ()) -> _Plan:
     """Decide, report by report, whether to render it (see :func:`up_to_date`).
 
-    A report whose data changed only in their bytes is rendered if the phase's view of a changed
-    file differs from the one recorded; if not, its manifest entry (in ``entries``) takes the new
-    bytes' digests and it is skipped.
+    A report whose data changed only in their bytes is rendered if its view of the data
+    (:func:`~evaluation.render.fingerprints.report_views`: its pilot's rows after its phase's
+    cut-off, the shared files, its disclosure decisions) differs from the one recorded; if not,
+    its manifest entry (in ``entries``) takes the new bytes' digests and it is skipped. The views
+    of a phase are computed for every report of the phase in ``jobs`` at once (one reading of
+    the data for every phase), so that the reports rendered need no second reading.
     """
     to_render: list[tuple[ReportJob, str]] = []
     skipped: list[ReportJob] = []
@@ -407,17 +411,19 @@ def _plan(jobs: list[ReportJob], entries: dict, inputs: RenderInputs, *, data_di
         else:
             skipped.append(job)
     views: dict[str, dict] = {}
-    for phase in dict.fromkeys(job.phase for job in checks):
-        views[phase] = phase_view_digests(data_dir, phase, inputs.input_files)
+    if checks:
+        views_for(views, data_dir, {phase: [job.pilot for job in jobs if job.phase == phase]
+                                    for phase in dict.fromkeys(job.phase for job in checks)}, inputs.input_files)
     for job, changed in checks.items():
-        recorded = entries[job.name]["inputs"]["data"]
-        differ = [rel for rel in changed if recorded[rel].get("view") is None
-                  or recorded[rel]["view"] != views[job.phase].get(rel)]
-        if differ:
+        recorded = entries[job.name]["inputs"]
+        differ = changed_in_view(recorded, views[job.phase][job.pilot], changed)
+        if recorded.get("derived") is None:  # an entry of manifest schema 2: no view of its own
+            to_render.append((job, "data changed; recorded before reports had their own view of the data"))
+        elif differ:
             to_render.append((job, "data changed: " + ", ".join(differ)))
-        else:  # the bytes changed, not what this report's phase sees: keep it, note the bytes
+        else:  # the bytes changed, not what this report sees: keep it, note the bytes
             for rel in changed:
-                recorded[rel]["sha256"] = inputs.data.get(rel)
+                recorded["data"][rel]["sha256"] = inputs.data.get(rel)
             skipped.append(job)
     order = {job: position for position, job in enumerate(jobs)}
     to_render.sort(key=lambda item: order[item[0]])
@@ -438,8 +444,8 @@ class _ParallelRun:
     """The reports of one render running in worker processes, and their manifest entries.
 
     Each report's entry is written to the manifest as soon as it is done, so that an interrupted
-    run keeps what it made. The phase views of the data, which the entries record, are computed
-    in a background thread while the workers run.
+    run keeps what it made. The reports' views of the data, which the entries record, are
+    computed in a background thread while the workers run (those not computed by the plan).
     """
 
     def __init__(self, *, out: Path, data_dir: Path, inputs: RenderInputs, views: dict, manifest: dict,
@@ -449,7 +455,7 @@ class _ParallelRun:
         self.summary, self.reasons = summary, reasons
         self.data_version_id, self.progress = data_version_id, progress
         self.data_as_of = (manifest.get("validated") or {}).get("data_as_of") or {}
-        self.view_futures: dict = {}
+        self.view_future = None
         self.formats: tuple = ()
 
     def run(self, jobs: list[ReportJob], *, workers: int | None, warm: bool | None, kernel_name: str,
@@ -464,8 +470,10 @@ class _ParallelRun:
         runtime_dir = str(new_runtime_dir())
         warm_process = _start_warm_process(warm, notebook_dir, runtime_dir, kernel)
         background = ThreadPoolExecutor(max_workers=1)
-        self.view_futures = {phase: background.submit(phase_view_digests, self.data_dir, phase, self.inputs.input_files)
-                             for phase in dict.fromkeys(job.phase for job in jobs) if phase not in self.views}
+        wanted = {phase: [job.pilot for job in jobs if job.phase == phase]
+                  for phase in dict.fromkeys(job.phase for job in jobs)}
+        self.view_future = background.submit(views_for, {phase: dict(known) for phase, known in self.views.items()},
+                                             self.data_dir, wanted, self.inputs.input_files)
         try:
             warm_address = (warm_process.address, warm_process.pid, warm_process.interpreter) if warm_process else None
             self._run_pool(jobs, workers=workers, runtime_dir=runtime_dir, warm=warm_address, kernel=kernel,
@@ -504,18 +512,18 @@ class _ParallelRun:
             raise
         pool.shutdown(wait=True)
 
-    def _phase_views(self, phase: str, wait: bool) -> dict:
-        """The phase's view digests; ``{}`` while they are still being computed, unless ``wait``."""
-        if phase in self.views:
-            return self.views[phase]
-        future = self.view_futures[phase]
-        if not wait and not future.done():
-            return {}
-        try:
-            self.views[phase] = future.result()
-        except Exception:  # noqa: BLE001 - without views a later data change re-renders: safe
-            self.views[phase] = {}
-        return self.views[phase]
+    def _view(self, job: ReportJob, wait: bool):
+        """The report's view of the data; ``None`` while it is still being computed, unless
+        ``wait``, or if it could not be computed (a later data change then re-renders: safe)."""
+        future = self.view_future
+        if future is not None and (wait or future.done()):
+            self.view_future = None
+            try:
+                for phase, known in future.result().items():
+                    self.views.setdefault(phase, {}).update(known)
+            except Exception:  # noqa: BLE001 - without views a later data change re-renders: safe
+                pass
+        return self.views.get(job.phase, {}).get(job.pilot)
 
     def _record(self, result: RenderedReport) -> None:
         job = result.job
@@ -524,7 +532,7 @@ class _ParallelRun:
             "html": result.html_path.relative_to(self.out).as_posix(), "data_version": self.data_version_id,
             "data_as_of": self.data_as_of.get(job.phase),
             "generated": _now(), "seconds": round(result.seconds, 3), "files": dict(result.files),
-            "inputs": report_inputs(job, self.inputs, self._phase_views(job.phase, wait=False)),
+            "inputs": report_inputs(job, self.inputs, self._view(job, wait=False)),
         }
         with writing(self.out):
             write_manifest(self.out, self.manifest)  # after every report: an interrupted run keeps what it made
@@ -559,13 +567,19 @@ class _ParallelRun:
         self.progress(f"{job.name:<24} {result.seconds:6.1f} s  {status}  [{result.reason}]")
 
     def _complete_views(self) -> None:
-        """Fill in the phase views of the entries recorded before their views were ready."""
+        """Fill in the views of the entries recorded before their views were ready."""
         for result in self.summary.reports:
             if result.ok and not result.skipped and result.job.name in self.entries:
-                view = self._phase_views(result.job.phase, wait=True)
-                for rel, item in self.entries[result.job.name]["inputs"]["data"].items():
+                view = self._view(result.job, wait=True)
+                recorded = self.entries[result.job.name]["inputs"]
+                if view is None:
+                    continue
+                for rel, item in recorded["data"].items():
                     if item.get("view") is None:
-                        item["view"] = view.get(rel)
+                        item["view"] = view.files.get(rel)
+                if recorded.get("derived") is None:
+                    recorded["derived"] = dict(view.derived)
+
 
 @dataclass(frozen=True)
 class CheckedData:

@@ -86,3 +86,28 @@ def test_loading_several_phases_refuses_an_unknown_phase():
 
     with pytest.raises(DataContractError, match="unknown phase 'later'"):
         load_phases(DEMO, ["midterm", "later"])
+
+
+def test_the_data_read_once_cut_to_each_phase_are_the_phases_data():
+    """cut_data (the render reads the folder once for every phase) keeps what the phase knows:
+    rows up to the cut-off (counted here on the raw files), the narratives of the phase and
+    before, and refuses data already cut or an unknown phase."""
+    from evaluation.contract.loading import cut_data
+    from evaluation.errors import EvaluationError
+
+    data = load_data(DEMO)
+    raw = pd.read_csv(DEMO / "survey/responses.csv", dtype=str, keep_default_na=False)
+    for phase, limit in (("midterm", "2022-12-31"), ("final", "2024-12-31")):
+        cut = cut_data(data, phase)
+        assert cut.phase == phase and str(cut.cutoff) == limit
+        assert len(cut.responses) == (raw["response_date"] <= limit).sum()
+        assert list(cut.responses.index) == list(range(len(cut.responses)))
+        names = {path.name for path in cut.input_files if path.parent.name == "narratives"}
+        expected = {path.name for path in (DEMO / "narratives").glob("*.md")
+                    if phase == "final" or "-final." not in path.name}
+        assert names == expected
+        assert {key[1] for key in cut.narratives} == ({"midterm"} if phase == "midterm" else {"midterm", "final"})
+    with pytest.raises(EvaluationError, match="already cut"):
+        cut_data(cut, "final")
+    with pytest.raises(EvaluationError, match="unknown phase"):
+        cut_data(data, "halfway")

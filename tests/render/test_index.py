@@ -164,19 +164,20 @@ def _column(path: Path, column: str) -> list[str]:
 
 
 def test_a_render_marks_the_reports_whose_data_changed_and_not_the_others(demo_copy, tmp_path):
-    """Two midterm reports recorded as made from the data as they are; then one 2022 answer
-    changes (what the midterm reports see) and a 2024 answer changes (what they do not). A render
-    of no report writes the index: only after the 2022 change are they marked."""
+    """Two midterm reports recorded as made from the data as they are; then one 2024 answer of
+    Stad changes (after the midterm cut-off: what neither report sees) and one 2022 answer of
+    Stad (what Stad's report sees, not Narvik's). A render of no report writes the index: only
+    Stad's report, and only after the 2022 change, is marked."""
     from evaluation.contract import load_data
-    from evaluation.render.fingerprints import phase_view_digests
+    from evaluation.render.fingerprints import report_views
 
     out = tmp_path / "out"
     inputs = current_inputs(demo_copy)
-    views = phase_view_digests(demo_copy.resolve(), "midterm", inputs.input_files)
+    views = report_views(demo_copy.resolve(), "midterm", inputs.input_files, ["stad", "narvik"])
     reports = {}
     for pilot in ("stad", "narvik"):
         job = ReportJob("pilot_report", "midterm", pilot)
-        reports[job.name] = {**entry("midterm", pilot), "inputs": report_inputs(job, inputs, views)}
+        reports[job.name] = {**entry("midterm", pilot), "inputs": report_inputs(job, inputs, views[pilot])}
     validated = {**VALIDATED, "data_as_of": data_as_of(load_data(demo_copy))}
     folder(out, reports, validated=validated)
 
@@ -188,7 +189,7 @@ def test_a_render_marks_the_reports_whose_data_changed_and_not_the_others(demo_c
     _edit_answer(demo_copy, year="2024")
     assert statuses() == ["Oppdatert", "Oppdatert"]  # after the midterm cut-off: not what they show
     _edit_answer(demo_copy, year="2022")
-    assert statuses() == ["Eldre enn dataene – lag rapporten på nytt"] * 2
+    assert statuses() == ["Eldre enn dataene – lag rapporten på nytt", "Oppdatert"]  # Stad, Narvik
 
 
 def _edit_answer(data_dir: Path, *, year: str) -> None:

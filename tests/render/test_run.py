@@ -175,6 +175,7 @@ PILOTS = ["stad", "narvik"]
 PHASES = ["midterm", "final"]
 ALL = {f"{phase}/{name}" for phase in PHASES for name in [*PILOTS, "synthesis"]}
 FINAL = {name for name in ALL if name.startswith("final/")}
+SYNTHESES = {"midterm/synthesis", "final/synthesis"}
 
 TINY_REPORT = """\
 import datetime
@@ -183,8 +184,12 @@ from evaluation.contract import load_data
 
 data = load_data(data_dir, phase=phase)
 who = pilot if pilot else "synthesis"
-display(HTML(f"<h1>{who} {phase}</h1><p>{len(data.responses)} responses, Q01 total "
-             f"{int(data.responses['Q01'].sum())}; {len(data.narratives)} narratives</p>"
+# As the real reports read: a pilot report its pilot's rows and its own narratives of the phase,
+# the synthesis everything.
+responses = data.for_pilot("responses", pilot) if pilot else data.responses
+narratives = [key for key in data.narratives if not pilot or key[:2] == (pilot, phase)]
+display(HTML(f"<h1>{who} {phase}</h1><p>{len(responses)} responses, Q01 total "
+             f"{int(responses['Q01'].sum())}; {len(narratives)} narratives</p>"
              f"<p>run {datetime.datetime.now(datetime.timezone.utc).isoformat()}</p>"))
 """
 
@@ -239,28 +244,36 @@ def test_reports_are_rerendered_exactly_when_what_they_read_changes(demo_copy, n
     assert names(again.skipped) == ALL and not again.rendered
     assert snapshot(out) == before
 
-    # A 2024 survey answer: after the midterm cut-off, so only the final reports read it.
+    # A 2024 survey answer of Stad: after the midterm cut-off, so only Stad's final report and
+    # the final synthesis read it.
     edit_response(demo_copy, pilot="stad", year="2024")
     after_2024 = render(demo_copy, out, notebooks)
-    assert names(after_2024.rendered) == FINAL
-    assert names(after_2024.skipped) == ALL - FINAL
+    read_it = {"final/stad", "final/synthesis"}
+    assert names(after_2024.rendered) == read_it
+    assert names(after_2024.skipped) == ALL - read_it
     assert all("data changed: survey/responses.csv" == r.reason for r in after_2024.rendered)
     now = snapshot(out)
-    for name in ALL - FINAL:  # the midterm reports (and their provenance) are those of the first run
+    for name in ALL - read_it:  # the other reports (and their provenance) are those of the first run
         assert now[f"{name}.html"] == before[f"{name}.html"]
-    for name in FINAL:
+    for name in read_it:
         assert now[f"{name}.html"][0] != before[f"{name}.html"][0]
 
     # The next rerun knows the new bytes: nothing to do, and no view to compute.
     assert names(render(demo_copy, out, notebooks).skipped) == ALL
 
-    # A final-phase narrative: not read by the midterm reports.
+    # Stad's final narrative: read by Stad's final report (and the final synthesis, which counts
+    # every narrative of its phase), by no midterm report and no other pilot's report.
     path = demo_copy / "narratives/stad-final.nb.md"
     path.write_text(path.read_text(encoding="utf-8").replace("Stad er", "Stad (revidert) er", 1), encoding="utf-8")
-    assert names(render(demo_copy, out, notebooks).rendered) == FINAL
+    assert names(render(demo_copy, out, notebooks).rendered) == {"final/stad", "final/synthesis"}
 
-    # A 2022 answer: every report reads it.
+    # A 2022 answer of Narvik: both of Narvik's reports and both syntheses read it.
     edit_response(demo_copy, pilot="narvik", year="2022")
+    assert names(render(demo_copy, out, notebooks).rendered) == {"midterm/narvik", "final/narvik"} | SYNTHESES
+
+    # A shared file (the survey items): every report reads it.
+    items = demo_copy / "survey/items.csv"
+    items.write_text(items.read_text(encoding="utf-8").replace("Jeg ", "Jeg selv ", 1), encoding="utf-8")
     assert names(render(demo_copy, out, notebooks).rendered) == ALL
 
 
