@@ -286,8 +286,12 @@ class ReportFigure:
             the render asked for (:func:`evaluation.html.requested_figure_files`) in
             :attr:`~evaluation.html.HtmlBlock.figures`; none if it asked for none.
         """
+        return self._html(requested_figure_files())
+
+    def _html(self, kinds: Iterable[str]) -> HtmlBlock:
+        """:meth:`to_html` with the figure files of ``kinds``."""
         table_caption = self.table_caption or self.caption
-        kinds = requested_figure_files()
+        kinds = tuple(kinds)
         files = self.files(kinds=kinds) if kinds else None
         width, height = self.size
         return render_fragment(
@@ -298,7 +302,8 @@ class ReportFigure:
         )
 
     def _repr_html_(self) -> str:
-        return self.to_html().markup
+        # shown in a notebook as markup alone, which carries no files: make none
+        return self._html(()).markup
 
 
 def make_report_figure(

@@ -123,3 +123,16 @@ def test_an_unknown_figure_file_kind_is_refused(monkeypatch):
     monkeypatch.setenv(FIGURE_FILES_ENV, "svg,pdf")
     with pytest.raises(ValueError, match="unknown figure file kind"):
         _report_figure().to_html()
+
+
+def test_a_figure_shown_in_a_notebook_as_markup_makes_no_file(monkeypatch):
+    """Markup alone carries no files (only an HtmlBlock's mimebundle does): nothing to draw for them."""
+    from matplotlib.figure import Figure
+
+    monkeypatch.delenv(FIGURE_FILES_ENV, raising=False)  # a notebook run by hand
+    figure = _report_figure()
+    saves = []
+    savefig = Figure.savefig
+    monkeypatch.setattr(Figure, "savefig", lambda self, *a, **k: saves.append(k) or savefig(self, *a, **k))
+    assert figure._repr_html_() == figure.to_html().markup
+    assert len(saves) == 1  # the 300-dpi PNG of to_html; _repr_html_ drew nothing
