@@ -80,7 +80,9 @@ def render_one(job: ReportJob, *, data_dir: Path, out: Path, kernel_name: str = 
         :attr:`WarmKernels.kernel_manager_class`); default: papermill's (a fresh kernel).
     formats : collection of str
         Formats to make beside the HTML, some of :data:`evaluation.publish.FORMATS` (none by
-        default).
+        default). The report's kernel is told which figure files they take
+        (:func:`evaluation.publish.figure_files_for`, :func:`~evaluation.render.kernels.kernel_environment`)
+        and makes only those; the HTML is the same whatever the formats.
     browser : evaluation.publish.Chromium, optional
         The PDF engine (default: one started for this report and stopped after it).
     data_version : str
