@@ -8,6 +8,8 @@ Prints, for the machine it runs on:
   with the default but fresh kernels (``--fresh-kernels``), each with its peak memory;
 * a rerun with nothing changed, and reruns after one pilot's data changed (how many reports
   each renders again, beside how many read the change);
+* the figures of one final report: seconds spent laying out, drawing and encoding them, in an
+  HTML-only render and in one with every format (the report's cells run in this process);
 * scaling: synthetic programmes of 4, 16 and 64 pilots (final phase: pilot reports and the
   synthesis), and the demo's survey respondents x1, x10 and x100 (one report), as time per report.
 
@@ -209,6 +211,73 @@ def floor(repeats: int) -> dict:
             "warm_start": preload, "first_forked": first, "modules": len(modules)}
 
 
+FIGURE_FILES_BY_RUN = {"HTML only": "", "all formats": "svg,png"}
+"""The figure files a report's kernel makes (``EVALUATION_FIGURE_FILES``) for an HTML-only render
+and for one that also makes the Word document and the export pack."""
+
+
+def figure_seconds(*, pilot: str = "stad", phase: str = "final", repeats: int = 3) -> dict:
+    """Median seconds one pilot report spends drawing its figures, per run of :data:`FIGURE_FILES_BY_RUN`.
+
+    The report's cells run in this process (``tests/inline_report.py``, the render's code path
+    without a kernel), once to warm up, then ``repeats`` times per kind of run, the kinds
+    interleaved. Figure time is the time in matplotlib's layout engine and ``savefig`` (laying
+    out, drawing and encoding every file of every chart), counted once when one calls the other;
+    the cells' total is timed around the whole report.
+
+    Returns
+    -------
+    dict
+        Run name to ``{"figures": s, "cells": s, "figure_count": n}``.
+    """
+    sys.path.insert(0, str(REPO / "tests"))
+    from inline_report import pilot_report
+    from matplotlib.figure import Figure
+    from matplotlib.layout_engine import ConstrainedLayoutEngine
+
+    spent = {"seconds": 0.0, "depth": 0}
+
+    def timed_method(cls, name):
+        original = getattr(cls, name)
+
+        def wrapper(*args, **kwargs):
+            spent["depth"] += 1
+            started = time.perf_counter()
+            try:
+                return original(*args, **kwargs)
+            finally:
+                spent["depth"] -= 1
+                if spent["depth"] == 0:
+                    spent["seconds"] += time.perf_counter() - started
+        setattr(cls, name, wrapper)
+        return original
+
+    originals = {(Figure, "savefig"): timed_method(Figure, "savefig"),
+                 (ConstrainedLayoutEngine, "execute"): timed_method(ConstrainedLayoutEngine, "execute")}
+    saved_env = os.environ.get("EVALUATION_FIGURE_FILES")
+    samples: dict = {name: {"figures": [], "cells": []} for name in FIGURE_FILES_BY_RUN}
+    try:
+        pilot_report(DEMO, pilot, phase)  # imports, caches
+        for _ in range(repeats):
+            for name, kinds in FIGURE_FILES_BY_RUN.items():
+                os.environ["EVALUATION_FIGURE_FILES"] = kinds
+                spent["seconds"] = 0.0
+                started = time.perf_counter()
+                html = pilot_report(DEMO, pilot, phase)
+                samples[name]["cells"].append(time.perf_counter() - started)
+                samples[name]["figures"].append(spent["seconds"])
+    finally:
+        for (cls, method), original in originals.items():
+            setattr(cls, method, original)
+        if saved_env is None:
+            os.environ.pop("EVALUATION_FIGURE_FILES", None)
+        else:
+            os.environ["EVALUATION_FIGURE_FILES"] = saved_env
+    count = html.count('class="report-figure"')
+    return {name: {"figures": statistics.median(values["figures"]), "cells": statistics.median(values["cells"]),
+                   "figure_count": count} for name, values in samples.items()}
+
+
 # --------------------------------------------------------------------------------------------
 # Synthetic programmes
 # --------------------------------------------------------------------------------------------
@@ -402,6 +471,11 @@ def main(argv: list[str] | None = None) -> int:
         nochange = render(demo, default_out)
         report("rerun, nothing changed", f"{nochange['seconds']:6.2f} s  ({nochange['summary']})")
         per_pilot_reruns(demo, default_out, report)
+
+        print("Figures of one report (final/stad, cells run in this process; median):", flush=True)
+        for name, times in figure_seconds(repeats=args.repeats).items():
+            report(f"{name}: {times['figure_count']} figures",
+                   f"{times['figures']:6.2f} s drawing figures of {times['cells']:.2f} s in the cells")
 
         print("Scaling (time per report):", flush=True)
         for pilots in (4, 16) if args.quick else (4, 16, 64):

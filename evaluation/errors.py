@@ -182,6 +182,32 @@ class OutputError(EvaluationError):
         return f"cannot write {self.path}: {self.reason}"
 
 
+class MissingFigureFileError(EvaluationError):
+    """A report's figure lacks a file that a format beside the HTML needs: its kernel was not asked
+    to make it (see :data:`evaluation.html.FIGURE_FILES_ENV`).
+
+    Parameters
+    ----------
+    number : int
+        The figure's number in the report (from 1).
+    kind : str
+        The missing file: ``svg`` or ``png``.
+    needed_for : str
+        The format that needs it.
+    """
+
+    def __init__(self, number: int, kind: str, needed_for: str):
+        self.number, self.kind, self.needed_for = int(number), str(kind), str(needed_for)
+        super().__init__(str(self))
+
+    def __reduce__(self):  # raised in a worker process, re-raised in the render
+        return type(self), (self.number, self.kind, self.needed_for)
+
+    def __str__(self) -> str:
+        return (f"figure {self.number} has no {self.kind.upper()} file, which the {self.needed_for} needs; "
+                f"the report's kernel was not asked to make it")
+
+
 class StatisticalWarning(UserWarning):
     """A statistic was computed, but a reader should know something about it (a negative
     Cronbach's alpha, a chi-square test on small expected counts, an exact test replaced by
@@ -194,6 +220,7 @@ __all__ = [
     "DataProblem",
     "EvaluationError",
     "InsufficientDataError",
+    "MissingFigureFileError",
     "OutputError",
     "StatisticalWarning",
     "TranslationError",

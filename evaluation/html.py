@@ -73,14 +73,17 @@ class FigureFiles:
     :data:`FIGURES_MIMETYPE` data (:meth:`to_json`), so that nothing is re-drawn outside the
     kernel.
 
+    A kernel makes only the files the render asked for (:data:`FIGURE_FILES_ENV`); a file not
+    made is the empty string.
+
     Attributes
     ----------
     alt_text, caption, table_caption : str
         As in the report.
     svg : str
-        The figure as SVG (text drawn as paths, so it looks the same everywhere).
+        The figure as SVG (text drawn as paths, so it looks the same everywhere), or ``""``.
     png_base64 : str
-        The figure as PNG at :attr:`dpi`, base64-encoded.
+        The figure as PNG at :attr:`dpi`, base64-encoded, or ``""``.
     dpi : int
         Resolution of the PNG.
     data_csv : str
@@ -108,6 +111,55 @@ class FigureFiles:
 FIGURES_MIMETYPE = "application/vnd.statens-hus.figures+json"
 """The output data key under which a displayed block hands its figures to the render pipeline
 (a list of :meth:`FigureFiles.to_json`); nbconvert shows the ``text/html`` beside it."""
+
+FIGURE_FILE_KINDS = ("svg", "png")
+"""The files a figure can carry beside the HTML (:class:`FigureFiles`): its SVG and its PNG at
+print resolution."""
+
+FIGURE_FILES_ENV = "EVALUATION_FIGURE_FILES"
+"""The environment variable by which the render tells a report kernel which of
+:data:`FIGURE_FILE_KINDS` its figures must carry, comma-separated (empty: none, as for an
+HTML-only render). A kernel started without it (a notebook run by hand) makes them all."""
+
+
+def requested_figure_files(environ=None) -> tuple[str, ...]:
+    """The kinds of figure files this kernel makes (:data:`FIGURE_FILES_ENV`).
+
+    Parameters
+    ----------
+    environ : mapping, optional
+        The environment to read (default: ``os.environ``).
+
+    Returns
+    -------
+    tuple of str
+        Some of :data:`FIGURE_FILE_KINDS`, in their order; all of them if the variable is unset.
+
+    Raises
+    ------
+    ValueError
+        If the variable names a kind that does not exist.
+
+    Examples
+    --------
+    >>> requested_figure_files({})
+    ('svg', 'png')
+    >>> requested_figure_files({"EVALUATION_FIGURE_FILES": "png"})
+    ('png',)
+    >>> requested_figure_files({"EVALUATION_FIGURE_FILES": ""})
+    ()
+    """
+    import os
+
+    value = (os.environ if environ is None else environ).get(FIGURE_FILES_ENV)
+    if value is None:
+        return FIGURE_FILE_KINDS
+    kinds = {kind.strip() for kind in value.split(",") if kind.strip()}
+    unknown = sorted(kinds - set(FIGURE_FILE_KINDS))
+    if unknown:
+        raise ValueError(f"{FIGURE_FILES_ENV} names unknown figure file kind(s) {', '.join(unknown)}; "
+                         f"expected some of {', '.join(FIGURE_FILE_KINDS)}")
+    return tuple(kind for kind in FIGURE_FILE_KINDS if kind in kinds)
 
 TOC_LEVELS = (2, 3)
 """Heading levels in the table of contents: chapters (``<h2>``) and their sections (``<h3>``)."""
@@ -415,7 +467,8 @@ def join(*parts: HtmlBlock | Markup | str) -> HtmlBlock:
 
 
 __all__ = [
-    "FIGURES_MIMETYPE", "FRAGMENTS", "TOC_LEVELS", "FigureFiles", "Heading", "HtmlBlock", "TEMPLATE_DIR", "TocEntry",
+    "FIGURES_MIMETYPE", "FIGURE_FILES_ENV", "FIGURE_FILE_KINDS", "FRAGMENTS", "TOC_LEVELS", "FigureFiles", "Heading",
+    "HtmlBlock", "TEMPLATE_DIR", "TocEntry",
     "anchor_id", "bullet_list", "definition_list", "environment", "escape", "heading", "join", "note", "paragraph",
-    "quote", "render_fragment", "split_title_block", "toc_entries",
+    "quote", "render_fragment", "requested_figure_files", "split_title_block", "toc_entries",
 ]

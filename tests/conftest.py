@@ -4,13 +4,21 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 import shutil
 from pathlib import Path
 
 import pytest
 
+from evaluation.html import FIGURE_FILES_ENV
+
 REPO = Path(__file__).resolve().parent.parent
 DEMO = REPO / "data" / "demo"
+
+# Reports made in the test process (tests/inline_report.py) or by papermill directly make no figure
+# files beside the HTML, as in an HTML-only render (the HTML is the same either way); the tests
+# of those files ask for them, and a render sets the variable for its own kernels.
+os.environ.setdefault(FIGURE_FILES_ENV, "")
 
 
 @pytest.fixture

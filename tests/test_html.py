@@ -186,7 +186,7 @@ def test_frame_to_html_escapes_cells_headers_and_caption(hostile, escaped):
 @pytest.mark.parametrize("hostile, escaped", [(SCRIPT, SCRIPT_ESCAPED),
                                               (ATTRIBUTE, ATTRIBUTE_ESCAPED)])
 def test_a_figure_escapes_alt_text_caption_and_data(hostile, escaped):
-    figure = ReportFigure("iVBORw0KGgo=", hostile, hostile, pd.DataFrame({"a": [hostile]}))
+    figure = ReportFigure("<svg/>", hostile, hostile, pd.DataFrame({"a": [hostile]}))
     markup = figure.to_html()
     assert_only_text(markup, escaped)
     assert f'alt="{escaped}"' in markup and f"<figcaption>{escaped}</figcaption>" in markup
@@ -195,9 +195,10 @@ def test_a_figure_escapes_alt_text_caption_and_data(hostile, escaped):
 
 def test_a_figure_is_image_caption_and_data_table():
     data = pd.DataFrame({"Tema": ["A"], "Andel": ["50 %"]})
-    figure = ReportFigure("iVBORw0KGgo=", "Søyler", "Figur 1", data, table_caption="Tall")
-    assert figure.to_html() == (
-        '<figure class="report-figure"><img src="data:image/png;base64,iVBORw0KGgo=" alt="Søyler" />'
+    figure = ReportFigure("<svg/>", "Søyler", "Figur 1", data, table_caption="Tall", size=(880, 462))
+    assert figure.to_html() == (  # "PHN2Zy8+" is "<svg/>" in base64 (RFC 4648)
+        '<figure class="report-figure"><img src="data:image/svg+xml;base64,PHN2Zy8+" width="880" height="462"'
+        ' alt="Søyler" />'
         "<figcaption>Figur 1</figcaption></figure>"
         '<details class="figure-data"><summary>Tall</summary>'
         + frame_to_html(data, caption="Tall").markup + "</details>"

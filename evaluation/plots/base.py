@@ -1,15 +1,21 @@
 """The one path every figure takes into a report: alt text, caption and its data table.
 
 A chart function in this sub-package returns a :class:`ReportFigure`. In a notebook, displaying it
-shows an accessible ``<figure>``: the image embedded as a PNG data URI (no request to another
-host), a meaningful ``alt`` text, a ``<figcaption>``, and the data behind the chart as an HTML
-table with header cells, so that no reader depends on colour or on seeing the image.
+shows an accessible ``<figure>``: the image embedded as an SVG data URI (no request to another
+host; vector, so it is sharp on any screen and in the printed PDF), a meaningful ``alt`` text, a
+``<figcaption>``, and the data behind the chart as an HTML table with header cells, so that no
+reader depends on colour or on seeing the image.
 
 A :class:`ReportFigure` also keeps the matplotlib figure (:attr:`ReportFigure.figure`) and the
 tidy data behind the chart (:attr:`ReportFigure.tidy`, numbers unrounded, hidden values
-empty) for evaluators working in Python; in a report, its HTML carries the figure as SVG and as
-300-dpi PNG with that data (:class:`evaluation.html.FigureFiles`) for the export pack and the
-Word document (:mod:`evaluation.publish`).
+empty) for evaluators working in Python; in a report, its HTML carries the figure files the
+render asked for (:func:`evaluation.html.requested_figure_files`: the SVG and the 300-dpi PNG,
+with that data, :class:`evaluation.html.FigureFiles`) for the export pack and the Word document
+(:mod:`evaluation.publish`).
+
+A figure is laid out once (:func:`lay_out`, matplotlib's constrained layout, as for the screen at
+110 dpi) and keeps that layout for every file made of it (:func:`layout_kept`): saving a figure
+otherwise lays it out again and draws it twice, once without output, for every file.
 
 Palettes live here and only here. They are colour-blind safe: the diverging palette is
 ColorBrewer's RdBu (Brewer, Harrower and The Pennsylvania State University, colorbrewer2.org),
@@ -21,11 +27,13 @@ from __future__ import annotations
 import base64
 import contextlib
 import io
+import re
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 import pandas as pd
 
-from evaluation.html import FigureFiles, HtmlBlock, render_fragment
+from evaluation.html import FIGURE_FILE_KINDS, FigureFiles, HtmlBlock, render_fragment, requested_figure_files
 from evaluation.tables import frame_to_html
 
 # ColorBrewer RdBu, 5 classes (negative -> positive). Blue is agreement.
@@ -51,6 +59,12 @@ STATUS_STYLE = {
 }
 
 
+SCREEN_DPI = 110
+"""Pixels per inch of a figure on screen: the size the HTML gives its image (an 8-inch chart is
+880 CSS pixels wide, shrunk to the column on a narrower screen), and the resolution its layout is
+computed for."""
+
+
 def new_figure(width: float = 7.5, height: float = 4.0):
     """Return a fresh ``(figure, axes)`` pair with the report's style, not using pyplot state.
 
@@ -59,7 +73,7 @@ def new_figure(width: float = 7.5, height: float = 4.0):
     """
     from matplotlib.figure import Figure
 
-    fig = Figure(figsize=(width, height), dpi=110, layout="constrained")
+    fig = Figure(figsize=(width, height), dpi=SCREEN_DPI, layout="constrained")
     ax = fig.add_subplot()
     ax.spines[["top", "right"]].set_visible(False)
     return fig, ax
@@ -67,7 +81,6 @@ def new_figure(width: float = 7.5, height: float = 4.0):
 
 EXPORT_DPI = 300
 """Resolution of the PNG in the export pack and the Word document (print quality)."""
-
 
 def figure_to_png_base64(fig, *, dpi: float | None = None) -> str:
     """Render a matplotlib figure to a base64-encoded PNG (at the figure's own dpi by default),
@@ -80,13 +93,56 @@ def figure_to_png_base64(fig, *, dpi: float | None = None) -> str:
 
 def figure_to_svg(fig) -> str:
     """Render a matplotlib figure to SVG text, text as paths, without a date (same figure, same
-    bytes), every text as written (:func:`plain_text`)."""
+    bytes), every text as written (:func:`plain_text`).
+
+    Text is drawn as paths (``svg.fonttype: path``), not as ``<text>`` in a font the reader may
+    not have: the labels are placed for the metrics of matplotlib's own font, and another font's
+    wider letters would run into the axes or off the edge. The indentation matplotlib writes
+    between elements is left out (a tenth of the file; whitespace between SVG elements means
+    nothing).
+    """
     import matplotlib
 
     buffer = io.StringIO()
     with plain_text(fig), matplotlib.rc_context({"svg.hashsalt": "statens-hus", "svg.fonttype": "path"}):
         fig.savefig(buffer, format="svg", metadata={"Date": None, "Creator": None})
-    return buffer.getvalue()
+    return re.sub(r"\n +", "\n", buffer.getvalue())
+
+
+def lay_out(fig) -> None:
+    """Lay ``fig`` out with its layout engine (the constrained layout of :func:`new_figure`), as
+    saving it at its own dpi would; a figure without an engine is left as it is.
+
+    Followed by :func:`layout_kept`, every file made of the figure has this one layout.
+    """
+    engine = fig.get_layout_engine()
+    if engine is not None:
+        with plain_text(fig):  # the layout measures the texts as they will be drawn
+            engine.execute(fig)
+
+
+@contextlib.contextmanager
+def layout_kept(fig):
+    """While saving ``fig``: it keeps the layout it has (:func:`lay_out`).
+
+    matplotlib lays a figure with a layout engine out again each time it is saved, and for that
+    draws it once without output before drawing it into the file. Without its engine, a save is
+    one drawing. The engine is given back afterwards, so the figure lays itself out again when
+    it is changed and saved later.
+    """
+    engine = fig.get_layout_engine()
+    if engine is None:
+        yield
+        return
+    import matplotlib
+
+    # None, not "none": "none" keeps a placeholder engine, and with it the drawing without output.
+    with matplotlib.rc_context({"figure.autolayout": False, "figure.constrained_layout.use": False}):
+        fig.set_layout_engine(None)
+    try:
+        yield
+    finally:
+        fig.set_layout_engine(engine)
 
 
 @contextlib.contextmanager
@@ -147,8 +203,8 @@ class ReportFigure:
 
     Attributes
     ----------
-    png_base64 : str
-        The image, PNG, base64-encoded.
+    svg : str
+        The image, SVG (:func:`figure_to_svg`), as the report embeds it.
     alt_text : str
         What the chart shows, in words, for a reader who cannot see it (WCAG 1.1.1).
     caption : str
@@ -163,18 +219,40 @@ class ReportFigure:
     tidy : pandas.DataFrame or None
         The data behind the chart in tidy form: fixed snake_case columns, numbers at full
         precision, values of suppressed groups missing (:func:`hide_suppressed`).
+    size : tuple of int
+        ``(width, height)`` of the image on screen in CSS pixels (:data:`SCREEN_DPI`), or
+        ``(0, 0)`` if unknown.
     """
 
-    png_base64: str
+    svg: str = field(repr=False)
     alt_text: str
     caption: str
     data: pd.DataFrame = field(repr=False)
     table_caption: str = ""
     figure: object = field(default=None, repr=False, compare=False)
     tidy: pd.DataFrame | None = field(default=None, repr=False, compare=False)
+    size: tuple[int, int] = (0, 0)
 
-    def files(self, *, dpi: int = EXPORT_DPI) -> FigureFiles | None:
-        """The figure as SVG and PNG at ``dpi``, with its texts and tidy data as CSV.
+    @property
+    def png_base64(self) -> str:
+        """The image as PNG at the figure's own resolution, base64-encoded, made when asked for
+        (the report embeds :attr:`svg`); ``""`` without the matplotlib figure."""
+        if self.figure is None:
+            return ""
+        with layout_kept(self.figure):
+            return figure_to_png_base64(self.figure)
+
+    def files(self, *, kinds: Iterable[str] = FIGURE_FILE_KINDS, dpi: int = EXPORT_DPI) -> FigureFiles | None:
+        """The figure as SVG and PNG at ``dpi`` (those of ``kinds``), with its texts and tidy data
+        as CSV.
+
+        Parameters
+        ----------
+        kinds : iterable of str
+            Some of :data:`evaluation.html.FIGURE_FILE_KINDS` (``svg``, ``png``); a file not
+            asked for is left empty.
+        dpi : int
+            Resolution of the PNG.
 
         Returns
         -------
@@ -183,10 +261,15 @@ class ReportFigure:
         """
         if self.figure is None:
             return None
+        kinds = set(kinds)
+        png = ""
+        if "png" in kinds:
+            with layout_kept(self.figure):
+                png = figure_to_png_base64(self.figure, dpi=dpi)
         tidy = self.tidy if self.tidy is not None else pd.DataFrame()
         return FigureFiles(alt_text=self.alt_text, caption=self.caption,
-                           table_caption=self.table_caption or self.caption, svg=figure_to_svg(self.figure),
-                           png_base64=figure_to_png_base64(self.figure, dpi=dpi), dpi=dpi,
+                           table_caption=self.table_caption or self.caption,
+                           svg=self.svg if "svg" in kinds else "", png_base64=png, dpi=dpi,
                            data_csv=tidy.to_csv(index=False, lineterminator="\n"))
 
     def to_html(self) -> HtmlBlock:
@@ -195,22 +278,32 @@ class ReportFigure:
         Returns
         -------
         evaluation.html.HtmlBlock
-            ``<figure class="report-figure">`` with the image (``alt`` text) and its
-            ``<figcaption>``, followed by ``<details class="figure-data">`` (closed; print opens it) whose
-            ``<summary>`` is the table caption and which holds the data table
-            (:func:`evaluation.tables.frame_to_html`). Every string is escaped. The block
-            carries the figure's files (:meth:`files`) in :attr:`~evaluation.html.HtmlBlock.figures`.
+            ``<figure class="report-figure">`` with the image (the SVG as a data URI, its width
+            and height, ``alt`` text) and its ``<figcaption>``, followed by
+            ``<details class="figure-data">`` (closed; print opens it) whose ``<summary>`` is the
+            table caption and which holds the data table (:func:`evaluation.tables.frame_to_html`).
+            Every string is escaped. The block carries the figure's files (:meth:`files`) that
+            the render asked for (:func:`evaluation.html.requested_figure_files`) in
+            :attr:`~evaluation.html.HtmlBlock.figures`; none if it asked for none.
         """
+        return self._html(requested_figure_files())
+
+    def _html(self, kinds: Iterable[str]) -> HtmlBlock:
+        """:meth:`to_html` with the figure files of ``kinds``."""
         table_caption = self.table_caption or self.caption
-        files = self.files()
+        kinds = tuple(kinds)
+        files = self.files(kinds=kinds) if kinds else None
+        width, height = self.size
         return render_fragment(
-            "figure", png_base64=self.png_base64, alt_text=self.alt_text, caption=self.caption,
+            "figure", svg_base64=base64.b64encode(self.svg.encode("utf-8")).decode("ascii"),
+            width=width or None, height=height or None, alt_text=self.alt_text, caption=self.caption,
             table_caption=table_caption, table=frame_to_html(self.data, caption=table_caption),
             figures=() if files is None else (files,),
         )
 
     def _repr_html_(self) -> str:
-        return self.to_html().markup
+        # shown in a notebook as markup alone, which carries no files: make none
+        return self._html(()).markup
 
 
 def make_report_figure(
@@ -218,6 +311,9 @@ def make_report_figure(
     tidy: pd.DataFrame | None = None,
 ) -> ReportFigure:
     """Turn a matplotlib figure into a :class:`ReportFigure`; the only way figures reach reports.
+
+    The figure is laid out once (:func:`lay_out`) and drawn as SVG (:func:`figure_to_svg`);
+    other files of it keep that layout (:meth:`ReportFigure.files`).
 
     Parameters
     ----------
@@ -240,5 +336,8 @@ def make_report_figure(
     """
     if not alt_text or not alt_text.strip():
         raise ValueError("every report figure needs a meaningful alt_text")
-    png = figure_to_png_base64(fig)
-    return ReportFigure(png, alt_text.strip(), caption, data, table_caption, figure=fig, tidy=tidy)
+    lay_out(fig)
+    with layout_kept(fig):
+        svg = figure_to_svg(fig)
+    size = tuple(int(inches * fig.dpi) for inches in fig.get_size_inches())
+    return ReportFigure(svg, alt_text.strip(), caption, data, table_caption, figure=fig, tidy=tidy, size=size)

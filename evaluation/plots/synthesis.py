@@ -7,7 +7,7 @@ from collections.abc import Mapping
 import pandas as pd
 
 from evaluation.i18n import check_language, format_number, t
-from evaluation.plots.base import QUALITATIVE, ReportFigure, hide_suppressed, make_report_figure
+from evaluation.plots.base import QUALITATIVE, SCREEN_DPI, ReportFigure, hide_suppressed, make_report_figure
 
 _MARKERS = ("o", "s", "^", "D", "v", "P", "X")
 
@@ -17,7 +17,7 @@ def _draw(summary: pd.DataFrame, index_labels: Mapping, pilot_labels: Mapping):
     from matplotlib.figure import Figure
 
     indices = list(index_labels)
-    figure = Figure(figsize=(9.5, 2.2 * ((len(indices) + 2) // 3)), dpi=110, layout="constrained")
+    figure = Figure(figsize=(9.5, 2.2 * ((len(indices) + 2) // 3)), dpi=SCREEN_DPI, layout="constrained")
     axes = figure.subplots((len(indices) + 2) // 3, 3, sharey=True, squeeze=False).ravel()
     for ax, index in zip(axes, indices):
         part = summary[summary["index"] == index]

@@ -10,6 +10,9 @@ kernel, and written beside the report's HTML::
     OUT/<phase>/<pilot>-export/      figures as SVG and 300-dpi PNG with their texts and tidy
                                      data, and tables.xlsx with every table (export)
 
+The figures' files are made in the report's kernel, and only those the formats asked for take
+(:data:`FIGURE_FILES`); the render tells the kernel (:data:`evaluation.html.FIGURE_FILES_ENV`).
+
 The modules: :mod:`~evaluation.publish.document` (the report as the publisher takes it, and
 the page that is printed), :mod:`~evaluation.publish.chromium` (the PDF engine),
 :mod:`~evaluation.publish.pdf` and :mod:`~evaluation.publish.pdfa`,
@@ -29,6 +32,26 @@ from evaluation.publish.document import ReportDocument, front_page_facts
 
 FORMATS = ("pdf", "docx", "export")
 """The formats besides HTML, in the order they are made."""
+
+
+FIGURE_FILES = {"pdf": (), "docx": ("png",), "export": ("svg", "png")}
+"""The figure files (:data:`evaluation.html.FIGURE_FILE_KINDS`) each format takes from the report's
+kernel: the PDF is printed from the HTML, which embeds its figures as SVG; the Word document
+takes the 300-dpi PNG; the export pack both."""
+
+
+def figure_files_for(formats: Collection[str]) -> tuple[str, ...]:
+    """The figure files a report's kernel must make for ``formats`` (:data:`FIGURE_FILES`).
+
+    Examples
+    --------
+    >>> figure_files_for(["pdf"]), figure_files_for(["pdf", "docx"]), figure_files_for(FORMATS)
+    ((), ('png',), ('svg', 'png'))
+    """
+    from evaluation.html import FIGURE_FILE_KINDS
+
+    needed = {kind for name in check_formats(formats) for kind in FIGURE_FILES[name]}
+    return tuple(kind for kind in FIGURE_FILE_KINDS if kind in needed)
 
 
 def format_paths(folder: Path, stem: str) -> dict[str, Path]:
@@ -122,5 +145,5 @@ def publish_report(document: ReportDocument, folder: Path, stem: str, *, formats
     return PublishedReport(files, pages, seconds)
 
 
-__all__ = ["FORMATS", "Chromium", "PdfEngineError", "PublishedReport", "ReportDocument", "check_formats",
-           "format_paths", "front_page_facts", "publish_report"]
+__all__ = ["FIGURE_FILES", "FORMATS", "Chromium", "PdfEngineError", "PublishedReport", "ReportDocument",
+           "check_formats", "figure_files_for", "format_paths", "front_page_facts", "publish_report"]

@@ -26,6 +26,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from xml.sax.saxutils import escape as xml_escape
 
+from evaluation.errors import MissingFigureFileError
 from evaluation.html import FigureFiles
 from evaluation.publish.tables import ReportTable, cell_value
 
@@ -60,9 +61,18 @@ def write_figures(figures: Sequence[FigureFiles], folder: Path, *, lang: str) ->
     -------
     list of Path
         The files written.
+
+    Raises
+    ------
+    MissingFigureFileError
+        If a figure lacks its SVG or its PNG (the report's kernel was not asked for them).
     """
     from evaluation.i18n import t
 
+    for number, figure in enumerate(figures, start=1):
+        for kind, content in (("svg", figure.svg), ("png", figure.png_base64)):
+            if not content:
+                raise MissingFigureFileError(number, kind, "export pack")
     folder.mkdir(parents=True, exist_ok=True)
     written = []
     for number, figure in enumerate(figures, start=1):

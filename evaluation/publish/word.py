@@ -17,6 +17,7 @@ import io
 import re
 from pathlib import Path
 
+from evaluation.errors import MissingFigureFileError
 from evaluation.publish.document import ReportDocument
 from evaluation.publish.tables import parse_fragment, text_of
 
@@ -152,12 +153,10 @@ class _Builder:
         alt = image.get("alt", "") if image is not None else ""
         files = self.figures[self.figure_number] if self.figure_number < len(self.figures) else None
         self.figure_number += 1
-        if files is not None and files.alt_text == alt:
-            png, dpi = base64.b64decode(files.png_base64), files.dpi
-        elif image is not None and image.get("src", "").startswith("data:image/png;base64,"):
-            png, dpi = base64.b64decode(image.get("src").split(",", 1)[1]), 110
-        else:
-            return
+        if files is None or files.alt_text != alt or not files.png_base64:
+            # the HTML embeds the figure as SVG, which Word cannot take: the kernel's PNG is needed
+            raise MissingFigureFileError(self.figure_number, "png", "Word document")
+        png, dpi = base64.b64decode(files.png_base64), files.dpi
         from PIL import Image
 
         with Image.open(io.BytesIO(png)) as picture:
@@ -221,6 +220,11 @@ def write_docx(document: ReportDocument, path: Path, *, author: str, subject: st
     Returns
     -------
     Path
+
+    Raises
+    ------
+    MissingFigureFileError
+        If a figure lacks its 300-dpi PNG (the report's kernel was not asked for it).
     """
     import docx
 

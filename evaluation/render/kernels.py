@@ -15,6 +15,7 @@ or module attribute that one notebook changes can reach another. Elsewhere (no `
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import shutil
@@ -65,6 +66,29 @@ def ensure_kernel(name: str = KERNEL_NAME) -> str:
             f"{sys.executable}; remove the other kernel spec ({spec.resource_dir}) and rerun"
         )
     return name
+
+
+@contextlib.contextmanager
+def kernel_environment(variables: dict[str, str]):
+    """While a report runs: ``variables`` set in this process's environment, which its kernel
+    (fresh, or forked from the warm process) copies when it starts; the environment is given back
+    afterwards.
+
+    This is how the render tells a report which figure files its formats need
+    (:data:`~evaluation.html.FIGURE_FILES_ENV`, :func:`~evaluation.publish.figure_files_for`)
+    without a notebook parameter, so that the report's HTML and its inputs do not depend on the
+    formats. A worker process runs one report at a time.
+    """
+    before = {name: os.environ.get(name) for name in variables}
+    os.environ.update(variables)
+    try:
+        yield
+    finally:
+        for name, value in before.items():
+            if value is None:
+                os.environ.pop(name, None)
+            else:
+                os.environ[name] = value
 
 
 def warm_kernels_supported() -> bool:

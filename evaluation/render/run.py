@@ -27,14 +27,16 @@ from pathlib import Path
 from evaluation import KERNEL_NAME
 from evaluation.errors import EvaluationError, OutputError
 from evaluation.files import atomic_write_text
+from evaluation.html import FIGURE_FILES_ENV
 from evaluation.render.fingerprints import (RenderInputs, changed_in_view, current_inputs, read_manifest,
                                             relative_to_data, report_inputs, sorted_paths,
                                             stale_reports, up_to_date, views_for, write_manifest)
 from evaluation.render.guard import data_identity, guard_output
 from evaluation.render.jobs import (NOTEBOOK_DIR, RenderedReport, RenderSummary, ReportJob,
                                     run_in_dependency_order)
-from evaluation.render.kernels import WarmKernels, ensure_kernel, kernel_manager_class, warm_kernels_supported
-from evaluation.publish import check_formats
+from evaluation.render.kernels import (WarmKernels, ensure_kernel, kernel_environment, kernel_manager_class,
+                                      warm_kernels_supported)
+from evaluation.publish import check_formats, figure_files_for
 from evaluation.render.formats import missing_formats, move_into_place, publish_in, report_document
 from evaluation.render.lifetime import ending_on_signals, kill_workers, worker_process_setup
 from evaluation.render.output import (WORK_PREFIX, check_output_folder, is_output_failure, new_runtime_dir,
@@ -78,7 +80,9 @@ def render_one(job: ReportJob, *, data_dir: Path, out: Path, kernel_name: str = 
         :attr:`WarmKernels.kernel_manager_class`); default: papermill's (a fresh kernel).
     formats : collection of str
         Formats to make beside the HTML, some of :data:`evaluation.publish.FORMATS` (none by
-        default).
+        default). The report's kernel is told which figure files they take
+        (:func:`evaluation.publish.figure_files_for`, :func:`~evaluation.render.kernels.kernel_environment`)
+        and makes only those; the HTML is the same whatever the formats.
     browser : evaluation.publish.Chromium, optional
         The PDF engine (default: one started for this report and stopped after it).
     data_version : str
@@ -119,11 +123,12 @@ def _execute_and_export(job: ReportJob, *, data_dir: Path, out: Path, kernel_nam
     with tempfile.TemporaryDirectory(dir=out, prefix=WORK_PREFIX) as work:
         executed = Path(work) / f"{job.stem}.ipynb"
         try:
-            papermill.execute_notebook(
-                str(Path(notebook_dir) / f"{job.notebook}.ipynb"), str(executed),
-                parameters=job.parameters(data_dir), kernel_name=kernel_name,
-                progress_bar=False, log_output=False, cwd=str(notebook_dir), **engine_options,
-            )
+            with kernel_environment({FIGURE_FILES_ENV: ",".join(figure_files_for(formats))}):
+                papermill.execute_notebook(
+                    str(Path(notebook_dir) / f"{job.notebook}.ipynb"), str(executed),
+                    parameters=job.parameters(data_dir), kernel_name=kernel_name,
+                    progress_bar=False, log_output=False, cwd=str(notebook_dir), **engine_options,
+                )
             notebook = nbformat.read(executed, as_version=4)
             headings = notebook_headings(notebook)
             body = notebook_body(notebook)

@@ -45,9 +45,11 @@ JOBS = [ReportJob("pilot_report", "midterm", "stad"), ReportJob("pilot_report", 
 
 @pytest.fixture(scope="module")
 def serial(tmp_path_factory) -> Path:
-    """The reference: one report at a time, papermill's own (fresh, TCP) kernel manager."""
+    """The reference: one report at a time, papermill's own (fresh, TCP) kernel manager; with the
+    Word document and the export pack, so that its kernels make the figure files that the demo
+    render's kernels make for them (the PDF adds none)."""
     out = tmp_path_factory.mktemp("serial")
-    results = [render_one(job, data_dir=DEMO.resolve(), out=out) for job in JOBS]
+    results = [render_one(job, data_dir=DEMO.resolve(), out=out, formats=("docx", "export")) for job in JOBS]
     assert all(result.ok for result in results), [result.error for result in results]
     return out
 

@@ -40,7 +40,8 @@ def test_chapter_counts_the_pilots_interviews_from_the_csv(demo_midterm):
     assert f"gjennomført {len(rows)} intervjuer med til sammen {informants} informanter" in markup
     assert markup.count("<h3 ") == 5  # groups, heatmap, balance, co-occurrence, quotes
     assert "<h2" not in markup
-    assert re.search(r'<img src="data:image/png;base64,[^"]+" alt="Varmekart[^"]+"', markup)
+    assert re.search(r'<img src="data:image/svg\+xml;base64,[^"]+" width="\d+" height="\d+" alt="Varmekart[^"]+"',
+                     markup)
 
 
 def test_chapter_hides_groups_below_the_threshold(demo_midterm):

@@ -30,5 +30,5 @@ def test_national_goals_matrix_has_every_pilot_and_goal(final_synthesis):
 def test_index_comparison_is_a_figure_with_alt_text_and_its_data_table(final_synthesis):
     markup = str(index_comparison(final_synthesis))
     assert markup.startswith("<p>") and markup.count('<figure class="report-figure">') == 1
-    assert re.search(r'<img src="data:image/png;base64,[^"]+" alt="[^"]{20,}"', markup)
+    assert re.search(r'<img src="data:image/svg\+xml;base64,[^"]+" width="\d+" height="\d+" alt="[^"]{20,}"', markup)
     assert '<details class="figure-data"' in markup
