@@ -39,17 +39,7 @@ def check_goal_history(walk: Walk, goals: list[tuple[Entry, dict]]) -> None:
     successors, or named in its ``drops_national_goals`` (with the reason the entry gives).
     Problems are recorded at the key path of ``replaced_by``.
     """
-    ids = {entry.id for entry, _ in goals}
-    successors: dict[str, list[str]] = {}
-    for entry, values in goals:
-        successors[entry.id] = []
-        for position, successor in enumerate(values.get("replaced_by") or []):
-            where = f"{entry.path}.replaced_by[{position}]"
-            if successor not in ids:
-                walk.add(where, where, f"unknown sub-goal {successor!r}",
-                         f"a sub-goal of {walk.owner}: " + ", ".join(sorted(ids)))
-            else:
-                successors[entry.id].append(successor)
+    successors = _known_successors(walk, goals, noun="sub-goal", article="a")
     national = {entry.id: set(values.get("national_goals") or []) for entry, values in goals}
     for entry, _ in goals:
         where = f"{entry.path}.replaced_by"
@@ -67,6 +57,24 @@ def check_goal_history(walk: Walk, goals: list[tuple[Entry, dict]]) -> None:
                      "a successor linked to it, or the goal in drops_national_goals with the reason")
 
 
+def _known_successors(walk: Walk, entries: list[tuple[Entry, dict]], *, noun: str,
+                      article: str) -> dict[str, list[str]]:
+    """Each entry's ``replaced_by`` ids that name an entry of the same pilot; an unknown one is a
+    problem at its key path (``...replaced_by[0]``)."""
+    ids = {entry.id for entry, _ in entries}
+    successors: dict[str, list[str]] = {}
+    for entry, values in entries:
+        successors[entry.id] = []
+        for position, successor in enumerate(values.get("replaced_by") or []):
+            where = f"{entry.path}.replaced_by[{position}]"
+            if successor not in ids:
+                walk.add(where, where, f"unknown {noun} {successor!r}",
+                         f"{article} {noun} of {walk.owner}: " + ", ".join(sorted(ids)))
+            else:
+                successors[entry.id].append(successor)
+    return successors
+
+
 def check_indicator_history(walk: Walk, indicators: list[tuple[Entry, dict]],
                             sub_goals: list[tuple[Entry, dict]]) -> None:
     """Check one pilot's indicators against each other and against their sub-goals.
@@ -77,17 +85,7 @@ def check_indicator_history(walk: Walk, indicators: list[tuple[Entry, dict]],
     (problem at the key path of ``sub_goal``), so an indicator in force always points to a
     sub-goal in force.
     """
-    ids = {entry.id for entry, _ in indicators}
-    successors: dict[str, list[str]] = {}
-    for entry, values in indicators:
-        successors[entry.id] = []
-        for position, successor in enumerate(values.get("replaced_by") or []):
-            where = f"{entry.path}.replaced_by[{position}]"
-            if successor not in ids:
-                walk.add(where, where, f"unknown indicator {successor!r}",
-                         f"an indicator of {walk.owner}: " + ", ".join(sorted(ids)))
-            else:
-                successors[entry.id].append(successor)
+    successors = _known_successors(walk, indicators, noun="indicator", article="an")
     periods = {entry.id: (values.get("valid_from"), values.get("valid_to")) for entry, values in sub_goals}
     for entry, values in indicators:
         loop = _loop(entry.id, successors)
