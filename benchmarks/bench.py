@@ -216,7 +216,7 @@ FIGURE_FILES_BY_RUN = {"HTML only": "", "all formats": "svg,png"}
 and for one that also makes the Word document and the export pack."""
 
 
-def figure_seconds(*, pilot: str = "stad", phase: str = "final", repeats: int = 3) -> dict:
+def figure_seconds(*, pilot: str = "stad", phase: str | None = None, repeats: int = 3) -> dict:
     """Median seconds one pilot report spends drawing its figures, per run of :data:`FIGURE_FILES_BY_RUN`.
 
     The report's cells run in this process (``tests/inline_report.py``, the render's code path
@@ -224,6 +224,8 @@ def figure_seconds(*, pilot: str = "stad", phase: str = "final", repeats: int = 
     interleaved. Figure time is the time in matplotlib's layout engine and ``savefig`` (laying
     out, drawing and encoding every file of every chart), counted once when one calls the other;
     the cells' total is timed around the whole report.
+
+    ``phase`` is a phase id of the demo's ``programme.yaml``; by default its last phase.
 
     Returns
     -------
@@ -233,6 +235,10 @@ def figure_seconds(*, pilot: str = "stad", phase: str = "final", repeats: int = 
     sys.path.insert(0, str(REPO / "tests"))
     from inline_report import pilot_report
     from matplotlib.figure import Figure
+
+    from evaluation.contract import load_data
+
+    phase = phase or load_data(DEMO).programme.phases[-1]
     from matplotlib.layout_engine import ConstrainedLayoutEngine
 
     spent = {"seconds": 0.0, "depth": 0}

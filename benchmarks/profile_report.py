@@ -87,7 +87,7 @@ def profile_run(function) -> Counter:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("pilot", nargs="?", default="stad", help="a pilot id, or 'synthesis'")
-    parser.add_argument("phase", nargs="?", default="final")
+    parser.add_argument("phase", nargs="?", help="a phase id of the data's programme.yaml (default: its last phase)")
     parser.add_argument("--data-dir", default=str(REPO / "data" / "demo"))
     parser.add_argument("--runs", type=int, default=4)
     parser.add_argument("--shared", action="store_true",
@@ -98,6 +98,10 @@ def main(argv: list[str] | None = None) -> int:
 
     pilot = None if args.pilot == "synthesis" else args.pilot
     data_dir = Path(args.data_dir)
+    if args.phase is None:
+        from evaluation.contract import load_data
+
+        args.phase = load_data(data_dir).programme.phases[-1]
 
     def report() -> None:
         if pilot is None:

@@ -142,8 +142,10 @@ def load_phases(data_dir: str | Path = DEMO_DATA_DIR, phases=None) -> dict:
     Examples
     --------
     >>> data = load_phases()
-    >>> {phase: sorted(d.responses["wave"].unique().tolist()) for phase, d in data.items()}
-    {'midterm': [2021, 2022], 'final': [2021, 2022, 2024]}
+    >>> list(data) == load_data().programme.phases
+    True
+    >>> [sorted(d.responses["wave"].unique().tolist()) for d in data.values()]
+    [[2021, 2022], [2021, 2022, 2024]]
     """
     data_dir = Path(data_dir)
     problems, checked = check_folder(data_dir)
@@ -202,7 +204,8 @@ def cut_data(data: EvaluationData, phase: str) -> EvaluationData:
     Examples
     --------
     >>> data = load_data()
-    >>> cut_data(data, "midterm").responses.equals(load_data(phase="midterm").responses)
+    >>> first = data.programme.phases[0]
+    >>> cut_data(data, first).responses.equals(load_data(phase=first).responses)
     True
     """
     from dataclasses import replace

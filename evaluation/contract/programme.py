@@ -125,7 +125,8 @@ class Programme:
         --------
         >>> from evaluation.contract import load_data
         >>> programme = load_data().programme
-        >>> programme.sub_goals_in_force("stad", as_of=programme.cutoffs["midterm"])["sub_goal"].tolist()
+        >>> first = programme.phases[0]
+        >>> programme.sub_goals_in_force("stad", as_of=programme.cutoffs[first])["sub_goal"].tolist()
         ['stad-d1', 'stad-d2', 'stad-d3']
         """
         goals = self.sub_goals if pilot is None else self.sub_goals.loc[self.sub_goals["pilot"] == pilot]

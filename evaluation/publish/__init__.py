@@ -59,7 +59,7 @@ def format_paths(folder: Path, stem: str) -> dict[str, Path]:
 
     Examples
     --------
-    >>> {name: path.name for name, path in format_paths(Path("midterm"), "stad.en").items()}
+    >>> {name: path.name for name, path in format_paths(Path("reports"), "stad.en").items()}
     {'pdf': 'stad.en.pdf', 'docx': 'stad.en.docx', 'export': 'stad.en-export'}
     """
     return {"pdf": folder / f"{stem}.pdf", "docx": folder / f"{stem}.docx", "export": folder / f"{stem}-export"}

@@ -134,7 +134,9 @@ def front_page_facts(data_dir: str | Path, *, pilot: str | None, phase: str, lan
     Examples
     --------
     >>> from evaluation import DEMO_DATA_DIR
-    >>> facts = dict(front_page_facts(DEMO_DATA_DIR, pilot="stad", phase="midterm", lang="nb",
+    >>> from evaluation.contract import load_data
+    >>> first = load_data().programme.phases[0]
+    >>> facts = dict(front_page_facts(DEMO_DATA_DIR, pilot="stad", phase=first, lang="nb",
     ...                               data_version="abc", today=dt.date(2023, 1, 31)))
     >>> facts["Pilot"], facts["Fase"], facts["Skrevet ut"]
     ('Stad', 'Midtveisevaluering', '31. januar 2023')

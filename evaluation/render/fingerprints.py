@@ -342,8 +342,10 @@ def report_views(data_dir: str | Path, phase: str, files, subjects, *, data=None
     Examples
     --------
     >>> from evaluation import DEMO_DATA_DIR
-    >>> files = ["survey/responses.csv", "survey/items.csv", "narratives/stad-final.nb.md"]
-    >>> views = report_views(DEMO_DATA_DIR, "midterm", files, ["stad", None])
+    >>> from evaluation.contract import load_data
+    >>> first, last = load_data().programme.phases[0], load_data().programme.phases[-1]
+    >>> files = ["survey/responses.csv", "survey/items.csv", f"narratives/stad-{last}.nb.md"]
+    >>> views = report_views(DEMO_DATA_DIR, first, files, ["stad", None])
     >>> [views["stad"].files[f].split(":")[0] for f in files]
     ['rows of stad', 'table', 'not read in this phase']
     >>> views[None].files["survey/responses.csv"].split(":")[0], sorted(views[None].derived)

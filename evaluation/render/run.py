@@ -686,8 +686,9 @@ def data_as_of(data) -> dict[str, str]:
     Examples
     --------
     >>> from evaluation.contract import load_data
-    >>> data_as_of(load_data())
-    {'midterm': '2022-12-31', 'final': '2024-12-31'}
+    >>> as_of = data_as_of(load_data())
+    >>> list(as_of) == load_data().programme.phases, list(as_of.values())
+    (True, ['2022-12-31', '2024-12-31'])
     """
     columns = [data.responses["response_date"], data.interviews["date"], data.observations["date"],
                data.milestones["completed_date"]]

@@ -92,7 +92,7 @@ class PhaseAnalyses:
     Examples
     --------
     >>> from evaluation.contract import load_data
-    >>> analyses = PhaseAnalyses(load_data(phase="midterm"))
+    >>> analyses = PhaseAnalyses(load_data(phase=load_data().programme.phases[0]))
     >>> analyses.comparison("stad", weighted=True) is analyses.comparison("stad", weighted=True)
     True
     """

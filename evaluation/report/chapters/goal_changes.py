@@ -39,7 +39,8 @@ def changes_up_to_cutoff(ctx: ReportContext) -> pd.DataFrame:
     Examples
     --------
     >>> from evaluation.contract import load_data
-    >>> ctx = ReportContext(load_data(phase="final"), pilot="stad", phase="final")
+    >>> last = load_data().programme.phases[-1]
+    >>> ctx = ReportContext(load_data(phase=last), pilot="stad", phase=last)
     >>> list(changes_up_to_cutoff(ctx).columns)[:4]
     ['pilot', 'sub_goal', 'change', 'successor']
     """
