@@ -89,7 +89,7 @@ def cmd_render(args: argparse.Namespace) -> int:
                                  validated=checked.validated, phases=checked.phases,
                                  phase_names=checked.phase_names, workers=workers, force=args.force,
                                  warm=False if args.fresh_kernels else None, replace_reports=args.replace_reports,
-                                 formats=args.formats,
+                                 formats=args.formats, loaded=checked.loaded,
                                  progress=lambda line: print(line, flush=True))
     except OtherDataInOutputError as error:
         print(f"error: {error}; nothing was rendered", file=sys.stderr)

@@ -25,18 +25,20 @@ The modules, in the order a render uses them:
   kernels forked from a warm process that has imported the report's libraries once;
 * :mod:`~evaluation.render.page`: the exported notebook as an HTML page, and the index page
   (Jinja2 templates in ``evaluation/templates/``);
-* :mod:`~evaluation.render.run`: one report, worker processes, the whole render, and the data
-  check before it.
+* :mod:`~evaluation.render.checking`: the data check before a render (validated once, or the
+  last validation reused);
+* :mod:`~evaluation.render.run`: one report, worker processes, the whole render.
 
 Importing this package loads no heavy library (pandas, Jupyter): the command line answers a
 rerun with nothing changed without them.
 """
 
+from evaluation.render.checking import CheckedData, check_data, data_as_of
 from evaluation.render.fingerprints import RenderInputs, current_inputs, read_manifest
 from evaluation.render.jobs import NOTEBOOK_DIR, RenderedReport, RenderSummary, ReportJob, plan_reports
 from evaluation.render.kernels import WarmKernels, ensure_kernel, kernel_manager_class, warm_kernels_supported
 from evaluation.render.page import html_page, write_index
-from evaluation.render.run import CheckedData, check_data, default_workers, render_one, render_reports
+from evaluation.render.run import default_workers, render_one, render_reports
 
 __all__ = [
     "NOTEBOOK_DIR",
@@ -48,6 +50,7 @@ __all__ = [
     "WarmKernels",
     "check_data",
     "current_inputs",
+    "data_as_of",
     "default_workers",
     "ensure_kernel",
     "html_page",

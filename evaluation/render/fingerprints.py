@@ -395,16 +395,19 @@ def report_views(data_dir: str | Path, phase: str, files, subjects, *, data=None
     return views
 
 
-def views_for(views: dict, data_dir: str | Path, wanted: dict, files) -> dict:
+def views_for(views: dict, data_dir: str | Path, wanted: dict, files, *, loaded=None) -> dict:
     """Add to ``views`` (phase -> subject -> :class:`ReportView`) the views ``wanted`` (phase ->
-    subjects) that it lacks, reading the data folder once for all of them; return ``views``."""
+    subjects) that it lacks, reading the data folder once for all of them, or not at all if
+    ``loaded`` (:class:`~evaluation.report.analyses.LoadedFolder`) holds it as it still is;
+    return ``views``."""
     missing = {phase: [s for s in dict.fromkeys(subjects) if s not in views.get(phase, {})]
                for phase, subjects in wanted.items()}
     missing = {phase: subjects for phase, subjects in missing.items() if subjects}
     if missing:  # only now: a rerun with nothing changed does not import pandas
         from evaluation.contract import load_data
 
-        data = load_data(data_dir)
+        data = loaded.for_folder(data_dir) if loaded is not None and loaded.is_current() else None
+        data = load_data(data_dir) if data is None else data
         for phase, subjects in missing.items():
             views.setdefault(phase, {}).update(report_views(data_dir, phase, files, subjects, data=data))
     return views
@@ -539,7 +542,7 @@ def up_to_date(job: ReportJob, entry: dict | None, inputs: RenderInputs, out: Pa
 
 
 def stale_reports(entries: dict, inputs: RenderInputs, *, data_dir: Path, out: Path, phases, views: dict,
-                  fresh=frozenset()) -> set[str]:
+                  fresh=frozenset(), loaded=None) -> set[str]:
     """The reports of the manifest that are older than the data (the index marks them).
 
     Only the data count here (a changed notebook or package re-renders a report, but does not
@@ -562,6 +565,8 @@ def stale_reports(entries: dict, inputs: RenderInputs, *, data_dir: Path, out: P
         Views already computed (phase -> subject -> :class:`ReportView`); filled in here.
     fresh : collection of str
         Reports made or checked by this render.
+    loaded : LoadedFolder, optional
+        The data folder already loaded (see :func:`views_for`).
 
     Returns
     -------
@@ -586,7 +591,7 @@ def stale_reports(entries: dict, inputs: RenderInputs, *, data_dir: Path, out: P
     for name in checks:
         wanted.setdefault(entries[name]["phase"], []).append(entries[name].get("pilot"))
     try:
-        views_for(views, data_dir, wanted, inputs.input_files)
+        views_for(views, data_dir, wanted, inputs.input_files, loaded=loaded)
     except Exception:  # noqa: BLE001 - a view that cannot be computed is not known to be current
         return stale | set(checks)
     stale.update(name for name in checks if changed_in_view(

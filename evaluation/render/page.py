@@ -229,7 +229,7 @@ def index_sections(manifest: dict, *, out: Path, phases=None, phase_names: Mappi
     Parameters
     ----------
     manifest : dict
-        The output folder's manifest. Its ``validated`` record (:func:`~evaluation.render.run.check_data`)
+        The output folder's manifest. Its ``validated`` record (:func:`~evaluation.render.checking.check_data`)
         names the programme's pilots (with their names) and phases; a report of a pilot or
         phase the programme does not have (any more) is left out, as is a report whose HTML is
         missing and that has not failed.

@@ -29,9 +29,8 @@ from evaluation.errors import EvaluationError, OutputError
 from evaluation.files import atomic_write_text
 from evaluation.html import FIGURE_FILES_ENV
 from evaluation.render.fingerprints import (RenderInputs, changed_in_view, current_inputs, read_manifest,
-                                            relative_to_data, report_inputs, sorted_paths,
-                                            stale_reports, up_to_date, views_for, write_manifest)
-from evaluation.render.guard import data_identity, guard_output
+                                            report_inputs, stale_reports, up_to_date, views_for, write_manifest)
+from evaluation.render.guard import guard_output
 from evaluation.render.jobs import (NOTEBOOK_DIR, RenderedReport, RenderSummary, ReportJob,
                                     run_in_dependency_order)
 from evaluation.render.kernels import (WarmKernels, ensure_kernel, kernel_environment, kernel_manager_class,
@@ -167,6 +166,10 @@ def _short_error(error: BaseException) -> str:
 # Worker processes
 # --------------------------------------------------------------------------------------------
 
+LOADED_FILE = "loaded-data.pickle"
+"""The file in a render's private runtime folder that holds the data folder the render loaded
+(:class:`~evaluation.report.analyses.LoadedFolder`), for the warm process to use."""
+
 _WORKER: dict = {}
 
 
@@ -195,8 +198,11 @@ def _worker_init(runtime_dir: str, warm: tuple[str, int, list] | None, formats: 
 def _render_in_worker(job: ReportJob, data_dir: Path, out: Path, kernel_name: str,
                       notebook_dir: Path, formats: tuple = (), data_version: str = "") -> RenderedReport:
     runtime_dir, warm = _WORKER["kernel_manager"]
-    # the warm process computes the analyses of the report's phase before forking its kernel
+    # the warm process computes the analyses of the report's phase before forking its kernel,
+    # from the data the render has loaded (if it could)
     prepare = {"data_dir": job.parameters(data_dir)["data_dir"], "phase": job.phase, "pilot": job.pilot}
+    if (Path(runtime_dir) / LOADED_FILE).is_file():
+        prepare["loaded"] = str(Path(runtime_dir) / LOADED_FILE)
     return render_one(job, data_dir=data_dir, out=out, kernel_name=kernel_name, notebook_dir=notebook_dir,
                       kernel_manager_class=kernel_manager_class(runtime_dir, warm=warm, prepare=prepare),
                       formats=formats, browser=_WORKER.get("browser"), data_version=data_version)
@@ -246,7 +252,7 @@ def render_reports(jobs: list[ReportJob], *, data_dir: Path, out: Path, data_ver
                    inputs: RenderInputs | None = None, input_files=None, validated: dict | None = None,
                    phases=None, phase_names=None, kernel_name: str = KERNEL_NAME,
                    notebook_dir: Path = NOTEBOOK_DIR, replace_reports: bool = False,
-                   formats: Collection[str] = ()) -> RenderSummary:
+                   formats: Collection[str] = (), loaded=None) -> RenderSummary:
     """Render the reports in ``jobs`` that are not up to date, in parallel, then write the index.
 
     Parameters
@@ -275,14 +281,14 @@ def render_reports(jobs: list[ReportJob], *, data_dir: Path, out: Path, data_ver
     input_files : iterable, optional
         The data files the reports read, if ``inputs`` is not given (default: every file).
     validated : dict, optional
-        A record of the data validation, kept in the manifest (see :func:`check_data`). Its
+        A record of the data validation, kept in the manifest (see :func:`~evaluation.render.checking.check_data`). Its
         ``identity`` (:func:`~evaluation.render.guard.data_identity`) is recorded as the
         folder's ``data_identity``, and guards it (:func:`~evaluation.render.guard.guard_output`).
     phases : sequence of str, optional
         The programme's phase ids in order, for the index page (default: the phases of
         ``jobs``, in their order).
     phase_names : mapping, optional
-        Phase id to ``{lang: name}`` for the index page (:attr:`CheckedData.phase_names`).
+        Phase id to ``{lang: name}`` for the index page (:attr:`~evaluation.render.checking.CheckedData.phase_names`).
     kernel_name : str
         Jupyter kernel.
     notebook_dir : Path
@@ -295,6 +301,11 @@ def render_reports(jobs: list[ReportJob], *, data_dir: Path, out: Path, data_ver
         :data:`evaluation.publish.FORMATS` (``pdf``, ``docx``, ``export``); none by default (the
         command line asks for all). A report that is up to date but lacks one of them is
         rendered again.
+    loaded : LoadedFolder, optional
+        The data folder as the caller validated and loaded it (:attr:`~evaluation.render.checking.CheckedData.loaded`):
+        used, while the folder still holds the same bytes, to decide what to render and handed
+        to the warm process, so that the folder is read and validated once per render
+        (default: read here, once, if any report is to be rendered).
 
     Returns
     -------
@@ -348,7 +359,8 @@ def render_reports(jobs: list[ReportJob], *, data_dir: Path, out: Path, data_ver
         if validated is not None:
             manifest["validated"] = validated
         formats = check_formats(formats)
-        plan = _plan(jobs, manifest["reports"], inputs, data_dir=data_dir, out=out, force=force, formats=formats)
+        plan = _plan(jobs, manifest["reports"], inputs, data_dir=data_dir, out=out, force=force, formats=formats,
+                     loaded=loaded)
         for job in plan.skipped:
             summary.reports.append(RenderedReport(job, True, 0.0, job.html_path(out), job.notebook_path(out),
                                                   skipped=True))
@@ -357,7 +369,8 @@ def render_reports(jobs: list[ReportJob], *, data_dir: Path, out: Path, data_ver
         if plan.to_render:
             run = _ParallelRun(out=out, data_dir=data_dir, inputs=inputs, views=plan.views, manifest=manifest,
                                summary=summary, reasons=plan.reasons,
-                               data_version_id=data_version_id or inputs.data_version(), progress=progress)
+                               data_version_id=data_version_id or inputs.data_version(), progress=progress,
+                               loaded=loaded)
             run.run(plan.to_render, workers=workers, warm=warm, kernel_name=kernel_name, notebook_dir=notebook_dir,
                     formats=formats)
         order = {job: position for position, job in enumerate(jobs)}
@@ -365,7 +378,7 @@ def render_reports(jobs: list[ReportJob], *, data_dir: Path, out: Path, data_ver
         if phases is None:
             phases = (validated or {}).get("phases") or list(dict.fromkeys(job.phase for job in jobs))
         stale = stale_reports(manifest["reports"], inputs, data_dir=data_dir, out=out, phases=phases,
-                              views=plan.views, fresh={job.name for job in jobs})
+                              views=plan.views, fresh={job.name for job in jobs}, loaded=loaded)
         with writing(out):
             write_manifest(out, manifest)
             summary.index_path = write_index(out, phases=phases, phase_names=phase_names, stale=stale)
@@ -391,7 +404,7 @@ class _Plan:
 
 
 def _plan(jobs: list[ReportJob], entries: dict, inputs: RenderInputs, *, data_dir: Path, out: Path,
-          force: bool, formats: tuple = ()) -> _Plan:
+          force: bool, formats: tuple = (), loaded=None) -> _Plan:
     """Decide, report by report, whether to render it (see :func:`up_to_date`).
 
     A report whose data changed only in their bytes is rendered if its view of the data
@@ -418,7 +431,8 @@ def _plan(jobs: list[ReportJob], entries: dict, inputs: RenderInputs, *, data_di
     views: dict[str, dict] = {}
     if checks:
         views_for(views, data_dir, {phase: [job.pilot for job in jobs if job.phase == phase]
-                                    for phase in dict.fromkeys(job.phase for job in checks)}, inputs.input_files)
+                                    for phase in dict.fromkeys(job.phase for job in checks)}, inputs.input_files,
+                  loaded=loaded)
     for job, changed in checks.items():
         recorded = entries[job.name]["inputs"]
         differ = changed_in_view(recorded, views[job.phase][job.pilot], changed)
@@ -454,7 +468,7 @@ class _ParallelRun:
     """
 
     def __init__(self, *, out: Path, data_dir: Path, inputs: RenderInputs, views: dict, manifest: dict,
-                 summary: RenderSummary, reasons: dict, data_version_id: str, progress):
+                 summary: RenderSummary, reasons: dict, data_version_id: str, progress, loaded=None):
         self.out, self.data_dir, self.inputs, self.views = out, data_dir, inputs, views
         self.manifest, self.entries = manifest, manifest["reports"]
         self.summary, self.reasons = summary, reasons
@@ -462,6 +476,7 @@ class _ParallelRun:
         self.data_as_of = (manifest.get("validated") or {}).get("data_as_of") or {}
         self.view_future = None
         self.formats: tuple = ()
+        self.loaded = loaded
 
     def run(self, jobs: list[ReportJob], *, workers: int | None, warm: bool | None, kernel_name: str,
             notebook_dir: Path, formats: tuple = ()) -> None:
@@ -474,11 +489,12 @@ class _ParallelRun:
         self.summary.workers = workers
         runtime_dir = str(new_runtime_dir())
         warm_process = _start_warm_process(warm, notebook_dir, runtime_dir, kernel)
+        loaded = self._load_once(runtime_dir) if warm_process is not None else self.loaded
         background = ThreadPoolExecutor(max_workers=1)
         wanted = {phase: [job.pilot for job in jobs if job.phase == phase]
                   for phase in dict.fromkeys(job.phase for job in jobs)}
         self.view_future = background.submit(views_for, {phase: dict(known) for phase, known in self.views.items()},
-                                             self.data_dir, wanted, self.inputs.input_files)
+                                             self.data_dir, wanted, self.inputs.input_files, loaded=loaded)
         try:
             warm_address = (warm_process.address, warm_process.pid, warm_process.interpreter) if warm_process else None
             self._run_pool(jobs, workers=workers, runtime_dir=runtime_dir, warm=warm_address, kernel=kernel,
@@ -489,6 +505,25 @@ class _ParallelRun:
             shutil.rmtree(runtime_dir, ignore_errors=True)
             background.shutdown(wait=True)
         self._complete_views()
+
+    def _load_once(self, runtime_dir: str):
+        """The data folder loaded once for the whole render (the caller's, while current; else
+        read now, while the warm process starts), saved in the render's private runtime folder
+        for the warm process (:data:`LOADED_FILE`); ``None`` if it cannot be loaded (each report
+        then loads the folder itself and reports what is wrong)."""
+        from evaluation.report.analyses import LoadedFolder, load_folder
+
+        loaded = self.loaded if self.loaded is not None and self.loaded.is_current() else None
+        try:
+            loaded = loaded or load_folder(self.data_dir)
+        except Exception:  # noqa: BLE001 - the reports load the data themselves and report the error
+            return None
+        data = loaded.for_folder(self.data_dir)
+        if data is None or not loaded.digest:
+            return None
+        loaded = LoadedFolder(str(self.data_dir), loaded.digest, data)
+        loaded.save(Path(runtime_dir) / LOADED_FILE)
+        return loaded
 
     def _run_pool(self, jobs: list[ReportJob], *, workers: int, runtime_dir: str, warm: tuple | None, kernel: str,
                   notebook_dir: Path) -> None:
@@ -584,114 +619,3 @@ class _ParallelRun:
                         item["view"] = view.files.get(rel)
                 if recorded.get("derived") is None:
                     recorded["derived"] = dict(view.derived)
-
-
-@dataclass(frozen=True)
-class CheckedData:
-    """A data folder checked for rendering: its ids, what reports read, and fingerprints.
-
-    Attributes
-    ----------
-    pilots, phases : list of str
-        Ids from ``programme.yaml``.
-    phase_names : dict
-        Phase id to ``{"nb": name, "en": name}`` (:meth:`evaluation.contract.Programme.phase_name`).
-    inputs : RenderInputs
-        Fingerprints of the data, package, environment and notebooks.
-    validated : dict
-        The record kept in the manifest, so that unchanged data are not validated again.
-    cached : bool
-        True if the data and the package are byte-identical to an earlier successful validation
-        (recorded in the output folder's manifest), which was reused.
-    """
-
-    pilots: list
-    phases: list
-    phase_names: dict
-    inputs: RenderInputs
-    validated: dict
-    cached: bool
-
-    @property
-    def identity(self) -> dict:
-        """The data's identity (:func:`~evaluation.render.guard.data_identity`)."""
-        return self.validated["identity"]
-
-
-def check_data(data_dir: str | Path, *, out: str | Path, notebook_dir: Path = NOTEBOOK_DIR) -> CheckedData:
-    """Validate a data folder for rendering, or reuse the last validation if nothing changed.
-
-    Validation depends only on the data folder's bytes, the package's code and the software
-    versions; if all are identical to those of a successful validation recorded in
-    ``out/manifest.json``, it is not repeated (and pandas is not even imported).
-
-    Parameters
-    ----------
-    data_dir : str or Path
-        The data folder.
-    out : str or Path
-        The output folder (its manifest may hold an earlier validation).
-    notebook_dir : Path
-        Folder of the report notebooks (fingerprinted with the rest).
-
-    Returns
-    -------
-    CheckedData
-
-    Raises
-    ------
-    DataContractError
-        If the data break the contract (every problem is carried).
-    """
-    data_dir = Path(data_dir)
-    inputs = current_inputs(data_dir, notebook_dir=notebook_dir)
-    cached = read_manifest(Path(out)).get("validated") or {}
-    if (cached.get("fingerprint") == inputs.fingerprint and cached.get("input_files") is not None
-            and cached.get("identity") is not None):
-        inputs = replace(inputs, input_files=tuple(cached["input_files"]))
-        return CheckedData(list(cached["pilots"]), list(cached["phases"]),
-                           dict(cached.get("phase_names") or {}), inputs, cached, True)
-    from evaluation.contract import load_data
-    from evaluation.i18n import LANGUAGES
-
-    data = load_data(data_dir)
-    files = tuple(sorted_paths({Path(p).relative_to(data_dir).as_posix() if Path(p).is_relative_to(data_dir)
-                                 else relative_to_data(p, inputs.data_dir) for p in data.input_files}))
-    inputs = replace(inputs, input_files=files)
-    programme = data.programme
-    record = {"fingerprint": inputs.fingerprint, "pilots": list(programme.pilot_ids),
-              "pilot_names": {pilot: programme.pilot_name(pilot) for pilot in programme.pilot_ids},
-              "data_as_of": data_as_of(data),
-              "phases": list(data.programme.phases), "input_files": list(files),
-              "identity": data_identity(data.programme),
-              "phase_names": {phase: {lang: data.programme.phase_name(phase, lang) for lang in LANGUAGES}
-                              for phase in data.programme.phases}}
-    return CheckedData(record["pilots"], record["phases"], record["phase_names"], inputs, record, False)
-
-
-def data_as_of(data) -> dict[str, str]:
-    """The date each phase's reports have data to: the phase's cut-off, or the latest date in
-    the data when the data end before it (a phase still under way).
-
-    Parameters
-    ----------
-    data : EvaluationData
-        All the data (not cut to a phase).
-
-    Returns
-    -------
-    dict
-        Phase id to an ISO date.
-
-    Examples
-    --------
-    >>> from evaluation.contract import load_data
-    >>> as_of = data_as_of(load_data())
-    >>> list(as_of) == load_data().programme.phases, list(as_of.values())
-    (True, ['2022-12-31', '2024-12-31'])
-    """
-    columns = [data.responses["response_date"], data.interviews["date"], data.observations["date"],
-               data.milestones["completed_date"]]
-    latest = max((column.max() for column in columns if column.notna().any()), default=None)
-    return {phase: (cutoff if latest is None else min(cutoff, latest.date())).isoformat()
-            for phase, cutoff in data.programme.cutoffs.items()}

@@ -9,13 +9,15 @@ one JSON line per request, ``{"argv": [...], "cwd": ..., "env": {...}}``, forks,
 standard input closes (the render that started it ended, or died).
 
 A request may also name the report the kernel is for, ``"prepare": {"data_dir": ..., "phase":
-..., "pilot": ...}``: before forking, the warm process loads that data folder cut to the phase
-and computes the analyses the reports of the phase share (the disclosure plan, the pilot's
-survey comparisons and goal attainment; :func:`evaluation.report.analyses.prepare`), unless it
-has them already. The kernel, and every kernel forked after it, inherits them in its memory, and
-the report uses them if the data folder's content is still the one they were computed from. If
-they cannot be computed, the report computes them itself (and reports any error in the data as
-it would without them).
+..., "pilot": ..., "loaded": ...}``: before forking, the warm process loads that data folder cut
+to the phase and computes the analyses the reports of the phase share (the disclosure plan, the
+pilot's survey comparisons and goal attainment; :func:`evaluation.report.analyses.prepare`),
+unless it has them already. It reads the folder from the file ``loaded``, where the render saved
+the folder it validated and loaded, if the folder still holds those bytes, so a render reads and
+validates its data once. The kernel, and every kernel forked after it, inherits the analyses in
+its memory, and the report uses them if the data folder's content is still the one they were
+computed from. If they cannot be computed, the report computes them itself (and reports any
+error in the data as it would without them).
 
 The forked kernel gets the environment, working directory, ``argv`` and ``sys.path`` a fresh
 ``python -m ipykernel_launcher`` would have, and NumPy's global random state is reseeded from the
@@ -36,12 +38,18 @@ import os
 import sys
 from pathlib import Path
 
-KERNEL_PRELOAD = ("ipykernel_launcher", "ipykernel.kernelapp", "ipykernel.ipkernel", "ipykernel.zmqshell")
-"""The kernel's own modules, which a fresh kernel imports before it runs any cell."""
+KERNEL_PRELOAD = ("ipykernel_launcher", "ipykernel.kernelapp", "ipykernel.ipkernel", "ipykernel.zmqshell",
+                  "ipykernel.debugger", "IPython.core.debugger", "IPython.core.completerlib",
+                  "IPython.extensions.storemagic", "psutil")
+"""The kernel's own modules, which a fresh kernel imports while it starts (the debugger, with
+debugpy, alone costs about 0.3 s per kernel if it is not preloaded)."""
 
 WARM_PRELOAD = ("numpy", "pandas", "scipy", "scipy.stats", "matplotlib", "matplotlib.figure",
-                "matplotlib.backends.backend_agg", "yaml", "IPython.display")
-"""Libraries the warm process imports before any notebook, besides those the notebooks import.
+                "matplotlib.backends.backend_agg", "matplotlib.backends.backend_svg", "yaml", "IPython.display",
+                "jinja2", "markdown_it")
+"""Libraries the warm process imports before any notebook, besides those the notebooks import
+(and those the package imports only when a report needs them: SVG figures, templates,
+narratives' Markdown).
 
 Only modules whose import does not depend on a running kernel (see :data:`NEVER_PRELOAD`).
 """
@@ -106,13 +114,13 @@ def main(argv: list[str] | None = None) -> None:
     die_with_parent()  # killed with the render that started it (its kernels follow, below)
     socket_path, notebook_dir = (sys.argv[1:] if argv is None else argv)[:2]
     base_path = _path_without_working_directory()
-    kernel_filters, library_filters = _preload(Path(notebook_dir))
+    kernel_filters, library_filters, set_by_imports = _preload(Path(notebook_dir))
     if threading.active_count() != 1:
         print("evaluation.render: the warm process has threads after preloading and cannot fork "
               "safely; reports use fresh kernels", file=sys.stderr)
         return
     request = _serve(socket_path)  # returns in a forked child only
-    _become_kernel(request, base_path, kernel_filters, library_filters)
+    _become_kernel(request, base_path, kernel_filters, library_filters, set_by_imports)
 
 
 def _path_without_working_directory() -> list[str]:
@@ -123,21 +131,23 @@ def _path_without_working_directory() -> list[str]:
     return list(sys.path)
 
 
-def _preload(notebook_dir: Path) -> tuple[list, list]:
+def _preload(notebook_dir: Path) -> tuple[list, list, dict]:
     """Import :data:`KERNEL_PRELOAD`, then :func:`preload_modules`, without printing warnings.
 
     Returns
     -------
-    tuple of list
+    tuple
         The warning filters the kernel's modules installed, and those the libraries added in
         front of them (empty if the libraries did more than prepend: the filters then stay as
-        they are).
+        they are); and the environment variables the imports set (debugpy sets one where it is
+        not set), which a fresh kernel's imports would set in its own environment.
     """
     import importlib
     import warnings
 
     # ipykernel sets this before the shell starts; libraries imported here must see it too.
     os.environ.setdefault("MPLBACKEND", "module://matplotlib_inline.backend_inline")
+    environment = dict(os.environ)
     # Import warnings are not printed (a fresh kernel would print them in the notebook's stderr,
     # which no report shows); the warning *filters* that modules install stay as they are.
     show, warnings.showwarning = warnings.showwarning, lambda *args, **kwargs: None
@@ -157,7 +167,8 @@ def _preload(notebook_dir: Path) -> tuple[list, list]:
     library_filters = [f for f in warnings.filters if f not in kernel_filters]
     if warnings.filters != library_filters + kernel_filters:  # not only prepended: leave as is
         kernel_filters, library_filters = list(warnings.filters), []
-    return kernel_filters, library_filters
+    set_by_imports = {name: value for name, value in os.environ.items() if name not in environment}
+    return kernel_filters, library_filters, set_by_imports
 
 
 def _serve(socket_path: str) -> dict:
@@ -259,7 +270,7 @@ def _prepare_analyses(request: dict) -> None:
 
         with warnings.catch_warnings(record=True):  # a report kernel shows its own warnings
             prepare(wanted["data_dir"], phase=wanted["phase"], pilot=wanted.get("pilot"),
-                    environ=request.get("env") or {})
+                    environ=request.get("env") or {}, loaded=wanted.get("loaded"))
     except Exception:  # noqa: BLE001 - the report computes them itself, and reports any error
         pass
 
@@ -271,8 +282,11 @@ def _set_warning_filters(filters: list) -> None:
     getattr(warnings, "_filters_mutated", lambda: None)()
 
 
-def _become_kernel(request: dict, base_path: list[str], kernel_filters: list, library_filters: list) -> None:
-    """In a child of the warm process: become ``python -m ipykernel_launcher ARGV``."""
+def _become_kernel(request: dict, base_path: list[str], kernel_filters: list, library_filters: list,
+                   set_by_imports: dict) -> None:
+    """In a child of the warm process: become ``python -m ipykernel_launcher ARGV`` (with the
+    environment variables the preloaded modules set where the request's environment lacks them,
+    as their import would in a fresh kernel)."""
     import signal
     import warnings
 
@@ -287,7 +301,7 @@ def _become_kernel(request: dict, base_path: list[str], kernel_filters: list, li
     os.dup2(devnull, 0)
     os.close(devnull)
     os.chdir(request["cwd"])
-    environment = dict(request["env"])
+    environment = {**set_by_imports, **request["env"]}
     environment["JPY_PARENT_PID"] = str(os.getppid())  # the kernel exits when the warm process does
     os.environ.clear()
     os.environ.update(environment)

@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+from dataclasses import dataclass, replace
 from functools import cached_property
 from pathlib import Path
 
@@ -168,19 +169,121 @@ class PhaseAnalyses:
         return self._attainment[key]
 
 
+@dataclass(frozen=True)
+class LoadedFolder:
+    """A data folder validated and loaded once (not cut to a phase), with the digest of the
+    bytes it was loaded from, so that whoever reuses it can tell whether it is still the folder's.
+
+    Attributes
+    ----------
+    data_dir : str
+        The folder, as it was given.
+    digest : str
+        :func:`data_digest` of the folder before and after loading; empty if the folder changed
+        while it was read (then it is never current).
+    data : EvaluationData
+        :func:`evaluation.contract.load_data` of the folder, not cut to a phase. Shared: callers
+        must not change its frames.
+    """
+
+    data_dir: str
+    digest: str
+    data: object
+
+    def is_current(self) -> bool:
+        """Whether the folder still holds the bytes the data were loaded from."""
+        try:
+            return bool(self.digest) and data_digest(self.data_dir) == self.digest
+        except OSError:
+            return False
+
+    def for_folder(self, data_dir: str | Path):
+        """The data as ``load_data(data_dir)`` gives them, ``data_dir`` being the same folder
+        given another way (relative or absolute): its paths (``data_dir``, ``input_files``) are
+        rebased; ``None`` if ``data_dir`` is another folder."""
+        old, new = Path(self.data.data_dir), Path(data_dir)
+        try:
+            if old.resolve() != new.resolve():
+                return None
+        except OSError:
+            return None
+        if old == new:
+            return self.data
+        return replace(self.data, data_dir=new,
+                       input_files=tuple(new / Path(path).relative_to(old) if Path(path).is_relative_to(old)
+                                         else Path(path) for path in self.data.input_files))
+
+    def save(self, path: str | Path) -> Path:
+        """Write it to ``path`` as a pickle, for another process of the same render to read
+        (:meth:`read`); only ever into the render's private runtime folder."""
+        import pickle
+
+        path = Path(path)
+        path.write_bytes(pickle.dumps(self, protocol=pickle.HIGHEST_PROTOCOL))
+        return path
+
+    @staticmethod
+    def read(path: str | Path) -> LoadedFolder | None:
+        """What :meth:`save` wrote to ``path``; ``None`` if it cannot be read."""
+        import pickle
+
+        try:
+            loaded = pickle.loads(Path(path).read_bytes())  # noqa: S301 - the render's own private file
+        except Exception:  # noqa: BLE001 - the reader then loads the folder itself
+            return None
+        return loaded if isinstance(loaded, LoadedFolder) else None
+
+
+def load_folder(data_dir: str | Path) -> LoadedFolder:
+    """Validate and load a data folder once (:func:`evaluation.contract.load_data`, not cut to a
+    phase), with the digest of what was read.
+
+    Parameters
+    ----------
+    data_dir : str or Path
+        The data folder.
+
+    Returns
+    -------
+    LoadedFolder
+
+    Raises
+    ------
+    DataContractError
+        If the folder breaks the contract (as :func:`~evaluation.contract.load_data`).
+
+    Examples
+    --------
+    >>> from evaluation.contract import DEMO_DATA_DIR
+    >>> loaded = load_folder(DEMO_DATA_DIR)
+    >>> loaded.is_current(), loaded.data.phase is None
+    (True, True)
+    """
+    from evaluation.contract import load_data
+
+    before = data_digest(data_dir)
+    data = load_data(data_dir)
+    return LoadedFolder(str(data_dir), before if data_digest(data_dir) == before else "", data)
+
+
 _SHARED: dict = {}
 """The analyses :func:`prepare` computed in this process: ``(data_dir, phase, complementary)``
 to ``(digest, PhaseAnalyses)``."""
 
 
-def _load_every_phase(data_dir: str, complementary: bool) -> None:
+def _load_every_phase(data_dir: str, complementary: bool, loaded: str | Path | None = None) -> None:
     """Load a data folder once, cut to each phase of its programme, and keep each phase's data
-    (nothing if it cannot be loaded, or changes while it is read)."""
-    from evaluation.contract.loading import load_phases
+    (nothing if it cannot be loaded, or changes while it is read). ``loaded``: a file where the
+    render saved the folder it has loaded already (:meth:`LoadedFolder.save`), used if it is
+    still the folder's content."""
+    from evaluation.contract.loading import cut_data, load_phases
 
     before = data_digest(data_dir)
+    folder = LoadedFolder.read(loaded) if loaded else None
+    data = folder.for_folder(data_dir) if folder is not None and folder.digest == before else None
     try:
-        every = load_phases(data_dir)
+        every = (load_phases(data_dir) if data is None
+                 else {phase: cut_data(data, phase) for phase in data.programme.phases})
     except Exception:  # noqa: BLE001 - the report loads the data itself and reports the error
         return
     if data_digest(data_dir) != before:
@@ -189,7 +292,8 @@ def _load_every_phase(data_dir: str, complementary: bool) -> None:
         _SHARED[(data_dir, phase, complementary)] = (before, PhaseAnalyses(data, complementary=complementary))
 
 
-def prepare(data_dir: str, *, phase: str, pilot: str | None, environ=None) -> PhaseAnalyses | None:
+def prepare(data_dir: str, *, phase: str, pilot: str | None, environ=None,
+            loaded: str | Path | None = None) -> PhaseAnalyses | None:
     """Compute the shared analyses a report will ask for, and keep them in this process.
 
     The render's warm process calls this before it forks the kernel of a report (see
@@ -210,6 +314,10 @@ def prepare(data_dir: str, *, phase: str, pilot: str | None, environ=None) -> Ph
     environ : mapping, optional
         The report kernel's environment (default: this process's), for
         :func:`complementary_suppression`.
+    loaded : str or Path, optional
+        A file where the render saved the data folder it has validated and loaded already
+        (:meth:`LoadedFolder.save`): used instead of reading and validating the folder again if
+        the folder still holds the same bytes.
 
     Returns
     -------
@@ -225,7 +333,7 @@ def prepare(data_dir: str, *, phase: str, pilot: str | None, environ=None) -> Ph
     analyses = shared_analyses(data_dir, phase=phase, complementary=complementary)
     if analyses is None:
         _SHARED.pop(key, None)
-        _load_every_phase(data_dir, complementary)
+        _load_every_phase(data_dir, complementary, loaded)
         analyses = _SHARED.get(key, (None, None))[1]
         if analyses is None:
             return None
@@ -259,4 +367,5 @@ def shared_analyses(data_dir: str, *, phase: str, complementary: bool = True) ->
         return None
 
 
-__all__ = ["PhaseAnalyses", "complementary_suppression", "data_digest", "prepare", "shared_analyses"]
+__all__ = ["LoadedFolder", "PhaseAnalyses", "complementary_suppression", "data_digest", "load_folder", "prepare",
+           "shared_analyses"]

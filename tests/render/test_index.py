@@ -21,7 +21,7 @@ from evaluation.render import render_reports
 from evaluation.render.fingerprints import MANIFEST_SCHEMA, current_inputs, report_inputs
 from evaluation.render.jobs import ReportJob
 from evaluation.render.page import write_index
-from evaluation.render.run import check_data, data_as_of
+from evaluation.render.checking import check_data, data_as_of
 
 SCRIPT = "<script>alert(1)</script>"
 ESCAPED = "&lt;script&gt;alert(1)&lt;/script&gt;"

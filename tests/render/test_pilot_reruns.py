@@ -19,7 +19,7 @@ from pathlib import Path
 import pytest
 
 from evaluation.render.jobs import plan_reports
-from evaluation.render.run import check_data, render_reports
+from evaluation.render import check_data, render_reports
 
 from .helpers import change_every_file_of, edit_response, sha256
 

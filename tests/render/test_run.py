@@ -23,7 +23,8 @@ from conftest import DEMO, REPO
 from evaluation import KERNEL_NAME
 from evaluation.render.fingerprints import data_file_digests
 from evaluation.render.jobs import ReportJob, plan_reports
-from evaluation.render.run import check_data, render_one, render_reports
+from evaluation.render import check_data
+from evaluation.render.run import render_one, render_reports
 
 from .helpers import edit_response, sha256
 
@@ -219,7 +220,8 @@ def render(data_dir: Path, out: Path, notebooks: Path, **options):
     checked = check_data(data_dir, out=out, notebook_dir=notebooks)
     jobs = plan_reports(phases=PHASES, pilots=PILOTS, notebook_dir=notebooks)
     summary = render_reports(jobs, data_dir=data_dir, out=out, inputs=checked.inputs, validated=checked.validated,
-                             workers=2, notebook_dir=notebooks, progress=lambda line: None, **options)
+                             workers=2, notebook_dir=notebooks, progress=lambda line: None,
+                             loaded=checked.loaded, **options)
     assert not summary.failures, [f.error for f in summary.failures]
     return summary
 
@@ -232,6 +234,23 @@ def snapshot(out: Path) -> dict:
 
 def names(reports) -> set:
     return {report.job.name for report in reports}
+
+
+@pytest.mark.notebook
+def test_a_render_reads_and_validates_the_data_folder_once(demo_copy, notebooks, tmp_path, monkeypatch):
+    from evaluation.contract import loading
+
+    checks: list = []
+    real = loading.check_folder
+    monkeypatch.setattr(loading, "check_folder", lambda folder: checks.append(folder) or real(folder))
+    out = tmp_path / "out"
+    render(demo_copy, out, notebooks)  # check_data, the reports, their views of the data
+    assert len(checks) == 1
+    lines = (demo_copy / "survey/responses.csv").read_text(encoding="utf-8").splitlines()
+    (demo_copy / "survey/responses.csv").write_text("\n".join(lines[:-1]) + "\n", encoding="utf-8")
+    checks.clear()
+    summary = render(demo_copy, out, notebooks)  # a change: which reports see it, then those reports
+    assert len(checks) == 1 and [r for r in summary.reports if not r.skipped]
 
 
 @pytest.mark.notebook

@@ -168,3 +168,37 @@ def test_a_kernel_forked_for_a_report_inherits_its_phases_analyses_but_never_sta
         output.split() for output in (first[0], stale[0], again[0]))
     assert (shared, stale_shared, shared_again) == ("True", "False", "True")
     assert before != after == again_sum  # one answer moved between 2 and 3
+
+
+def test_the_warm_process_takes_the_data_the_render_loaded_while_the_folder_is_unchanged(tmp_path, demo_copy):
+    """The render saves the folder it validated (:class:`LoadedFolder`); the warm process uses it
+    instead of reading the folder again. A marked copy (one Stad answer of 2024 moved in the
+    saved data only) shows which one a kernel got: the saved data while the folder's bytes are
+    those they were loaded from, the folder's own once it changed."""
+    import dataclasses
+
+    from evaluation.report.analyses import load_folder
+
+    loaded = load_folder(demo_copy)
+    responses = loaded.data.responses.copy()
+    row = responses.index[(responses["pilot"] == "stad") & (responses["wave"] == 2024) & (responses["Q01"] == 2)][0]
+    responses.loc[row, "Q01"] = 3
+    marked = dataclasses.replace(loaded, data=dataclasses.replace(loaded.data, responses=responses))
+    folder = tmp_path / "notebooks"
+    folder.mkdir()
+    probe = notebook(folder / "probe.ipynb", SHARED_PROBE.format(data_dir=str(demo_copy)))
+    with WarmKernels(folder) as warm:
+        saved = marked.save(warm.runtime_dir / "loaded.pickle")
+        address = (warm.address, warm.pid, warm.interpreter)
+        request = {"data_dir": str(demo_copy), "phase": "final", "pilot": "stad", "loaded": str(saved)}
+        first = run_notebook(probe, folder / "first.ipynb", kernel_manager_class(warm.runtime_dir, warm=address,
+                                                                                 prepare=request))
+        edit_response(demo_copy, pilot="narvik", year="2024")  # another pilot's answer: the bytes change
+        again = run_notebook(probe, folder / "again.ipynb", kernel_manager_class(warm.runtime_dir, warm=address,
+                                                                                 prepare=request))
+    (shared, from_saved), (shared_again, from_folder) = (output.split() for output in (first[0], again[0]))
+    assert (shared, shared_again) == ("True", "True")
+    original = int(loaded.data.responses.loc[loaded.data.responses["wave"] <= 2024, "Q01"].sum())
+    assert int(from_saved) != int(from_folder)
+    assert int(from_saved) == original + 1  # the saved, marked data
+    assert int(from_folder) == int(load_folder(demo_copy).data.responses["Q01"].sum())  # the edited folder

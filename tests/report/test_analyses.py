@@ -9,6 +9,7 @@ path is the one a render's warm process takes before it forks a report's kernel:
 
 from __future__ import annotations
 
+import dataclasses
 import re
 import shutil
 
@@ -23,7 +24,7 @@ from evaluation.goals import goal_attainment
 from evaluation.report import analyses as shared_store
 from evaluation.report import context as report_context
 from evaluation.report import open_report
-from evaluation.report.analyses import PhaseAnalyses, data_digest, prepare, shared_analyses
+from evaluation.report.analyses import LoadedFolder, PhaseAnalyses, data_digest, load_folder, prepare, shared_analyses
 from evaluation.render.warm import _prepare_analyses
 from inline_report import pilot_report, synthesis_report
 
@@ -166,6 +167,101 @@ def test_the_warm_process_reads_and_validates_the_folder_once_for_every_report(m
         for pilot in [*programme.pilot_ids, None]:
             assert prepare(str(DEMO), phase=phase, pilot=pilot) is not None
     assert len(checks) == 1
+
+
+def assert_same_data(got, expected) -> None:
+    """Two :class:`EvaluationData` alike: every frame, the programme, narratives and paths."""
+    from evaluation.contract.loading import _FRAMES
+
+    for name in _FRAMES:
+        pd.testing.assert_frame_equal(getattr(got, name), getattr(expected, name), obj=name)
+    assert (got.data_dir, got.phase, got.cutoff, got.input_files) == (
+        expected.data_dir, expected.phase, expected.cutoff, expected.input_files)
+    assert got.narratives == expected.narratives
+    for field in dataclasses.fields(expected.programme):
+        value, other = getattr(got.programme, field.name), getattr(expected.programme, field.name)
+        if isinstance(value, pd.DataFrame):
+            pd.testing.assert_frame_equal(value, other, obj=f"programme.{field.name}")
+        else:
+            assert value == other, field.name
+
+
+@pytest.fixture
+def no_validation(monkeypatch) -> None:
+    """Reading and validating a data folder fails the test."""
+    from evaluation.contract import loading
+
+    monkeypatch.setattr(loading, "check_folder", lambda folder: pytest.fail(f"validated {folder} again"))
+
+
+def test_the_warm_process_takes_the_folder_the_render_loaded_instead_of_reading_it_again(tmp_path, monkeypatch):
+    saved = load_folder(DEMO).save(tmp_path / "loaded.pickle")
+    phases = load_data(DEMO).programme.phases
+    expected = {phase: load_data(DEMO, phase=phase) for phase in phases}
+    from evaluation.contract import loading
+
+    monkeypatch.setattr(loading, "check_folder", lambda folder: pytest.fail(f"validated {folder} again"))
+    for phase in phases:
+        analyses = prepare(str(DEMO), phase=phase, pilot="stad", loaded=saved)
+        assert analyses is not None
+        assert_same_data(analyses.data, expected[phase])
+
+
+def test_a_report_made_from_the_loaded_folder_is_the_report_made_without(tmp_path, monkeypatch):
+    alone = pilot_report(DEMO, "stad", "final")
+    saved = load_folder(DEMO).save(tmp_path / "loaded.pickle")
+    from evaluation.contract import loading
+
+    monkeypatch.setattr(loading, "check_folder", lambda folder: pytest.fail(f"validated {folder} again"))
+    assert prepare(str(DEMO), phase="final", pilot="stad", loaded=saved) is not None
+    monkeypatch.setattr(report_context, "load_data", lambda *a, **k: pytest.fail("loaded the data again"))
+    assert without_run_time(pilot_report(DEMO, "stad", "final")) == without_run_time(alone)
+
+
+def test_a_loaded_folder_whose_files_changed_since_is_not_used(demo_copy, tmp_path):
+    saved = load_folder(demo_copy).save(tmp_path / "loaded.pickle")
+    edit_one_answer(demo_copy)
+    analyses = prepare(str(demo_copy), phase="final", pilot="stad", loaded=saved)
+    assert_same_data(analyses.data, load_data(demo_copy, phase="final"))
+    assert not LoadedFolder.read(saved).is_current()
+
+
+def test_a_loaded_folder_of_the_same_bytes_elsewhere_is_not_used(demo_copy, tmp_path):
+    saved = load_folder(DEMO).save(tmp_path / "loaded.pickle")
+    assert data_digest(demo_copy) == data_digest(DEMO)
+    analyses = prepare(str(demo_copy), phase="final", pilot="stad", loaded=saved)
+    assert_same_data(analyses.data, load_data(demo_copy, phase="final"))  # its own paths, read from its own files
+
+
+def test_an_unreadable_loaded_file_means_reading_the_folder(tmp_path):
+    garbage = tmp_path / "loaded.pickle"
+    garbage.write_bytes(b"not a pickle")
+    assert LoadedFolder.read(garbage) is None and LoadedFolder.read(tmp_path / "missing") is None
+    analyses = prepare(str(DEMO), phase="final", pilot="stad", loaded=garbage)
+    assert_same_data(analyses.data, load_data(DEMO, phase="final"))
+
+
+def test_a_folder_loaded_by_a_relative_path_gives_the_data_of_the_absolute_one(monkeypatch):
+    monkeypatch.chdir(DEMO.parent)
+    relative = load_folder(DEMO.name)
+    assert relative.is_current()
+    assert_same_data(relative.for_folder(DEMO.resolve()), load_data(DEMO.resolve()))
+    assert relative.for_folder(DEMO.parent) is None
+
+
+def test_a_folder_that_changes_while_it_is_loaded_is_never_current(demo_copy, monkeypatch):
+    from evaluation.contract import loading
+
+    real = loading.check_folder
+
+    def edit_while_reading(folder):
+        result = real(folder)
+        edit_one_answer(demo_copy)
+        return result
+
+    monkeypatch.setattr(loading, "check_folder", edit_while_reading)
+    loaded = load_folder(demo_copy)
+    assert loaded.digest == "" and not loaded.is_current()
 
 
 def test_the_report_context_shares_its_analyses_between_chapters():
