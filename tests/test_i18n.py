@@ -209,3 +209,36 @@ def test_the_raw_reading_tells_a_cut_title_from_a_whole_one():
     assert raw_text(quoted["nb"]) == 'Sa "ja", en: nei'
     assert raw_text(quoted["en"]) == "It's, en: no"
     assert yaml.safe_load(quoted.string)["k"] == {"nb": 'Sa "ja", en: nei', "en": "It's, en: no"}
+
+
+@pytest.fixture(params=["libyaml", "PyYAML"])
+def yaml_parser(request, monkeypatch) -> str:
+    """Translations read with libyaml (where PyYAML has it) and with PyYAML's own parser."""
+    if request.param == "PyYAML":
+        monkeypatch.delattr(yaml, "CSafeLoader", raising=False)
+    elif not hasattr(yaml, "CSafeLoader"):
+        pytest.fail("this PyYAML has no libyaml: the fast path is not tested")
+    return request.param
+
+
+def test_the_package_table_is_the_same_with_or_without_libyaml():
+    folder = Path(__file__).resolve().parent.parent / "evaluation" / "translations"
+    assert hasattr(yaml, "CSafeLoader"), "this PyYAML has no libyaml: the fast path is not tested"
+    with_libyaml = read_translations(folder)
+    with pytest.MonkeyPatch.context() as patch:
+        patch.delattr(yaml, "CSafeLoader")
+        assert read_translations(folder) == with_libyaml
+
+
+@pytest.mark.parametrize("text", ["a.one: {nb: Ja, en: Yes}\na.two: {nb: x, en: y\n",
+                                  "a.one: {nb: Ja, en: Yes}\n  - a: b\n",
+                                  "a.one: [nb: Ja\n"])
+def test_a_file_that_is_not_yaml_gets_the_same_message_with_or_without_libyaml(tmp_path, yaml_parser, text):
+    message = _refusal(tmp_path, a=text)
+    assert message.startswith(f"{tmp_path / 'a.yaml'}:")
+    assert "not valid YAML" in message
+    pure = tmp_path / "pure"
+    pure.mkdir()
+    with pytest.MonkeyPatch.context() as patch:
+        patch.delattr(yaml, "CSafeLoader", raising=False)
+        assert _refusal(pure, a=text).replace(str(pure), str(tmp_path)) == message
