@@ -156,3 +156,40 @@ def test_in_every_rendered_report_the_title_block_comes_before_the_table_of_cont
         toc = text.index('<nav class="toc"')
         assert text.index('class="subtitle"') < toc, page
         assert text.index('class="demo-banner"') < toc, page
+
+
+def test_the_exported_outputs_are_the_page_nbconverts_own_exporter_gives():
+    """The exporter skips nbconvert's BeautifulSoup pass (it only re-serialises the page for the
+    basic template) and adds the alternative text of an image without one itself: parsed, the
+    page is the one nbconvert's ``HTMLExporter`` writes, element by element."""
+    import copy
+
+    from bs4 import BeautifulSoup
+    from nbconvert import HTMLExporter
+    from nbconvert.preprocessors import TagRemovePreprocessor
+
+    from evaluation.render.page import MISSING_ALT_TEXT, REMOVE_CELL_TAG, notebook_body
+
+    pixel = "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8BQDwAEhQGAhKmMIQAAAABJRU5ErkJggg=="
+    notebook = new_notebook(cells=[
+        new_markdown_cell("# Tittel\n\nTekst med *vekt* & <b>markering</b>, æøå."),
+        new_code_cell("x", outputs=[
+            new_output("display_data", data={"text/html":
+                                             '<figure><img src="data:image/png;base64,x" alt="En figur">'
+                                             '<figcaption>Figur 1</figcaption></figure>'}),
+            new_output("display_data", data={"image/png": pixel, "text/plain": "<Figure>"}),
+            new_output("stream", name="stdout", text="utskrift\n"),
+            new_output("execute_result", data={"text/html": "<table><tr><th>a</th></tr><tr><td>1</td></tr></table>",
+                                               "text/plain": "a"}, execution_count=1),
+        ]),
+        new_code_cell("hidden", metadata={"tags": [REMOVE_CELL_TAG]},
+                      outputs=[new_output("stream", name="stdout", text="skjult\n")]),
+    ])
+    notebook.metadata["language_info"] = {"name": "python"}
+    ours = notebook_body(copy.deepcopy(notebook))
+    reference = HTMLExporter(template_name="basic", exclude_input=True, exclude_input_prompt=True,
+                             exclude_output_prompt=True)
+    reference.register_preprocessor(TagRemovePreprocessor(remove_cell_tags={REMOVE_CELL_TAG}), enabled=True)
+    theirs, _ = reference.from_notebook_node(copy.deepcopy(notebook))
+    assert str(BeautifulSoup(ours, "html.parser")) == theirs
+    assert f'alt="{MISSING_ALT_TEXT}"' in ours and 'alt="En figur"' in ours and "skjult" not in ours
