@@ -232,24 +232,29 @@ def check_response_codes(checked: Checked, responses: pd.DataFrame) -> None:
 
 
 def _item_codes(cells: pd.Series, item: str, info: dict | None, log: ProblemLog) -> pd.Series:
-    """One item column as nullable integer codes; logs cells that are not codes of the scale."""
-    values = cells.astype(str)
+    """One item column as nullable integer codes; logs cells that are not codes of the scale.
+
+    A column holds a handful of distinct cells (the scale's codes and the empty cell): each is
+    converted once, and the results are spread to the rows.
+    """
+    rows, distinct = cells.array.factorize(use_na_sentinel=False)
+    values = pd.Series(distinct).astype(str)
     numbers = pd.to_numeric(values.where(values.ne("")), errors="coerce")
     retry = numbers.isna() & values.ne("")
     if retry.any():  # rare: spaces or a decimal comma; normalise only those cells
         values = values.where(~retry, values[retry].str.strip())
         numbers[retry] = pd.to_numeric(values[retry].str.replace(",", ".", regex=False)
                                        .where(values[retry].ne("")), errors="coerce")
-    empty = values.eq("").to_numpy()
+    empty = values.eq("").to_numpy()[rows]
     whole = (numbers.notna() & (numbers == np.floor(numbers))).to_numpy(dtype=bool)
-    for position in np.flatnonzero(~empty & ~whole):
-        log.add(int(position) + 2, item, f"{values.iloc[position]!r} is not a response code",
+    for position in np.flatnonzero(~empty & ~whole[rows]):
+        log.add(int(position) + 2, item, f"{values.iloc[rows[position]]!r} is not a response code",
                 "a whole-number code of the item's scale, or an empty cell")
-    codes = pd.array(numbers.where(whole), dtype="Float64").astype("Int64")
+    codes = pd.array(numbers.where(whole), dtype="Float64").astype("Int64").take(rows)
     if info:
         outside = whole & ~numbers.isin(info["codes"]).to_numpy(dtype=bool)
-        for position in np.flatnonzero(outside):
-            log.add(int(position) + 2, item, f"code {int(numbers.iloc[position])} is outside the scale",
+        for position in np.flatnonzero(outside[rows]):
+            log.add(int(position) + 2, item, f"code {int(numbers.iloc[rows[position]])} is outside the scale",
                     f"one of {', '.join(str(c) for c in sorted(info['codes']))} or empty")
     return codes
 

@@ -12,7 +12,7 @@ import pandas as pd
 import pytest
 
 from conftest import DEMO, read_lines, write_lines
-from evaluation.contract import validate
+from evaluation.contract import load_data, validate
 
 from .contract_edits import edit_cell, locations
 
@@ -164,3 +164,32 @@ def test_a_missing_key_column_is_reported_not_a_crash(demo_copy, file, column):
     frame = pd.read_csv(path, dtype=str, keep_default_na=False)
     frame.drop(columns=column).to_csv(path, index=False)
     assert (file, 1, column) in locations(validate(demo_copy))
+
+
+def test_item_codes_with_spaces_a_decimal_comma_or_a_point_zero_are_read_as_codes(demo_copy):
+    path = demo_copy / "survey/responses.csv"
+    last = len(read_lines(path))
+    for row, value in {2: " 3 ", 3: "3,0", 4: "   ", 5: "4.0", 6: "3", last: "2"}.items():
+        edit_cell(path, row, "Q01", value)
+    assert validate(demo_copy) == []
+    codes = load_data(demo_copy).responses["Q01"]
+    assert codes.iloc[[0, 1, 3, 4, last - 2]].tolist() == [3, 3, 4, 3, 2] and pd.isna(codes.iloc[2])
+
+
+def test_cells_that_are_not_codes_of_the_scale_are_reported_item_by_item_in_row_order(demo_copy):
+    path = demo_copy / "survey/responses.csv"
+    last = len(read_lines(path))
+    for row, value in {2: "2,5", 3: " x ", 4: "7", 5: "-1", 6: "2,5", last: "0"}.items():
+        edit_cell(path, row, "Q02", value)
+    edit_cell(path, last, "Q03", "enig")
+    not_a_code = "expected a whole-number code of the item's scale, or an empty cell"
+    outside = "expected one of 1, 2, 3, 4, 5, 9 or empty"
+    assert [str(p) for p in validate(demo_copy)] == [
+        f"survey/responses.csv:2:Q02: '2,5' is not a response code; {not_a_code}",
+        f"survey/responses.csv:3:Q02: 'x' is not a response code; {not_a_code}",
+        f"survey/responses.csv:6:Q02: '2,5' is not a response code; {not_a_code}",
+        f"survey/responses.csv:4:Q02: code 7 is outside the scale; {outside}",
+        f"survey/responses.csv:5:Q02: code -1 is outside the scale; {outside}",
+        f"survey/responses.csv:{last}:Q02: code 0 is outside the scale; {outside}",
+        f"survey/responses.csv:{last}:Q03: 'enig' is not a response code; {not_a_code}",
+    ]
