@@ -7,10 +7,12 @@ off the file as an editor shows it (header = line 1).
 
 from __future__ import annotations
 
+import datetime as dt
+
 import pandas as pd
 import pytest
 
-from evaluation.contract.columns import read_csv
+from evaluation.contract.columns import Column, check_columns, read_csv
 from evaluation.contract.problems import ProblemLog
 
 
@@ -58,3 +60,61 @@ def test_any_number_of_empty_rows_after_the_data_is_dropped(tmp_path, blank_rows
 def test_a_file_of_empty_rows_only_has_no_rows(tmp_path, blank_rows):
     frame, problems = read(tmp_path, "a,b\n" + ", \n" * blank_rows)
     assert problems == [] and list(frame.columns) == ["a", "b"] and len(frame) == 0
+
+
+# --- checking and converting columns whose cells repeat -------------------------------------------
+
+def check(frame: pd.DataFrame, *columns: Column) -> tuple[pd.DataFrame, list[str]]:
+    problems = []
+    checked = check_columns(frame, columns, ProblemLog("file.csv", problems), {})
+    return checked, [str(p) for p in problems]
+
+
+def test_repeated_cells_are_converted_and_each_bad_one_is_reported_in_row_order():
+    frame = pd.DataFrame({"n": ["1", " 2 ", "", "x", "1", "x", "1,5", " 3", "", "2"]}, dtype=str)
+    checked, problems = check(frame, Column("n", "int", allowed=("1", "2"), allowed_text="1 or 2"))
+    assert checked["n"].tolist() == [1, 2, None, None, 1, None, None, 3, None, 2]
+    assert [type(v) for v in checked["n"] if v is not None] == [int] * 5
+    assert problems == [
+        "file.csv:4:n: empty cell; expected a whole number",
+        "file.csv:10:n: empty cell; expected a whole number",
+        "file.csv:5:n: 'x' is not valid; expected a whole number",
+        "file.csv:7:n: 'x' is not valid; expected a whole number",
+        "file.csv:8:n: '1,5' is not valid; expected a whole number",
+        "file.csv:9:n: unknown value '3'; expected 1 or 2",
+    ]
+
+
+def test_repeated_dates_are_converted_and_bad_ones_explained():
+    frame = pd.DataFrame({"d": ["2022-10-14", " 2022-10-14 ", "2022-02-30", "14.10.2022", "2022-10-14",
+                                "2022-02-30"]}, dtype=str)
+    checked, problems = check(frame, Column("d", "date"))
+    day = dt.date(2022, 10, 14)
+    assert checked["d"].tolist() == [day, day, None, None, day, None]
+    assert problems == [
+        "file.csv:4:d: '2022-02-30' is an impossible date; expected an ISO date such as 2022-10-14",
+        "file.csv:5:d: '14.10.2022' is not an ISO date; expected an ISO date such as 2022-10-14",
+        "file.csv:7:d: '2022-02-30' is an impossible date; expected an ISO date such as 2022-10-14",
+    ]
+
+
+def test_repeated_numbers_and_flags_are_converted():
+    frame = pd.DataFrame({"x": ["1.5", "1,5", " 1.5", "", "2"], "f": ["Yes", " no ", "ja", "yes", "NO"]}, dtype=str)
+    checked, problems = check(frame, Column("x", "float", optional=True), Column("f", "bool"))
+    assert checked["x"].tolist() == [1.5, None, 1.5, None, 2.0]
+    assert checked["f"].tolist() == [True, False, None, True, False]
+    assert problems == [
+        "file.csv:3:x: '1,5' is not valid; expected a number with a decimal point (not a comma)",
+        "file.csv:4:f: 'ja' is not valid; expected yes or no",
+    ]
+
+
+def test_unknown_ids_are_reported_at_every_row_and_named_as_written():
+    frame = pd.DataFrame({"pilot": ["stad", "bodo", " stad ", "bodo", "Stad"]}, dtype=str)
+    checked, problems = check(frame, Column("pilot", "id", allowed=("stad", "narvik")))
+    assert checked["pilot"].tolist() == ["stad", "bodo", "stad", "bodo", None]
+    assert problems == [
+        "file.csv:6:pilot: 'Stad' is not valid; expected an id of lower-case letters, digits, - and _",
+        "file.csv:3:pilot: unknown value 'bodo'; expected one of narvik, stad",
+        "file.csv:5:pilot: unknown value 'bodo'; expected one of narvik, stad",
+    ]
