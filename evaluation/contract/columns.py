@@ -259,8 +259,10 @@ def check_duplicates(frame: pd.DataFrame, keys: tuple[str, ...], log: ProblemLog
     if not set(keys) <= set(frame.columns) or frame.empty:
         return
     complete = frame[keys].notna().all(axis=1).to_numpy(dtype=bool)
+    rows = frame.loc[complete, keys]
+    repeated = rows.duplicated(keep=False).to_numpy(dtype=bool)  # the rows of keys given more than once
     first_line: dict[tuple, int] = {}
-    for position, key in zip(frame.index[complete], frame.loc[complete, keys].itertuples(index=False, name=None)):
+    for position, key in zip(rows.index[repeated], rows[repeated].itertuples(index=False, name=None)):
         if key in first_line:
             log.add(int(position) + 2, keys[-1],
                     f"duplicate {what} {', '.join(str(k) for k in key)!s} (first on line {first_line[key]})",

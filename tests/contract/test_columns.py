@@ -12,7 +12,7 @@ import datetime as dt
 import pandas as pd
 import pytest
 
-from evaluation.contract.columns import Column, check_columns, read_csv
+from evaluation.contract.columns import Column, check_columns, check_duplicates, read_csv
 from evaluation.contract.problems import ProblemLog
 
 
@@ -117,4 +117,17 @@ def test_unknown_ids_are_reported_at_every_row_and_named_as_written():
         "file.csv:6:pilot: 'Stad' is not valid; expected an id of lower-case letters, digits, - and _",
         "file.csv:3:pilot: unknown value 'bodo'; expected one of narvik, stad",
         "file.csv:5:pilot: unknown value 'bodo'; expected one of narvik, stad",
+    ]
+
+
+def test_a_key_given_three_times_is_reported_twice_naming_its_first_line():
+    frame = pd.DataFrame({"wave": [2021, 2021, 2022, 2021, None, None, 2021],
+                          "id": ["a", "b", "a", "a", "a", "a", "b"]}, dtype=object)
+    problems = []
+    check_duplicates(frame, ("wave", "id"), ProblemLog("file.csv", problems), "respondent in a wave")
+    assert [str(p) for p in problems] == [
+        "file.csv:5:id: duplicate respondent in a wave 2021, a (first on line 2); expected each respondent in a "
+        "wave once",
+        "file.csv:8:id: duplicate respondent in a wave 2021, b (first on line 3); expected each respondent in a "
+        "wave once",
     ]
