@@ -265,8 +265,9 @@ def check_response_dates(checked: Checked, responses: pd.DataFrame) -> None:
         return
     log = checked.log("responses")
     known = responses["wave"].notna() & responses["response_date"].notna()
-    years = pd.Series([d.year if isinstance(d, dt.date) else None for d in responses["response_date"]],
-                      index=responses.index)
+    rows, dates = responses["response_date"].array.factorize(use_na_sentinel=False)  # a few hundred days
+    year_of = np.array([d.year if isinstance(d, dt.date) else None for d in dates], dtype=object)
+    years = pd.Series(year_of[rows], index=responses.index, dtype=object)
     for position in np.flatnonzero((known & (years != responses["wave"])).to_numpy(dtype=bool)):
         wave, date = responses["wave"].iloc[position], responses["response_date"].iloc[position]
         log.add(int(position) + 2, "response_date", f"{date} is not in wave {wave}", f"a date in {wave}")

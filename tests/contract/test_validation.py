@@ -193,3 +193,24 @@ def test_cells_that_are_not_codes_of_the_scale_are_reported_item_by_item_in_row_
         f"survey/responses.csv:{last}:Q02: code 0 is outside the scale; {outside}",
         f"survey/responses.csv:{last}:Q03: 'enig' is not a response code; {not_a_code}",
     ]
+
+
+def test_response_dates_outside_their_waves_year_are_reported_in_row_order(demo_copy):
+    path = demo_copy / "survey/responses.csv"
+    rows = pd.read_csv(path, dtype=str, keep_default_na=False)
+    last = len(rows) + 1
+    first_2024 = int(rows.index[rows["wave"] == "2024"][0]) + 2
+    assert rows["wave"].iloc[[1, 2, -1]].tolist() == ["2021", "2021", "2024"]  # lines 3, 4 and the last
+    edit_cell(path, 3, "response_date", "2021-12-31")  # still in its wave: not reported
+    edit_cell(path, 4, "response_date", "2020-12-31")
+    edit_cell(path, 5, "response_date", "2021-02-30")  # an impossible date: reported once, by its column
+    edit_cell(path, last, "response_date", "2023-06-30")  # after the midterm cut-off, as its wave
+    edit_cell(path, first_2024, "response_date", "2023-12-31")
+    problems = [str(p) for p in validate(demo_copy) if p.column == "response_date"]
+    assert problems == [
+        "survey/responses.csv:5:response_date: '2021-02-30' is an impossible date; expected an ISO date such as "
+        "2022-10-14",
+        "survey/responses.csv:4:response_date: 2020-12-31 is not in wave 2021; expected a date in 2021",
+        f"survey/responses.csv:{first_2024}:response_date: 2023-12-31 is not in wave 2024; expected a date in 2024",
+        f"survey/responses.csv:{last}:response_date: 2023-06-30 is not in wave 2024; expected a date in 2024",
+    ]
