@@ -285,18 +285,16 @@ def check_waves_within_phases(checked: Checked, responses: pd.DataFrame) -> None
     if not {"response_date", "wave"} <= set(responses.columns):
         return
     log = checked.log("responses")
-    dated = [(position, wave, date) for position, (wave, date)
-             in enumerate(zip(responses["wave"], responses["response_date"]))
-             if wave is not None and isinstance(date, dt.date)]
+    rows, days = responses["response_date"].array.factorize(use_na_sentinel=False)  # a few hundred days
+    is_day = np.array([isinstance(day, dt.date) for day in days], dtype=bool)
+    dated = np.flatnonzero(responses["wave"].notna().to_numpy() & is_day[rows])  # the rows' positions
+    waves = pd.Series(responses["wave"].to_numpy()[dated], index=dated)
     for phase, cutoff in checked.programme.cutoffs.items():
-        first_side: dict = {}
-        for position, wave, date in dated:
-            after = date > cutoff
-            side = first_side.setdefault(wave, after)
-            if side is None or side == after:
-                continue
-            first_side[wave] = None  # logged once per wave and cut-off
-            log.add(position + 2, "response_date",
+        after = np.array([is_a_day and day > cutoff for day, is_a_day in zip(days, is_day)], dtype=bool)
+        after = pd.Series(after[rows[dated]], index=dated)
+        crossing = after != after.groupby(waves, sort=False).transform("first")  # the side of the wave's first
+        for position, wave in waves[crossing].groupby(waves[crossing], sort=False).head(1).items():  # once a wave
+            log.add(int(position) + 2, "response_date",
                     f"wave {wave} has responses on both sides of the {phase} cut-off {cutoff}",
                     "every response of a wave on one side of each cut-off (move the cut-off or the wave)")
 

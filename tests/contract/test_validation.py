@@ -92,6 +92,32 @@ def test_a_wave_straddling_a_phase_cut_off_is_refused_at_its_first_late_row(demo
         "each cut-off (move the cut-off or the wave)")
 
 
+def test_each_wave_straddling_each_cut_off_is_refused_once_in_row_order(demo_copy):
+    # Both cut-offs moved into a wave's answering window, and one 2021 response dated after the
+    # midterm cut-off: three waves straddle a cut-off, wave 2022 and 2021 the same one.
+    programme = demo_copy / "programme.yaml"
+    programme.write_text(programme.read_text(encoding="utf-8").replace("cutoff: 2022-12-31", "cutoff: 2022-10-15")
+                         .replace("cutoff: 2024-12-31", "cutoff: 2024-10-01"), encoding="utf-8")
+    path = demo_copy / "survey/responses.csv"
+    rows = pd.read_csv(path, dtype=str, keep_default_na=False)
+    late_2021 = int(rows.index[rows["wave"] == "2021"][-1])
+    edit_cell(path, late_2021 + 2, "response_date", "2022-11-01")
+    rows.loc[late_2021, "response_date"] = "2022-11-01"
+    expected = []
+    for phase, cutoff in (("midterm", "2022-10-15"), ("final", "2024-10-01")):
+        lines = []
+        for wave, group in rows.groupby("wave"):
+            after = group["response_date"] > cutoff
+            other_side = group.index[after != after.iloc[0]]
+            if len(other_side):
+                lines.append((int(other_side[0]) + 2, wave))
+        expected += [(line, f"wave {wave} has responses on both sides of the {phase} cut-off {cutoff}")
+                     for line, wave in sorted(lines)]
+    assert len(expected) == 3 and {m.split()[1] for _, m in expected} == {"2021", "2022", "2024"}
+    problems = [(p.row, p.message) for p in validate(demo_copy) if "both sides" in p.message]
+    assert problems == expected
+
+
 def test_a_wave_wholly_before_a_cut_off_is_accepted(demo_copy):
     programme = demo_copy / "programme.yaml"
     programme.write_text(programme.read_text(encoding="utf-8").replace(
