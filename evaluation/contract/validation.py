@@ -330,12 +330,15 @@ def check_surveyed(checked: Checked, population: pd.DataFrame) -> None:
     programme = checked.programme
     pilot_agencies = set(zip(programme.agencies["pilot"], programme.agencies["agency"]))
     surveyed = set(zip(population["pilot"], population["agency"], population["wave"]))
-    keys = pd.MultiIndex.from_frame(responses[["pilot", "agency", "wave"]].astype(str))
+    # each distinct (pilot, agency, wave) of the responses is looked up once
+    rows = responses.groupby(["pilot", "agency", "wave"], sort=False, dropna=False).ngroup().to_numpy()
+    distinct = responses[["pilot", "agency", "wave"]].iloc[np.unique(rows, return_index=True)[1]]
+    keys = pd.MultiIndex.from_frame(distinct.astype(str))
     surveyed_keys = pd.MultiIndex.from_tuples([tuple(map(str, k)) for k in surveyed] or [("", "", "")])
-    pairs = pd.MultiIndex.from_frame(responses[["pilot", "agency"]].astype(str))
+    pairs = pd.MultiIndex.from_frame(distinct[["pilot", "agency"]].astype(str))
     known_pairs = pd.MultiIndex.from_tuples([tuple(map(str, k)) for k in pilot_agencies] or [("", "")])
-    complete = responses[["pilot", "agency", "wave"]].notna().all(axis=1).to_numpy(dtype=bool)
-    orphan = complete & ~keys.isin(surveyed_keys) & pairs.isin(known_pairs)
+    complete = distinct.notna().all(axis=1).to_numpy(dtype=bool)
+    orphan = (complete & ~keys.isin(surveyed_keys) & pairs.isin(known_pairs))[rows]
     log = checked.log("responses")
     for position in np.flatnonzero(orphan):
         row = responses.iloc[position]

@@ -240,3 +240,19 @@ def test_response_dates_outside_their_waves_year_are_reported_in_row_order(demo_
         f"survey/responses.csv:{first_2024}:response_date: 2023-12-31 is not in wave 2024; expected a date in 2024",
         f"survey/responses.csv:{last}:response_date: 2023-06-30 is not in wave 2024; expected a date in 2024",
     ]
+
+
+def test_every_response_without_a_population_row_is_reported_in_row_order(demo_copy):
+    path = demo_copy / "survey/population.csv"
+    population = pd.read_csv(path, dtype=str, keep_default_na=False)
+    dropped = (population["pilot"] == "stad") & (population["agency"] == "nav") & (population["wave"] != "2024")
+    population[~dropped].to_csv(path, index=False)  # stad/nav in 2021 and 2022
+    responses = demo_copy / "survey/responses.csv"
+    rows = pd.read_csv(responses, dtype=str, keep_default_na=False)
+    stad_nav = rows.index[(rows["pilot"] == "stad") & (rows["agency"] == "nav") & (rows["wave"] != "2024")]
+    edit_cell(responses, int(stad_nav[0]) + 2, "wave", "")  # an empty wave: its own problem only
+    edit_cell(responses, int(stad_nav[1]) + 2, "agency", "uit")  # not an agency of stad: its own problem only
+    expected = [(int(i) + 2, f"no population row for stad/nav in wave {rows['wave'][i]}") for i in stad_nav[2:]]
+    assert {m[-4:] for _, m in expected} == {"2021", "2022"}
+    problems = [(p.row, p.message) for p in validate(demo_copy) if p.message.startswith("no population row")]
+    assert problems == expected
