@@ -232,24 +232,29 @@ def check_response_codes(checked: Checked, responses: pd.DataFrame) -> None:
 
 
 def _item_codes(cells: pd.Series, item: str, info: dict | None, log: ProblemLog) -> pd.Series:
-    """One item column as nullable integer codes; logs cells that are not codes of the scale."""
-    values = cells.astype(str)
+    """One item column as nullable integer codes; logs cells that are not codes of the scale.
+
+    A column holds a handful of distinct cells (the scale's codes and the empty cell): each is
+    converted once, and the results are spread to the rows.
+    """
+    rows, distinct = cells.array.factorize(use_na_sentinel=False)
+    values = pd.Series(distinct).astype(str)
     numbers = pd.to_numeric(values.where(values.ne("")), errors="coerce")
     retry = numbers.isna() & values.ne("")
     if retry.any():  # rare: spaces or a decimal comma; normalise only those cells
         values = values.where(~retry, values[retry].str.strip())
         numbers[retry] = pd.to_numeric(values[retry].str.replace(",", ".", regex=False)
                                        .where(values[retry].ne("")), errors="coerce")
-    empty = values.eq("").to_numpy()
+    empty = values.eq("").to_numpy()[rows]
     whole = (numbers.notna() & (numbers == np.floor(numbers))).to_numpy(dtype=bool)
-    for position in np.flatnonzero(~empty & ~whole):
-        log.add(int(position) + 2, item, f"{values.iloc[position]!r} is not a response code",
+    for position in np.flatnonzero(~empty & ~whole[rows]):
+        log.add(int(position) + 2, item, f"{values.iloc[rows[position]]!r} is not a response code",
                 "a whole-number code of the item's scale, or an empty cell")
-    codes = pd.array(numbers.where(whole), dtype="Float64").astype("Int64")
+    codes = pd.array(numbers.where(whole), dtype="Float64").astype("Int64").take(rows)
     if info:
         outside = whole & ~numbers.isin(info["codes"]).to_numpy(dtype=bool)
-        for position in np.flatnonzero(outside):
-            log.add(int(position) + 2, item, f"code {int(numbers.iloc[position])} is outside the scale",
+        for position in np.flatnonzero(outside[rows]):
+            log.add(int(position) + 2, item, f"code {int(numbers.iloc[rows[position]])} is outside the scale",
                     f"one of {', '.join(str(c) for c in sorted(info['codes']))} or empty")
     return codes
 
@@ -260,8 +265,9 @@ def check_response_dates(checked: Checked, responses: pd.DataFrame) -> None:
         return
     log = checked.log("responses")
     known = responses["wave"].notna() & responses["response_date"].notna()
-    years = pd.Series([d.year if isinstance(d, dt.date) else None for d in responses["response_date"]],
-                      index=responses.index)
+    rows, dates = responses["response_date"].array.factorize(use_na_sentinel=False)  # a few hundred days
+    year_of = np.array([d.year if isinstance(d, dt.date) else None for d in dates], dtype=object)
+    years = pd.Series(year_of[rows], index=responses.index, dtype=object)
     for position in np.flatnonzero((known & (years != responses["wave"])).to_numpy(dtype=bool)):
         wave, date = responses["wave"].iloc[position], responses["response_date"].iloc[position]
         log.add(int(position) + 2, "response_date", f"{date} is not in wave {wave}", f"a date in {wave}")
@@ -279,18 +285,16 @@ def check_waves_within_phases(checked: Checked, responses: pd.DataFrame) -> None
     if not {"response_date", "wave"} <= set(responses.columns):
         return
     log = checked.log("responses")
-    dated = [(position, wave, date) for position, (wave, date)
-             in enumerate(zip(responses["wave"], responses["response_date"]))
-             if wave is not None and isinstance(date, dt.date)]
+    rows, days = responses["response_date"].array.factorize(use_na_sentinel=False)  # a few hundred days
+    is_day = np.array([isinstance(day, dt.date) for day in days], dtype=bool)
+    dated = np.flatnonzero(responses["wave"].notna().to_numpy() & is_day[rows])  # the rows' positions
+    waves = pd.Series(responses["wave"].to_numpy()[dated], index=dated)
     for phase, cutoff in checked.programme.cutoffs.items():
-        first_side: dict = {}
-        for position, wave, date in dated:
-            after = date > cutoff
-            side = first_side.setdefault(wave, after)
-            if side is None or side == after:
-                continue
-            first_side[wave] = None  # logged once per wave and cut-off
-            log.add(position + 2, "response_date",
+        after = np.array([is_a_day and day > cutoff for day, is_a_day in zip(days, is_day)], dtype=bool)
+        after = pd.Series(after[rows[dated]], index=dated)
+        crossing = after != after.groupby(waves, sort=False).transform("first")  # the side of the wave's first
+        for position, wave in waves[crossing].groupby(waves[crossing], sort=False).head(1).items():  # once a wave
+            log.add(int(position) + 2, "response_date",
                     f"wave {wave} has responses on both sides of the {phase} cut-off {cutoff}",
                     "every response of a wave on one side of each cut-off (move the cut-off or the wave)")
 
@@ -326,12 +330,15 @@ def check_surveyed(checked: Checked, population: pd.DataFrame) -> None:
     programme = checked.programme
     pilot_agencies = set(zip(programme.agencies["pilot"], programme.agencies["agency"]))
     surveyed = set(zip(population["pilot"], population["agency"], population["wave"]))
-    keys = pd.MultiIndex.from_frame(responses[["pilot", "agency", "wave"]].astype(str))
+    # each distinct (pilot, agency, wave) of the responses is looked up once
+    rows = responses.groupby(["pilot", "agency", "wave"], sort=False, dropna=False).ngroup().to_numpy()
+    distinct = responses[["pilot", "agency", "wave"]].iloc[np.unique(rows, return_index=True)[1]]
+    keys = pd.MultiIndex.from_frame(distinct.astype(str))
     surveyed_keys = pd.MultiIndex.from_tuples([tuple(map(str, k)) for k in surveyed] or [("", "", "")])
-    pairs = pd.MultiIndex.from_frame(responses[["pilot", "agency"]].astype(str))
+    pairs = pd.MultiIndex.from_frame(distinct[["pilot", "agency"]].astype(str))
     known_pairs = pd.MultiIndex.from_tuples([tuple(map(str, k)) for k in pilot_agencies] or [("", "")])
-    complete = responses[["pilot", "agency", "wave"]].notna().all(axis=1).to_numpy(dtype=bool)
-    orphan = complete & ~keys.isin(surveyed_keys) & pairs.isin(known_pairs)
+    complete = distinct.notna().all(axis=1).to_numpy(dtype=bool)
+    orphan = (complete & ~keys.isin(surveyed_keys) & pairs.isin(known_pairs))[rows]
     log = checked.log("responses")
     for position in np.flatnonzero(orphan):
         row = responses.iloc[position]
