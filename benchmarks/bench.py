@@ -4,14 +4,18 @@ Prints, for the machine it runs on:
 
 * the *floor*: the median time to start a fresh Jupyter kernel and import the report's libraries
   in it (measured here), and the same for a kernel forked from the warm process;
-* a cold render of all demo reports with ``--jobs 1``, with the default number of workers, and
-  with the default but fresh kernels (``--fresh-kernels``), each with its peak memory;
+* a cold render of all demo reports, HTML only (``--formats html``, the reports themselves, as
+  the performance issue measured them), with ``--jobs 1``, with the default number of workers,
+  and with fresh kernels (``--fresh-kernels``); then with every format (the command line's
+  default: PDF, Word and the export pack too); each with its peak memory, and the mean time of
+  the notebooks' cells per report;
 * a rerun with nothing changed, and reruns after one pilot's data changed (how many reports
-  each renders again, beside how many read the change);
+  each renders again, beside how many read the change), with every format;
 * the figures of one final report: seconds spent laying out, drawing and encoding them, in an
   HTML-only render and in one with every format (the report's cells run in this process);
-* scaling: synthetic programmes of 4, 16 and 64 pilots (final phase: pilot reports and the
-  synthesis), and the demo's survey respondents x1, x10 and x100 (one report), as time per report.
+* scaling, HTML only: synthetic programmes of 4, 16 and 64 pilots (final phase: pilot reports
+  and the synthesis), and the demo's survey respondents x1, x10 and x100 (one report), as time
+  per report and peak memory.
 
 Times are wall-clock seconds of the command line (``python -m evaluation render``), so they
 include starting Python and validating the data. Machines and neighbours are noisy: the ratios to
@@ -457,8 +461,11 @@ def main(argv: list[str] | None = None) -> int:
         demo = work / "demo"
         shutil.copytree(DEMO, demo)  # a copy: the rerun below changes it
         runs = {}
-        for label, options in (("cold, --jobs 1", ["--jobs", "1"]), (f"cold, default ({cores} workers)", []),
-                               ("cold, default, --fresh-kernels", ["--fresh-kernels"])):
+        html_only = ["--formats", "html"]  # the issue's measure: the reports themselves
+        for label, options in (("cold, HTML only, --jobs 1", ["--jobs", "1", *html_only]),
+                               (f"cold, HTML only ({cores} workers)", html_only),
+                               ("cold, HTML only, --fresh-kernels", ["--fresh-kernels", *html_only]),
+                               (f"cold, default: every format ({cores} workers)", [])):
             out = work / f"demo-{len(runs)}"
             runs[label] = run = render(demo, out, *options)
             reports = run["rendered"]
@@ -471,9 +478,11 @@ def main(argv: list[str] | None = None) -> int:
             run = render_small(demo, work / f"small-{kernels}", small, kernels)
             report(label, f"{run['seconds']:6.1f} s  = {run['seconds'] / (10 * f / cores):.2f} x (10 x floor / cores); "
                           f"{notebook_seconds(work / f'small-{kernels}'):.2f} s per report in cells")
-        default_out = work / "demo-1"
-        report("mean time in the notebooks' cells per report", f"{notebook_seconds(default_out):6.2f} s "
-               "(the report's own work, any way it is run)")
+        report("mean time in the notebooks' cells per report, HTML only",
+               f"{notebook_seconds(work / 'demo-1'):6.2f} s (the report's own work, any way it is run)")
+        default_out = work / "demo-3"
+        report("the same, every format", f"{notebook_seconds(default_out):6.2f} s (figure files for Word and "
+               "the export pack too)")
         nochange = render(demo, default_out)
         report("rerun, nothing changed", f"{nochange['seconds']:6.2f} s  ({nochange['summary']})")
         per_pilot_reruns(demo, default_out, report)
@@ -483,10 +492,10 @@ def main(argv: list[str] | None = None) -> int:
             report(f"{name}: {times['figure_count']} figures",
                    f"{times['figures']:6.2f} s drawing figures of {times['cells']:.2f} s in the cells")
 
-        print("Scaling (time per report):", flush=True)
+        print("Scaling (time per report, HTML only, as the issue measured):", flush=True)
         for pilots in (4, 16) if args.quick else (4, 16, 64):
             data = synthetic_programme(work / f"pilots-{pilots}", pilots=pilots)
-            run = render(data, work / f"pilots-{pilots}-out", "--phase", "final")
+            run = render(data, work / f"pilots-{pilots}-out", "--phase", "final", *html_only)
             per = run["seconds"] / run["rendered"]
             report(f"{pilots} pilots, final phase ({run['rendered']} reports)",
                    f"{run['seconds']:6.1f} s; {per:5.2f} s per report = {per / f:.2f} x floor; "
@@ -494,17 +503,17 @@ def main(argv: list[str] | None = None) -> int:
         single = {}
         for factor in (1, 10) if args.quick else (1, 10, 100):
             data = synthetic_programme(work / f"respondents-{factor}", respondents=factor)
-            run = render(data, work / f"respondents-{factor}-out", "--phase", "final", "--pilot", "stad")
+            run = render(data, work / f"respondents-{factor}-out", "--phase", "final", "--pilot", "stad", *html_only)
             single[factor] = run["seconds"]
             rows = sum(1 for _ in open(data / "survey/responses.csv", encoding="utf-8")) - 1
             report(f"survey respondents x{factor} ({rows} responses), one report",
                    f"{run['seconds']:6.1f} s  (+{run['seconds'] - single[1]:.1f} s over x1)")
         print("Targets (2 cores; the report's own work counts in every run):", flush=True)
-        cold = runs[f"cold, default ({cores} workers)"]
-        report("cold default / (10 x floor / cores)  [target <= 0.5]",
+        cold = runs[f"cold, HTML only ({cores} workers)"]
+        report("cold, HTML only / (10 x floor / cores)  [target <= 0.5]",
                f"{cold['seconds'] / (10 * f / cores):.2f} (full reports), "
                f"{results_by_label[f'small reports, cold, default ({cores} workers)']} (small reports)")
-        report("rerun with nothing changed  [target < 1 s]", f"{nochange['seconds']:.2f} s")
+        report("rerun with nothing changed  [target < 0.3 s]", f"{nochange['seconds']:.2f} s")
         if 100 in single:
             report("x100 respondents, added time per report  [target < 2 s]", f"{single[100] - single[1]:.1f} s")
     finally:
