@@ -9,8 +9,10 @@ header is line 1).
 
 from __future__ import annotations
 
+import csv
 import io
 import re
+from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
 from collections.abc import Mapping
@@ -60,6 +62,14 @@ def expected_text(kind: str) -> str:
         "bool": "yes or no",
         "text": "a text",
     }.get(kind, kind)
+
+
+MAX_INT_DIGITS = 18
+"""The most digits of a whole number in an ``int`` column (leading zeros not counted): any such
+number fits in 64 bits."""
+
+TOO_LARGE = re.compile(rf"[+-]?0*[1-9]\d{{{MAX_INT_DIGITS},}}")
+"""A whole number of more than :data:`MAX_INT_DIGITS` digits."""
 
 
 SEMICOLON_ADVICE = ("comma-separated values with a decimal point: in LibreOffice Calc, Save As > Text CSV with "
@@ -112,8 +122,41 @@ def read_csv(path: Path, log: ProblemLog) -> pd.DataFrame | None:
         log.add(int(match.group(1)) if match else None, None, f"not a valid CSV file: {' '.join(str(error).split())}",
                 "comma-separated values with the same number of fields on every line")
         return None
-    frame.columns = [str(c).strip() for c in frame.columns]
+    frame = _without_repeated_columns(frame, _header_names(text, frame), log)
     return _without_trailing_empty_rows(frame)
+
+
+def _header_names(text: str, frame: pd.DataFrame) -> list[str]:
+    """The column names as the header gives them, without the spaces around them.
+
+    pandas renames a name given twice (``pilot,pilot`` becomes ``pilot, pilot.1``), so the header
+    is read again by :mod:`csv` (its first record only); a blank name keeps the name pandas gave it
+    (``Unnamed: 2``), and so do all names if the two readings do not have the same length.
+    """
+    named = [str(c).strip() for c in frame.columns]
+    header = next((record for record in csv.reader(io.StringIO(text)) if record), [])
+    if len(header) != len(named):
+        return named
+    return [raw.strip() or name for raw, name in zip(header, named)]
+
+
+def _without_repeated_columns(frame: pd.DataFrame, names: list[str], log: ProblemLog) -> pd.DataFrame:
+    """The frame named ``names``, keeping the first of the columns with the same name.
+
+    Logs one problem on the header line (1) for each name given more than once, whether the
+    spellings are the same (``pilot,pilot``) or differ by spaces only (``pilot, pilot``); the
+    first column of that name is checked, and a column missing in its place is reported as missing.
+    """
+    frame.columns = names
+    counts = Counter(names)
+    repeated = [name for name, count in counts.items() if count > 1 and name]
+    for name in repeated:
+        count = counts[name]
+        log.add(1, name, f"the column {name} appears {'twice' if count == 2 else f'{count} times'} in the header",
+                "each column once (spaces around a name do not count)")
+    if not repeated:
+        return frame
+    return frame.loc[:, ~(pd.Index(names).duplicated() & pd.Index(names).isin(repeated))]
 
 
 def _without_trailing_empty_rows(frame: pd.DataFrame) -> pd.DataFrame:
@@ -215,7 +258,7 @@ def _fast_convert(values: pd.Series, kind: str) -> tuple[np.ndarray, pd.Series]:
     are explained one by one by :func:`_log_invalid`.
     """
     if kind == "int":
-        valid = values.str.fullmatch(r"[+-]?\d+").to_numpy(dtype=bool)
+        valid = (values.str.fullmatch(r"[+-]?\d+") & ~values.str.fullmatch(TOO_LARGE.pattern)).to_numpy(dtype=bool)
         converted = pd.Series(0, index=values.index, dtype="int64")
         converted[valid] = values[valid].astype("int64")
         return valid, converted
@@ -241,12 +284,15 @@ def _fast_convert(values: pd.Series, kind: str) -> tuple[np.ndarray, pd.Series]:
 
 def _log_invalid(value: str, row: int, column: Column, log: ProblemLog) -> None:
     """Say why one cell is not valid for its column's kind."""
+    expected = expected_text(column.kind)
     if column.kind == "date":
         what = (f"{value!r} is an impossible date" if re.fullmatch(r"\d{4}-\d{2}-\d{2}", value)
                 else f"{value!r} is not an ISO date")
+    elif column.kind == "int" and TOO_LARGE.fullmatch(value):
+        what, expected = f"{value!r} is too large", f"a whole number of at most {MAX_INT_DIGITS} digits"
     else:
         what = f"{value!r} is not valid"
-    log.add(row, column.name, what, expected_text(column.kind))
+    log.add(row, column.name, what, expected)
 
 
 def check_duplicates(frame: pd.DataFrame, keys: tuple[str, ...], log: ProblemLog, what: str) -> None:

@@ -239,12 +239,11 @@ def _item_codes(cells: pd.Series, item: str, info: dict | None, log: ProblemLog)
     """
     rows, distinct = cells.array.factorize(use_na_sentinel=False)
     values = pd.Series(distinct).astype(str)
-    numbers = pd.to_numeric(values.where(values.ne("")), errors="coerce")
+    numbers = _finite_numbers(values.where(values.ne("")))
     retry = numbers.isna() & values.ne("")
-    if retry.any():  # rare: spaces or a decimal comma; normalise only those cells
+    if retry.any():  # rare: spaces, a decimal comma or not a number; normalise only those cells
         values = values.where(~retry, values[retry].str.strip())
-        numbers[retry] = pd.to_numeric(values[retry].str.replace(",", ".", regex=False)
-                                       .where(values[retry].ne("")), errors="coerce")
+        numbers[retry] = _finite_numbers(values[retry].str.replace(",", ".", regex=False).where(values[retry].ne("")))
     empty = values.eq("").to_numpy()[rows]
     whole = (numbers.notna() & (numbers == np.floor(numbers))).to_numpy(dtype=bool)
     for position in np.flatnonzero(~empty & ~whole[rows]):
@@ -257,6 +256,13 @@ def _item_codes(cells: pd.Series, item: str, info: dict | None, log: ProblemLog)
             log.add(int(position) + 2, item, f"code {int(numbers.iloc[rows[position]])} is outside the scale",
                     f"one of {', '.join(str(c) for c in sorted(info['codes']))} or empty")
     return codes
+
+
+def _finite_numbers(texts: pd.Series) -> pd.Series:
+    """The numbers the cells hold; NaN for a cell that is not a finite number (pandas reads
+    ``inf``, ``-Infinity`` and ``1e999`` as infinite numbers, and ``nan`` as NaN)."""
+    numbers = pd.to_numeric(texts, errors="coerce")
+    return numbers.where(np.isfinite(numbers))
 
 
 def check_response_dates(checked: Checked, responses: pd.DataFrame) -> None:
