@@ -82,12 +82,41 @@ def new_figure(width: float = 7.5, height: float = 4.0):
 EXPORT_DPI = 300
 """Resolution of the PNG in the export pack and the Word document (print quality)."""
 
+PNG_COMPRESS_LEVEL = 3
+"""zlib level of the PNGs. The pixels are the same at every level; Pillow's default, 6, takes 1.4
+times as long to compress the report's charts at 300 dpi, for files a fifth smaller."""
+
+
 def figure_to_png_base64(fig, *, dpi: float | None = None) -> str:
     """Render a matplotlib figure to a base64-encoded PNG (at the figure's own dpi by default),
-    every text as written (:func:`plain_text`)."""
+    every text as written (:func:`plain_text`).
+
+    The pixels are those of matplotlib's own PNG (``savefig(format="png")``), written without
+    the alpha channel when every pixel is opaque (a quarter less to compress) and at
+    :data:`PNG_COMPRESS_LEVEL`, with the resolution recorded and no other metadata.
+    """
+    import numpy as np
+    from PIL import Image
+
+    dpi = fig.dpi if dpi is None else dpi
+    raw = io.BytesIO()
+    sizes = []  # (width, height) of the canvas of each drawing; the last one is saved
+    listener = fig.canvas.mpl_connect(
+        "draw_event", lambda event: sizes.append((int(event.renderer.width), int(event.renderer.height))))
+    try:
+        with plain_text(fig):
+            fig.savefig(raw, format="rgba", dpi=dpi)
+    finally:
+        fig.canvas.mpl_disconnect(listener)
+    width, height = sizes[-1]  # as matplotlib's own PNG has it (cropped if savefig.bbox is tight)
+    pixels = raw.getbuffer()
+    if len(pixels) != 4 * width * height:
+        raise RuntimeError(f"matplotlib drew {len(pixels)} bytes, not a {width} x {height} RGBA image")
+    image = Image.frombuffer("RGBA", (width, height), pixels, "raw", "RGBA", 0, 1)
+    if np.frombuffer(pixels, dtype=np.uint8)[3::4].min() == 255:  # every pixel opaque
+        image = image.convert("RGB")
     buffer = io.BytesIO()
-    with plain_text(fig):
-        fig.savefig(buffer, format="png", dpi=dpi, metadata={"Software": None})
+    image.save(buffer, format="png", dpi=(dpi, dpi), compress_level=PNG_COMPRESS_LEVEL)
     return base64.b64encode(buffer.getvalue()).decode("ascii")
 
 

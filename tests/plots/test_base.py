@@ -136,3 +136,64 @@ def test_a_figure_shown_in_a_notebook_as_markup_makes_no_file(monkeypatch):
     monkeypatch.setattr(Figure, "savefig", lambda self, *a, **k: saves.append(k) or savefig(self, *a, **k))
     assert figure._repr_html_() == figure.to_html().markup
     assert len(saves) == 1  # the 300-dpi PNG of to_html; _repr_html_ drew nothing
+
+
+def _both_pngs(fig, *, dpi):
+    """Our PNG and matplotlib's own (savefig), of one layout."""
+    from evaluation.plots.base import lay_out, layout_kept
+
+    lay_out(fig)
+    reference = io.BytesIO()
+    with layout_kept(fig):
+        fig.savefig(reference, format="png", dpi=dpi)
+        return base64.b64decode(figure_to_png_base64(fig, dpi=dpi)), reference.getvalue()
+
+
+def _decoded(png: bytes):
+    import numpy as np
+    from PIL import Image
+
+    with Image.open(io.BytesIO(png)) as image:
+        return image.mode, image.info["dpi"], np.asarray(image.convert("RGBA"))
+
+
+@pytest.mark.parametrize("height", [4.2, 0.3 * 4 + 0.35 * 4 + 1.6])  # the second is 4.199999999999999 inches
+def test_the_png_has_the_pixels_of_matplotlibs_own_png_without_an_alpha_channel_when_opaque(height):
+    """matplotlib's savefig(format="png") is the independent reference: the same pixels (and so the
+    same size, 1260 rows for both heights), written as RGB since every pixel is opaque."""
+    import numpy as np
+
+    fig, ax = new_figure(width=8.0, height=height)
+    ax.barh(["Samarbeid på tvers av etater", "Fagmiljø"], [3.2, 4.1])
+    ax.text(1, 0, "$5 og $10")
+    ours, reference = _both_pngs(fig, dpi=300)
+    mode, dpi, pixels = _decoded(ours)
+    reference_mode, reference_dpi, reference_pixels = _decoded(reference)
+    assert (mode, reference_mode) == ("RGB", "RGBA")
+    assert dpi == pytest.approx(reference_dpi) and pixels.shape == (1260, 2400, 4)
+    np.testing.assert_array_equal(pixels, reference_pixels)
+
+
+def test_the_png_is_cropped_as_matplotlibs_own_when_savefig_crops_to_the_drawing():
+    import matplotlib
+    import numpy as np
+
+    fig, ax = new_figure(width=4.0, height=3.0)
+    ax.plot([0, 1], [0, 1])
+    with matplotlib.rc_context({"savefig.bbox": "tight"}):
+        ours, reference = _both_pngs(fig, dpi=200)
+    pixels, reference_pixels = _decoded(ours)[2], _decoded(reference)[2]
+    assert pixels.shape != (600, 800, 4)
+    np.testing.assert_array_equal(pixels, reference_pixels)
+
+
+def test_a_png_with_transparent_pixels_keeps_its_alpha_channel():
+    import numpy as np
+
+    fig, ax = new_figure(width=3.0, height=2.0)
+    fig.patch.set_alpha(0.0)
+    ax.plot([0, 1], [0, 1])
+    ours, reference = _both_pngs(fig, dpi=110)
+    mode, _, pixels = _decoded(ours)
+    assert mode == "RGBA" and pixels[0, 0, 3] == 0
+    np.testing.assert_array_equal(pixels, _decoded(reference)[2])
