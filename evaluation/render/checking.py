@@ -35,7 +35,7 @@ class CheckedData:
         True if the data and the package are byte-identical to an earlier successful validation
         (recorded in the output folder's manifest), which was reused.
     loaded : LoadedFolder or None
-        The folder as validation loaded it (:class:`~evaluation.report.analyses.LoadedFolder`),
+        The folder as validation loaded it (:class:`~evaluation.contract.loaded.LoadedFolder`),
         for the render to reuse instead of reading it again; ``None`` if validation was reused.
     """
 
@@ -87,7 +87,7 @@ def check_data(data_dir: str | Path, *, out: str | Path, notebook_dir: Path = NO
         return CheckedData(list(cached["pilots"]), list(cached["phases"]),
                            dict(cached.get("phase_names") or {}), inputs, cached, True)
     from evaluation.i18n import LANGUAGES
-    from evaluation.report.analyses import load_folder
+    from evaluation.contract.loaded import load_folder
 
     loaded = load_folder(data_dir)
     data = loaded.data

@@ -398,7 +398,7 @@ def report_views(data_dir: str | Path, phase: str, files, subjects, *, data=None
 def views_for(views: dict, data_dir: str | Path, wanted: dict, files, *, loaded=None) -> dict:
     """Add to ``views`` (phase -> subject -> :class:`ReportView`) the views ``wanted`` (phase ->
     subjects) that it lacks, reading the data folder once for all of them, or not at all if
-    ``loaded`` (:class:`~evaluation.report.analyses.LoadedFolder`) holds it as it still is;
+    ``loaded`` (:class:`~evaluation.contract.loaded.LoadedFolder`) holds it as it still is;
     return ``views``."""
     missing = {phase: [s for s in dict.fromkeys(subjects) if s not in views.get(phase, {})]
                for phase, subjects in wanted.items()}

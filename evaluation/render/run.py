@@ -168,7 +168,7 @@ def _short_error(error: BaseException) -> str:
 
 LOADED_FILE = "loaded-data.pickle"
 """The file in a render's private runtime folder that holds the data folder the render loaded
-(:class:`~evaluation.report.analyses.LoadedFolder`), for the warm process to use."""
+(:class:`~evaluation.contract.loaded.LoadedFolder`), for the warm process to use."""
 
 _WORKER: dict = {}
 
@@ -511,7 +511,7 @@ class _ParallelRun:
         read now, while the warm process starts), saved in the render's private runtime folder
         for the warm process (:data:`LOADED_FILE`); ``None`` if it cannot be loaded (each report
         then loads the folder itself and reports what is wrong)."""
-        from evaluation.report.analyses import LoadedFolder, load_folder
+        from evaluation.contract.loaded import LoadedFolder, load_folder
 
         loaded = self.loaded if self.loaded is not None and self.loaded.is_current() else None
         try:

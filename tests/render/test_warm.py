@@ -177,7 +177,7 @@ def test_the_warm_process_takes_the_data_the_render_loaded_while_the_folder_is_u
     those they were loaded from, the folder's own once it changed."""
     import dataclasses
 
-    from evaluation.report.analyses import load_folder
+    from evaluation.contract.loaded import load_folder
 
     loaded = load_folder(demo_copy)
     responses = loaded.data.responses.copy()

@@ -24,7 +24,8 @@ from evaluation.goals import goal_attainment
 from evaluation.report import analyses as shared_store
 from evaluation.report import context as report_context
 from evaluation.report import open_report
-from evaluation.report.analyses import LoadedFolder, PhaseAnalyses, data_digest, load_folder, prepare, shared_analyses
+from evaluation.contract.loaded import LoadedFolder, data_digest, load_folder
+from evaluation.report.analyses import PhaseAnalyses, prepare, shared_analyses
 from evaluation.render.warm import _prepare_analyses
 from inline_report import pilot_report, synthesis_report
 
